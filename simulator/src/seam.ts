@@ -1,0 +1,96 @@
+// The one seam between ckalab's drivers and everything above them (labs,
+// checks, server, web). Code above this file speaks only these types, so one
+// lab and one grader run unchanged on the simulator and on real kind nodes.
+
+/** Kubernetes version profiles ckalab knows how to build. */
+export type ProfileId = '1.20' | '1.31' | '1.34'
+
+export interface ClusterSpec {
+  /** 1 or 3 control-plane nodes with stacked etcd. */
+  controlPlanes: number
+  workers?: number
+  kubernetes: ProfileId
+  /** Optional name hint used for node names (kind: `<name>-control-plane`). */
+  name?: string
+}
+
+export interface Progress {
+  /** 0..1 of the whole creation. */
+  fraction: number
+  /** One short line a person can read, e.g. "Starting control-plane". */
+  step: string
+}
+
+export interface ExecResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+  /** True when the command was stopped because it ran past its time budget. */
+  timedOut?: boolean
+}
+
+export interface ExecOptions {
+  timeoutMs?: number
+  stdin?: string
+  /** Extra environment for this command only. */
+  env?: Record<string, string>
+  cwd?: string
+}
+
+export interface TerminalSize {
+  cols: number
+  rows: number
+}
+
+/**
+ * An interactive terminal: bytes in (what the keyboard sends), ANSI bytes out.
+ * Every listener registration returns a disposer, and `dispose()` frees it all.
+ */
+export interface TerminalStream {
+  write(data: Uint8Array | string): void
+  onData(listener: (data: Uint8Array) => void): () => void
+  onExit(listener: (code: number) => void): () => void
+  resize(size: TerminalSize): void
+  /** Stop emitting output (flow control); buffered output is kept. */
+  pause?(): void
+  resume?(): void
+  dispose(): void
+}
+
+export interface Node {
+  /** e.g. `controlplane`, `lab-control-plane2`. */
+  readonly name: string
+  readonly role: 'control-plane' | 'worker'
+  /** Non-interactive, for setup and checks. */
+  exec(cmd: string, opts?: ExecOptions): Promise<ExecResult>
+  /** Interactive, for people. */
+  openTerminal(size: TerminalSize): Promise<TerminalStream>
+  readFile(path: string): Promise<Uint8Array | undefined>
+}
+
+export interface Environment {
+  readonly id: string
+  readonly driver: string
+  readonly spec: ClusterSpec
+  readonly nodes: Node[]
+  /**
+   * Lets simulated time pass (replays fast-forward; real drivers wait for real).
+   * Labs call this instead of sleeping so they run at full speed on the simulator.
+   */
+  settle(ms: number): Promise<void>
+  dispose(): Promise<void>
+}
+
+export interface ProbeResult {
+  ok: boolean
+  /** Why the driver cannot be used here, and what to do about it. */
+  reason?: string
+}
+
+export interface Driver {
+  readonly name: string
+  probe(): Promise<ProbeResult>
+  create(spec: ClusterSpec, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<Environment>
+  /** Re-attach to an environment after a server restart. */
+  adopt?(id: string): Promise<Environment | undefined>
+}
