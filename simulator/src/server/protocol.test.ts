@@ -75,7 +75,15 @@ describe('terminal protocol', () => {
   })
 
   it('never throws on arbitrary input', () => {
-    const inputs: unknown[] = ['text', null, undefined, 42, {}, new ArrayBuffer(3), new Uint8Array([Op.hello])]
+    const inputs: unknown[] = [
+      'text',
+      null,
+      undefined,
+      42,
+      {},
+      new ArrayBuffer(3),
+      new Uint8Array([Op.hello]),
+    ]
     let seed = 7
     for (let i = 0; i < 2000; i++) {
       const len = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 24
@@ -90,7 +98,10 @@ describe('terminal protocol', () => {
   it('decodes frames that are views into a larger buffer', () => {
     const backing = new Uint8Array(16)
     backing.set(encodeResize(100, 30), 5)
-    expect(decodeFrame(backing.subarray(5, 10))).toEqual({ ok: true, frame: { op: 'resize', cols: 100, rows: 30 } })
+    expect(decodeFrame(backing.subarray(5, 10))).toEqual({
+      ok: true,
+      frame: { op: 'resize', cols: 100, rows: 30 },
+    })
   })
 
   it('splits large output into frames that fit', () => {

@@ -150,7 +150,8 @@ export function decodeFrame(input: Uint8Array | ArrayBuffer | unknown, maxBytes 
   if (input instanceof Uint8Array) bytes = input
   else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input)
   else return fail(ErrorCode.badValue, 'expected a binary frame; text messages are not part of the protocol')
-  if (bytes.length === 0) return fail(ErrorCode.truncated, 'empty frame: every frame starts with an opcode byte')
+  if (bytes.length === 0)
+    return fail(ErrorCode.truncated, 'empty frame: every frame starts with an opcode byte')
   if (bytes.length > maxBytes)
     return fail(ErrorCode.tooLarge, `frame of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -169,7 +170,8 @@ export function decodeFrame(input: Uint8Array | ArrayBuffer | unknown, maxBytes 
       if (body !== 4) return fail(ErrorCode.badValue, `resize frame must carry exactly 4 bytes, got ${body}`)
       const cols = view.getUint16(1)
       const rows = view.getUint16(3)
-      if (!validSize(cols, rows)) return fail(ErrorCode.badValue, `terminal size ${cols}x${rows} is out of range`)
+      if (!validSize(cols, rows))
+        return fail(ErrorCode.badValue, `terminal size ${cols}x${rows} is out of range`)
       return { ok: true, frame: { op: 'resize', cols, rows } }
     }
     case Op.ack: {
@@ -182,7 +184,8 @@ export function decodeFrame(input: Uint8Array | ArrayBuffer | unknown, maxBytes 
       if (bad) return bad
       const cols = view.getUint16(1)
       const rows = view.getUint16(3)
-      if (!validSize(cols, rows)) return fail(ErrorCode.badValue, `terminal size ${cols}x${rows} is out of range`)
+      if (!validSize(cols, rows))
+        return fail(ErrorCode.badValue, `terminal size ${cols}x${rows} is out of range`)
       if (body - 4 > MAX_TEXT_BYTES) return fail(ErrorCode.tooLarge, 'hello text is longer than 256 bytes')
       return { ok: true, frame: { op: 'hello', cols, rows, text: decoder.decode(bytes.subarray(5)) } }
     }
@@ -194,7 +197,10 @@ export function decodeFrame(input: Uint8Array | ArrayBuffer | unknown, maxBytes 
     case Op.error: {
       const bad = need(2, 'error')
       if (bad) return bad
-      return { ok: true, frame: { op: 'error', code: view.getUint16(1), message: decoder.decode(bytes.subarray(3)) } }
+      return {
+        ok: true,
+        frame: { op: 'error', code: view.getUint16(1), message: decoder.decode(bytes.subarray(3)) },
+      }
     }
     default:
       return fail(ErrorCode.unknownOpcode, `unknown opcode 0x${op.toString(16).padStart(2, '0')}`)

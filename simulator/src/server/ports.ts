@@ -1,0 +1,98 @@
+// What the server needs from the rest of ckalab, as small interfaces. The
+// labs/grading code is wired in by one adapter (catalog.ts); tests use fakes.
+
+import type { ClusterSpec, Driver, Environment } from '../seam'
+
+export type Difficulty = 'easy' | 'medium' | 'hard' | string
+
+export interface LabSummary {
+  id: string
+  title: string
+  difficulty: Difficulty
+  /** Expected time for a prepared learner. */
+  minutes: number
+  /** Curriculum tags, e.g. "etcd", "backup", "cluster-architecture". */
+  tags: string[]
+  /** Drivers the lab is written for, e.g. ["sim", "kind"]. */
+  drivers: string[]
+  summary?: string
+}
+
+export interface LabDetail extends LabSummary {
+  /** The task as markdown, shown on the lab page. */
+  taskMarkdown: string
+  cluster: ClusterSpec
+  /** Hints revealed one by one in practice mode. */
+  hints: string[]
+  /** Exam-mode time limit; defaults to `minutes`. */
+  examMinutes?: number
+}
+
+export type Verdict = 'pass' | 'fail' | 'unknown'
+
+export interface CheckResult {
+  id: string
+  title: string
+  points: number
+  verdict: Verdict
+  evidence: string
+  hint?: string
+  durationMs: number
+}
+
+/** Schema `ckalab.report/v1`; the grader owns it, the server stores and serves it. */
+export interface Report {
+  schema: 'ckalab.report/v1'
+  lab: string
+  driver: string
+  profile: string
+  score: { points: number; max: number }
+  verdict: Verdict | 'pass' | 'fail'
+  checks: CheckResult[]
+  [extra: string]: unknown
+}
+
+/** Facts recorded by lab triggers and setup that the grader needs later. Plain JSON. */
+export type Facts = Record<string, unknown>
+
+export interface LabLoadError {
+  lab: string
+  message: string
+}
+
+export interface LabCatalog {
+  list(): Promise<{ labs: LabSummary[]; errors: LabLoadError[] }>
+  get(id: string): Promise<LabDetail | undefined>
+  /** Runs the lab's setup on a fresh environment; may record facts. */
+  setup(labId: string, env: Environment, facts: Facts): Promise<void>
+  /**
+   * Lets the lab's triggers look at the environment (e.g. "a snapshot now
+   * exists → create the post-snapshot deployment"). Mutates `facts` and
+   * returns true when it changed anything worth saving.
+   */
+  onTick?(labId: string, env: Environment, facts: Facts): Promise<boolean>
+  grade(labId: string, env: Environment, facts: Facts): Promise<Report>
+  /** The reference solution as markdown. */
+  solution(labId: string): Promise<string>
+  junit(report: Report): string
+}
+
+/** An environment the server can save to bytes (the simulator). */
+export interface SerializableEnvironment extends Environment {
+  serialize(): Promise<Uint8Array>
+  /** Called when the environment's state changed, so a save can be scheduled. */
+  onChange?(listener: () => void): () => void
+}
+
+/** A driver that can rebuild an environment from `serialize()` output. */
+export interface RestoringDriver extends Driver {
+  restore(bytes: Uint8Array): Promise<Environment>
+}
+
+export function isSerializable(env: Environment): env is SerializableEnvironment {
+  return typeof (env as Partial<SerializableEnvironment>).serialize === 'function'
+}
+
+export function canRestore(driver: Driver): driver is RestoringDriver {
+  return typeof (driver as Partial<RestoringDriver>).restore === 'function'
+}

@@ -1,0 +1,267 @@
+import type { ClusterSpec, Environment } from '../seam'
+import { type Clock, RealClock, VirtualClock } from './clock'
+import { Network } from './net'
+import { SimNode } from './node'
+import { CertRegistry, type PemInfo } from './pki'
+import { getProfile, type Profile } from './profiles'
+import { SEED_DIRS, type SeedNode, seedNode } from './vfs/seed'
+
+// A simulated cluster: the nodes, the network between them, the clock and the
+// parts that model Kubernetes (etcd members, kubelets, the apiserver), which
+// attach themselves as plugins so this file knows none of them.
+
+export interface ClusterPlugin {
+  name: string
+  /** Called once per cluster after the nodes' filesystems are seeded (or restored). */
+  attach(cluster: SimCluster): void | Promise<void>
+}
+
+const plugins: ClusterPlugin[] = []
+
+export function registerClusterPlugin(plugin: ClusterPlugin): void {
+  const i = plugins.findIndex((p) => p.name === plugin.name)
+  if (i >= 0) plugins[i] = plugin
+  else plugins.push(plugin)
+}
+
+export function unregisterClusterPlugin(name: string): void {
+  const i = plugins.findIndex((p) => p.name === name)
+  if (i >= 0) plugins.splice(i, 1)
+}
+
+export interface CreateOptions {
+  clock?: Clock
+  /** Same seed → same certificates, ids and names. */
+  seed?: string
+  id?: string
+  /** Restore files and state saved by `serialize()` instead of seeding fresh nodes. */
+  restore?: SerializedCluster
+}
+
+export interface SerializedFile {
+  type: 'file' | 'dir' | 'symlink'
+  mode: number
+  mtime: number
+  /** base64 for files, the target for symlinks. */
+  data?: string
+}
+
+export interface SerializedCluster {
+  format: 'ckalab.sim/v1'
+  id: string
+  spec: ClusterSpec
+  seed: string
+  now: number
+  certs: Array<[string, PemInfo]>
+  nodes: Array<{ name: string; files: Record<string, SerializedFile> }>
+  /** Extra state owned by plugins, keyed by plugin name. */
+  plugins: Record<string, unknown>
+}
+
+export interface NodePlan extends SeedNode {}
+
+/** Node names and addresses for a spec: `controlplane` alone, or kind-style names when asked for. */
+export function planNodes(spec: ClusterSpec): NodePlan[] {
+  const plan: NodePlan[] = []
+  const cps = Math.max(1, spec.controlPlanes)
+  for (let i = 1; i <= cps; i++) {
+    const name = spec.name
+      ? `${spec.name}-control-plane${i === 1 ? '' : i}`
+      : i === 1
+        ? 'controlplane'
+        : `controlplane${i}`
+    plan.push({ name, ip: `172.30.1.${i + 1}`, role: 'control-plane' })
+  }
+  for (let i = 1; i <= (spec.workers ?? 0); i++) {
+    const name = spec.name ? `${spec.name}-worker${i === 1 ? '' : i}` : `node0${i}`
+    plan.push({ name, ip: `172.30.2.${i + 1}`, role: 'worker' })
+  }
+  return plan
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(bin)
+}
+
+function fromBase64(text: string): Uint8Array {
+  const bin = atob(text)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+export class SimCluster implements Environment {
+  readonly driver = 'sim'
+  readonly nodes: SimNode[] = []
+  readonly network = new Network()
+  readonly profile: Profile
+  certs: CertRegistry
+  /** Per-plugin singletons (the etcd runtime, the apiserver …), keyed by plugin name. */
+  readonly extensions = new Map<string, unknown>()
+  /** Plugins' serializers, called by serialize(). */
+  readonly stateSavers = new Map<string, () => unknown>()
+  private disposed = false
+  private changeListeners = new Set<() => void>()
+
+  constructor(
+    readonly id: string,
+    readonly spec: ClusterSpec,
+    readonly clock: Clock,
+    readonly seed: string,
+  ) {
+    this.profile = getProfile(spec.kubernetes)
+    this.certs = new CertRegistry()
+  }
+
+  node(name: string): SimNode | undefined {
+    return this.nodes.find((n) => n.name === name)
+  }
+
+  /** The node an address (name, IP) means, as seen from `from`. */
+  nodeByAddress(from: SimNode, host: string): SimNode | undefined {
+    const name = this.network.nodeFor(from.name, host)
+    return name ? this.node(name) : undefined
+  }
+
+  get controlPlanes(): SimNode[] {
+    return this.nodes.filter((n) => n.role === 'control-plane')
+  }
+
+  extension<T>(name: string): T | undefined {
+    return this.extensions.get(name) as T | undefined
+  }
+
+  async settle(ms: number): Promise<void> {
+    await this.clock.advance(ms)
+  }
+
+  /** Something worth saving happened (a file, etcd data); persistence listens here. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
+  notifyChange(): void {
+    for (const l of this.changeListeners) l()
+  }
+
+  async serialize(): Promise<SerializedCluster> {
+    const nodes: SerializedCluster['nodes'] = []
+    for (const node of this.nodes) {
+      const files: Record<string, SerializedFile> = {}
+      for (const path of node.fs.getAllPaths()) {
+        if (path === '/') continue
+        let st: Awaited<ReturnType<typeof node.fs.lstat>>
+        try {
+          st = await node.fs.lstat(path)
+        } catch {
+          continue
+        }
+        const base = { mode: st.mode, mtime: st.mtime.getTime() }
+        if (st.isSymbolicLink) files[path] = { type: 'symlink', ...base, data: await node.fs.readlink(path) }
+        else if (st.isDirectory) files[path] = { type: 'dir', ...base }
+        else files[path] = { type: 'file', ...base, data: toBase64(await node.fs.readFileBuffer(path)) }
+      }
+      nodes.push({ name: node.name, files })
+    }
+    const pluginState: Record<string, unknown> = {}
+    for (const [name, save] of this.stateSavers) pluginState[name] = save()
+    return {
+      format: 'ckalab.sim/v1',
+      id: this.id,
+      spec: this.spec,
+      seed: this.seed,
+      now: this.clock.now(),
+      certs: this.certs.toJSON(),
+      nodes,
+      plugins: pluginState,
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    for (const n of this.nodes) n.dispose()
+    this.changeListeners.clear()
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed
+  }
+}
+
+async function writeSeed(node: SimNode, files: ReturnType<typeof seedNode>): Promise<void> {
+  const inner = node.fs.inner
+  const t = new Date(node.cluster.clock.now())
+  for (const dir of SEED_DIRS) inner.mkdirSync(dir, { recursive: true })
+  for (const [path, f] of files) {
+    inner.writeFileSync(path, f.content, undefined, { mode: f.mode ?? 0o644, mtime: t })
+  }
+}
+
+async function restoreFiles(node: SimNode, saved: Record<string, SerializedFile>): Promise<void> {
+  const inner = node.fs.inner
+  const entries = Object.entries(saved).sort(([a], [b]) => a.length - b.length)
+  for (const [path, f] of entries) {
+    if (f.type === 'dir') inner.mkdirSync(path, { recursive: true })
+  }
+  for (const [path, f] of entries) {
+    if (f.type === 'file') {
+      inner.writeFileSync(path, fromBase64(f.data ?? ''), undefined, {
+        mode: f.mode,
+        mtime: new Date(f.mtime),
+      })
+    } else if (f.type === 'symlink') {
+      try {
+        await inner.symlink(f.data ?? '', path)
+      } catch {
+        // An unreadable link is dropped rather than failing the whole restore.
+      }
+    }
+  }
+  for (const [path, f] of entries) {
+    if (f.type === 'dir') await inner.utimes(path, new Date(f.mtime), new Date(f.mtime)).catch(() => {})
+  }
+}
+
+let counter = 0
+
+export async function createSimCluster(spec: ClusterSpec, opts: CreateOptions = {}): Promise<SimCluster> {
+  const restore = opts.restore
+  const effectiveSpec = restore?.spec ?? spec
+  const seed = restore?.seed ?? opts.seed ?? 'ckalab'
+  const id = restore?.id ?? opts.id ?? `sim-${Date.now().toString(36)}-${(counter++).toString(36)}`
+  const clock = opts.clock ?? (restore ? new RealClock(restore.now) : new VirtualClock())
+  const cluster = new SimCluster(id, effectiveSpec, clock, seed)
+  if (restore) cluster.certs = CertRegistry.fromJSON(restore.certs)
+  const plan = planNodes(effectiveSpec)
+  const firstCp = plan[0]
+  const earlier: NodePlan[] = []
+  for (const p of plan) {
+    const node = new SimNode({ name: p.name, role: p.role, ip: p.ip, cluster })
+    cluster.nodes.push(node)
+    cluster.network.addNode(p.name, p.ip)
+    const saved = restore?.nodes.find((n) => n.name === p.name)
+    if (saved) {
+      await restoreFiles(node, saved.files)
+    } else {
+      await writeSeed(
+        node,
+        seedNode({
+          profile: cluster.profile,
+          node: p,
+          earlierControlPlanes: p.role === 'control-plane' ? [...earlier] : [],
+          apiEndpoint: firstCp,
+          certs: cluster.certs,
+          clusterSeed: seed,
+        }),
+      )
+    }
+    if (p.role === 'control-plane') earlier.push(p)
+  }
+  if (restore) cluster.extensions.set('restore', restore.plugins)
+  for (const plugin of plugins) await plugin.attach(cluster)
+  return cluster
+}

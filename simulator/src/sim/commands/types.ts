@@ -1,0 +1,69 @@
+import type { IFileSystem } from 'just-bash'
+import type { SimNode } from '../node'
+
+// How ckalab's own commands (etcdctl, kubectl, crictl, vim …) plug into a
+// simulated node's shell. A command is a function of a context; it never
+// touches just-bash directly, so it can also run inside a container view of
+// the node (`kubectl exec etcd-x -- etcdctl …`).
+
+export interface CommandResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+export interface TerminalSizeLike {
+  cols: number
+  rows: number
+}
+
+/**
+ * The controlling terminal, present only when a person runs the command at an
+ * interactive terminal. Full-screen programs (vim, nano) draw through it.
+ */
+export interface Tty {
+  readonly size: TerminalSizeLike
+  write(data: string): void
+  onInput(listener: (data: string) => void): () => void
+  onResize(listener: (size: TerminalSizeLike) => void): () => void
+}
+
+export interface SimCommandContext {
+  node: SimNode
+  /** Arguments after the command name, already expanded by the shell. */
+  args: string[]
+  cwd: string
+  /** The environment the process sees (exported variables only, as in bash). */
+  env: Record<string, string>
+  stdin: string
+  /** The filesystem this process sees: the node's, or a container's view of it. */
+  fs: IFileSystem
+  /** Aborted on Ctrl-C or when a time budget runs out. */
+  signal?: AbortSignal
+  tty?: Tty
+  /** Run a shell line in the same context (same fs, cwd, env). */
+  exec(
+    line: string,
+    opts?: { cwd?: string; stdin?: string; env?: Record<string, string> },
+  ): Promise<CommandResult>
+}
+
+export interface SimCommand {
+  name: string
+  /** Whether the binary exists on this node (e.g. etcdutl is absent on the 1.20 profile). */
+  available?(node: SimNode): boolean
+  run(ctx: SimCommandContext): Promise<CommandResult>
+}
+
+export function ok(stdout = ''): CommandResult {
+  return { stdout, stderr: '', exitCode: 0 }
+}
+
+export function fail(stderr: string, exitCode = 1, stdout = ''): CommandResult {
+  return { stdout, stderr, exitCode }
+}
+
+/** Resolve a possibly relative path against the process's working directory. */
+export function resolvePath(ctx: Pick<SimCommandContext, 'cwd' | 'fs'>, path: string): string {
+  return ctx.fs.resolvePath(ctx.cwd, path)
+}

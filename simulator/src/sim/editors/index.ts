@@ -1,0 +1,2 @@
+// Registers the editors part of the simulator (commands and cluster plugins).
+export {}

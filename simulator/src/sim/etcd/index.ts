@@ -1,0 +1,2 @@
+// Registers the etcd part of the simulator (commands and cluster plugins).
+export {}

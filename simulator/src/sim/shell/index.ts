@@ -1,0 +1,2 @@
+// Registers the shell part of the simulator (commands and cluster plugins).
+export {}
