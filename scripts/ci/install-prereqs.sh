@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what ckalab's test suites need on Debian, as root, idempotently:
+# Chromium for the browser tests, the Docker engine for the real-cluster
+# tests, and etcd 3.4 for the conformance suite.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v git >/dev/null 2>&1 || need+=(git)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+bash scripts/ci/install-etcd.sh
+bash scripts/ci/install-docker.sh

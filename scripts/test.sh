@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every ckalab test suite. On a fresh Debian machine, run as root, it
+# first installs what the suites need (Node packages, Chromium, the Docker
+# engine, etcd 3.4 for the conformance suite). In CI (CI=true) a missing
+# prerequisite fails the run; nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  step "system prerequisites"
+  bash scripts/ci/install-prereqs.sh
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+step "lint and format"
+npx biome check .
+
+step "unit tests and cross-boundary suites"
+npx vitest run --project unit --project suites
+
+step "etcd 3.4 conformance (real etcd against the simulator)"
+npx vitest run --project conformance
+
+step "web build"
+npx vite build --config web/vite.config.ts --logLevel warn
+
+step "browser end to end (Chromium)"
+npx vitest run --project e2e
+
+step "real clusters (Docker + kind-shaped nodes)"
+npx vitest run --project kind
+
+step "all suites passed"
