@@ -1,0 +1,545 @@
+// Attempts: one learner working one lab on one environment. This module owns
+// their life cycle (create → ready → graded / submitted / stopped), their
+// terminals, the lab triggers that watch them, and saving all of it so a
+// restart (even after SIGKILL) brings every attempt back as it was.
+
+import type { Driver, Environment, Node, TerminalSize } from '../seam'
+import { type Debounced, debounce } from './debounce'
+import type { Logger } from './log'
+import { canRestore, type Facts, isSerializable, type LabCatalog, type LabDetail, type Report } from './ports'
+import { TerminalSession } from './session'
+import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
+import { attemptIdOf, newToken } from './tokens'
+
+export class AttemptError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface AttemptView {
+  id: string
+  lab: string
+  title: string
+  mode: AttemptMode
+  driver: string
+  state: AttemptState
+  error: string | null
+  progress: { fraction: number; step: string }
+  createdAt: number
+  readyAt: number | null
+  deadline: number | null
+  finishedAt: number | null
+  nodes: string[]
+  hintsShown: string[]
+  hintsTotal: number
+  solutionShown: boolean
+  report: { at: number; final: boolean; report: Report } | null
+  now: number
+}
+
+interface Live {
+  row: AttemptRow
+  lab: LabDetail | undefined
+  env: Environment | undefined
+  sessions: Map<string, TerminalSession>
+  envSave: Debounced | undefined
+  screenSave: Debounced | undefined
+  unsubscribeEnv: (() => void) | undefined
+  abort: AbortController | undefined
+  /** Serializes operations that change the environment (setup, ticks, grade, reset). */
+  queue: Promise<unknown>
+  tickRunning: boolean
+  tickSoon: Debounced | undefined
+}
+
+export interface AttemptManagerOptions {
+  store: Store
+  driver: Driver
+  catalog: LabCatalog
+  log: Logger
+  /** How often lab triggers look at ready attempts. */
+  tickMs?: number
+  envSaveMs?: number
+  screenSaveMs?: number
+  /** Upper bound of live attempts, to keep one browser from exhausting the machine. */
+  maxLiveAttempts?: number
+}
+
+export class AttemptManager {
+  private readonly live = new Map<string, Live>()
+  private tickTimer: ReturnType<typeof setInterval> | undefined
+  private closed = false
+  readonly ready: Promise<void>
+
+  constructor(private readonly o: AttemptManagerOptions) {
+    this.ready = this.restoreAll()
+    const tickMs = o.tickMs ?? 1000
+    if (tickMs > 0) {
+      this.tickTimer = setInterval(() => this.tickAll(), tickMs)
+      this.tickTimer.unref?.()
+    }
+  }
+
+  get driverName(): string {
+    return this.o.driver.name
+  }
+
+  /** Starts creating an environment; returns at once with the attempt's token. */
+  async start(labId: string, mode: AttemptMode): Promise<{ token: string; id: string }> {
+    const lab = await this.o.catalog.get(labId)
+    if (!lab) throw new AttemptError(404, `no lab named "${labId}"; see GET /api/labs for the list`)
+    const liveCount = [...this.live.values()].filter((l) => l.env || l.row.state === 'creating').length
+    if (liveCount >= (this.o.maxLiveAttempts ?? 300))
+      throw new AttemptError(503, 'too many attempts are running on this server; stop one and try again')
+    const token = newToken()
+    const id = attemptIdOf(token)
+    const row: AttemptRow = {
+      id,
+      lab: lab.id,
+      mode,
+      driver: this.o.driver.name,
+      state: 'creating',
+      error: null,
+      progressFraction: 0,
+      progressStep: 'Queued',
+      createdAt: Date.now(),
+      readyAt: null,
+      deadline: null,
+      finishedAt: null,
+      envId: null,
+      nodes: [],
+      facts: {},
+      hintsShown: 0,
+      solutionShown: false,
+    }
+    this.o.store.insertAttempt(row)
+    this.o.store.addEvent(id, 'started', { lab: lab.id, mode, driver: this.o.driver.name })
+    const l = this.newLive(row, lab)
+    this.live.set(id, l)
+    this.o.log.info('attempt started', { attempt: id, lab: lab.id, mode })
+    void this.enqueue(l, () => this.create(l))
+    return { token, id }
+  }
+
+  view(id: string): AttemptView {
+    const l = this.require(id)
+    const r = l.row
+    return {
+      id: r.id,
+      lab: r.lab,
+      title: l.lab?.title ?? r.lab,
+      mode: r.mode,
+      driver: r.driver,
+      state: r.state,
+      error: r.error,
+      progress: { fraction: r.progressFraction, step: r.progressStep },
+      createdAt: r.createdAt,
+      readyAt: r.readyAt,
+      deadline: r.deadline,
+      finishedAt: r.finishedAt,
+      nodes: r.nodes,
+      hintsShown: (l.lab?.hints ?? []).slice(0, r.mode === 'exam' ? 0 : r.hintsShown),
+      hintsTotal: r.mode === 'exam' ? 0 : (l.lab?.hints.length ?? 0),
+      solutionShown: r.solutionShown,
+      report: this.visibleReport(l),
+      now: Date.now(),
+    }
+  }
+
+  has(id: string): boolean {
+    return this.live.has(id)
+  }
+
+  lab(id: string): LabDetail | undefined {
+    return this.require(id).lab
+  }
+
+  /** Throws away the environment and builds a fresh one (a retry after a failure, too). */
+  reset(id: string): Promise<void> {
+    const l = this.require(id)
+    if (l.row.state === 'submitted') throw new AttemptError(409, 'this exam attempt was submitted; start a new one')
+    l.abort?.abort()
+    return this.enqueue(l, async () => {
+      await this.teardown(l, 'the lab was reset')
+      this.o.store.deleteEnvState(id)
+      this.o.store.deleteScreens(id)
+      this.patch(l, {
+        state: 'creating',
+        error: null,
+        progressFraction: 0,
+        progressStep: 'Queued',
+        facts: {},
+        nodes: [],
+        envId: null,
+        readyAt: null,
+        deadline: null,
+        finishedAt: null,
+      })
+      this.o.store.addEvent(id, 'reset', null)
+      this.o.log.info('attempt reset', { attempt: id })
+      await this.create(l)
+    })
+  }
+
+  stop(id: string): Promise<void> {
+    const l = this.require(id)
+    l.abort?.abort()
+    return this.enqueue(l, async () => {
+      if (l.row.state === 'stopped' || l.row.state === 'submitted') return
+      await this.teardown(l, 'the lab was stopped')
+      this.o.store.deleteEnvState(id)
+      this.patch(l, { state: 'stopped', finishedAt: Date.now() })
+      this.o.store.addEvent(id, 'stopped', null)
+      this.o.log.info('attempt stopped', { attempt: id })
+    })
+  }
+
+  /** Practice: runs the checks. Exam: `final` submits, and only then is the report shown. */
+  grade(id: string, final: boolean): Promise<Report> {
+    const l = this.require(id)
+    if (l.row.mode === 'exam' && !final)
+      throw new AttemptError(403, 'exam mode has no intermediate checks; submit when you are done')
+    return this.enqueue(l, async () => {
+      if (l.row.state !== 'ready' || !l.env)
+        throw new AttemptError(409, `the lab is ${l.row.state}, not ready; wait for it or reset it`)
+      const started = Date.now()
+      await this.flushSaves(l)
+      const report = await this.o.catalog.grade(l.row.lab, l.env, l.row.facts)
+      const isFinal = final || l.row.mode === 'exam'
+      this.o.store.addReport(id, report, isFinal)
+      this.o.store.addEvent(id, 'graded', {
+        final: isFinal,
+        score: report.score,
+        checks: report.checks.map((c) => ({ id: c.id, verdict: c.verdict })),
+      })
+      this.o.log.info('attempt graded', {
+        attempt: id,
+        verdict: report.verdict,
+        score: report.score,
+        ms: Date.now() - started,
+      })
+      if (isFinal) {
+        this.patch(l, { state: 'submitted', finishedAt: Date.now() })
+        await this.teardown(l, 'the exam was submitted')
+        this.o.store.deleteEnvState(id)
+      }
+      return report
+    })
+  }
+
+  hint(id: string): string[] {
+    const l = this.require(id)
+    if (l.row.mode === 'exam') throw new AttemptError(403, 'hints are not available in exam mode')
+    const total = l.lab?.hints.length ?? 0
+    if (l.row.hintsShown < total) {
+      this.patch(l, { hintsShown: l.row.hintsShown + 1 })
+      this.o.store.addEvent(id, 'hint-shown', { index: l.row.hintsShown - 1 })
+    }
+    return (l.lab?.hints ?? []).slice(0, l.row.hintsShown)
+  }
+
+  async solution(id: string): Promise<string> {
+    const l = this.require(id)
+    if (l.row.mode === 'exam' && l.row.state !== 'submitted')
+      throw new AttemptError(403, 'the reference solution is shown after the exam is submitted')
+    const text = await this.o.catalog.solution(l.row.lab)
+    if (!l.row.solutionShown) {
+      this.patch(l, { solutionShown: true })
+      this.o.store.addEvent(id, 'solution-shown', null)
+    }
+    return text
+  }
+
+  latestReport(id: string): Report | undefined {
+    const l = this.require(id)
+    return this.visibleReport(l)?.report
+  }
+
+  junit(report: Report): string {
+    return this.o.catalog.junit(report)
+  }
+
+  /** The terminal for one node, created on first use. */
+  terminal(id: string, nodeName: string, size: TerminalSize): TerminalSession {
+    const l = this.require(id)
+    if (l.row.state !== 'ready' || !l.env)
+      throw new AttemptError(409, `the lab is ${l.row.state}; terminals open once it is ready`)
+    const existing = l.sessions.get(nodeName)
+    if (existing) return existing
+    const node = l.env.nodes.find((n) => n.name === nodeName)
+    if (!node) throw new AttemptError(404, `this lab has no node named "${nodeName}"`)
+    const saved = this.o.store.loadScreens(id).find((s) => s.node === nodeName)
+    const session = this.openSession(l, node, size, saved)
+    l.sessions.set(nodeName, session)
+    return session
+  }
+
+  private openSession(
+    l: Live,
+    node: Node,
+    size: TerminalSize,
+    saved?: { cols: number; rows: number; data: string },
+  ): TerminalSession {
+    return new TerminalSession({
+      node,
+      size,
+      saved,
+      onActivity: () => {
+        l.screenSave?.schedule()
+        // The shell may have changed files that the environment does not report itself.
+        l.envSave?.schedule()
+        l.tickSoon?.schedule()
+      },
+      onError: (err) => this.o.log.warn('terminal error', { attempt: l.row.id, node: node.name, err }),
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.tickTimer) clearInterval(this.tickTimer)
+    await this.ready.catch(() => {})
+    for (const l of this.live.values()) {
+      l.abort?.abort()
+      l.tickSoon?.cancel()
+      await this.flushSaves(l).catch(() => {})
+      for (const s of l.sessions.values()) s.dispose('the server is shutting down')
+      l.sessions.clear()
+      l.unsubscribeEnv?.()
+      // Keep a kind cluster for the next start (adopt); the simulator lives in the saved state.
+      if (l.env && isSerializable(l.env)) await l.env.dispose().catch(() => {})
+    }
+  }
+
+  private newLive(row: AttemptRow, lab: LabDetail | undefined): Live {
+    return {
+      row,
+      lab,
+      env: undefined,
+      sessions: new Map(),
+      envSave: undefined,
+      screenSave: undefined,
+      unsubscribeEnv: undefined,
+      abort: undefined,
+      queue: Promise.resolve(),
+      tickRunning: false,
+      tickSoon: undefined,
+    }
+  }
+
+  private require(id: string): Live {
+    const l = this.live.get(id)
+    if (!l) throw new AttemptError(404, 'no such attempt; it may have been removed or the link is wrong')
+    return l
+  }
+
+  private visibleReport(l: Live): AttemptView['report'] {
+    const r = this.o.store.latestReport(l.row.id)
+    if (!r) return null
+    if (l.row.mode === 'exam' && !r.final) return null
+    return r
+  }
+
+  private patch(l: Live, patch: Partial<Omit<AttemptRow, 'id'>>): void {
+    Object.assign(l.row, patch)
+    this.o.store.updateAttempt(l.row.id, patch)
+  }
+
+  private enqueue<T>(l: Live, fn: () => Promise<T>): Promise<T> {
+    const next = l.queue.then(fn, fn)
+    l.queue = next.catch(() => {})
+    return next
+  }
+
+  private async create(l: Live): Promise<void> {
+    const lab = l.lab
+    if (!lab) {
+      this.patch(l, { state: 'failed', error: `the lab "${l.row.lab}" is no longer in the catalogue` })
+      return
+    }
+    const abort = new AbortController()
+    l.abort = abort
+    const started = Date.now()
+    let lastWrite = 0
+    try {
+      const env = await this.o.driver.create(
+        lab.cluster,
+        (p) => {
+          // Progress is frequent for kind; the row only needs a few updates a second.
+          l.row.progressFraction = Math.max(0, Math.min(1, p.fraction)) * 0.9
+          l.row.progressStep = p.step.slice(0, 200)
+          const now = Date.now()
+          if (now - lastWrite > 200) {
+            lastWrite = now
+            this.o.store.updateAttempt(l.row.id, {
+              progressFraction: l.row.progressFraction,
+              progressStep: l.row.progressStep,
+            })
+          }
+        },
+        abort.signal,
+      )
+      if (abort.signal.aborted || this.closed) {
+        await env.dispose().catch(() => {})
+        return
+      }
+      this.attachEnv(l, env)
+      this.patch(l, { progressFraction: 0.92, progressStep: 'Setting up the lab', envId: env.id })
+      const facts: Facts = {}
+      await this.o.catalog.setup(l.row.lab, env, facts)
+      const now = Date.now()
+      this.patch(l, {
+        state: 'ready',
+        progressFraction: 1,
+        progressStep: 'Ready',
+        facts,
+        nodes: env.nodes.map((n) => n.name),
+        readyAt: now,
+        deadline: l.row.mode === 'exam' ? now + (lab.examMinutes ?? lab.minutes) * 60_000 : null,
+      })
+      this.o.store.addEvent(l.row.id, 'ready', { ms: now - started })
+      this.o.log.info('attempt ready', { attempt: l.row.id, ms: now - started, env: env.id })
+      l.envSave?.schedule()
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      this.o.log.warn('attempt creation failed', { attempt: l.row.id, err: message })
+      await this.teardown(l, 'creation failed')
+      this.patch(l, {
+        state: 'failed',
+        error: abort.signal.aborted ? 'creation was cancelled' : `could not create the lab environment: ${message}`,
+        progressStep: 'Failed',
+      })
+      this.o.store.addEvent(l.row.id, 'failed', { error: message })
+    } finally {
+      if (l.abort === abort) l.abort = undefined
+    }
+  }
+
+  private attachEnv(l: Live, env: Environment): void {
+    l.env = env
+    const id = l.row.id
+    if (isSerializable(env)) {
+      l.envSave = debounce(
+        async () => {
+          if (l.env !== env || l.row.state !== 'ready') return
+          this.o.store.saveEnvState(id, await env.serialize())
+        },
+        this.o.envSaveMs ?? 300,
+        1500,
+        (err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
+      )
+      l.unsubscribeEnv = env.onChange?.(() => l.envSave?.schedule())
+    }
+    l.screenSave = debounce(
+      async () => {
+        for (const [node, s] of l.sessions) this.o.store.saveScreen(id, { node, ...(await s.snapshot()) })
+      },
+      this.o.screenSaveMs ?? 300,
+      1500,
+      (err) => this.o.log.error('saving a terminal screen failed', { attempt: id, err }),
+    )
+    l.tickSoon = debounce(
+      () => this.tick(l),
+      150,
+      1000,
+      (err) => this.o.log.warn('lab trigger failed', { attempt: id, err }),
+    )
+  }
+
+  private async flushSaves(l: Live): Promise<void> {
+    await l.screenSave?.flush()
+    await l.envSave?.flush()
+  }
+
+  private async teardown(l: Live, reason: string): Promise<void> {
+    l.tickSoon?.cancel()
+    l.screenSave?.cancel()
+    l.envSave?.cancel()
+    for (const s of l.sessions.values()) s.dispose(reason)
+    l.sessions.clear()
+    l.unsubscribeEnv?.()
+    l.unsubscribeEnv = undefined
+    const env = l.env
+    l.env = undefined
+    l.envSave = undefined
+    l.screenSave = undefined
+    l.tickSoon = undefined
+    if (env) await env.dispose().catch((err) => this.o.log.warn('disposing an environment failed', { err }))
+  }
+
+  private tickAll(): void {
+    for (const l of this.live.values()) {
+      if (l.row.state !== 'ready' || !l.env) continue
+      if (l.row.deadline && Date.now() > l.row.deadline) {
+        // Time is up: the exam is submitted as it stands.
+        void this.grade(l.row.id, true).catch((err) =>
+          this.o.log.warn('auto-submit at the deadline failed', { attempt: l.row.id, err }),
+        )
+        continue
+      }
+      void this.tick(l).catch((err) => this.o.log.warn('lab trigger failed', { attempt: l.row.id, err }))
+    }
+  }
+
+  private async tick(l: Live): Promise<void> {
+    const onTick = this.o.catalog.onTick
+    if (!onTick || l.tickRunning || l.row.state !== 'ready' || !l.env) return
+    l.tickRunning = true
+    try {
+      await this.enqueue(l, async () => {
+        if (!l.env || l.row.state !== 'ready') return
+        const facts = l.row.facts
+        const changed = await onTick.call(this.o.catalog, l.row.lab, l.env, facts)
+        if (changed) {
+          this.patch(l, { facts })
+          this.o.store.addEvent(l.row.id, 'trigger', { facts: Object.keys(facts) })
+          l.envSave?.schedule()
+        }
+      })
+    } finally {
+      l.tickRunning = false
+    }
+  }
+
+  private async restoreAll(): Promise<void> {
+    const labs = new Map<string, LabDetail | undefined>()
+    for (const row of this.o.store.listAttempts()) {
+      if (!labs.has(row.lab)) labs.set(row.lab, await this.o.catalog.get(row.lab).catch(() => undefined))
+      const l = this.newLive(row, labs.get(row.lab))
+      this.live.set(row.id, l)
+      if (row.state === 'creating') {
+        this.patch(l, { state: 'failed', error: 'the server stopped while the lab was being created; press Retry' })
+        continue
+      }
+      if (row.state !== 'ready') continue
+      try {
+        const env = await this.reattach(row)
+        if (!env) {
+          this.patch(l, {
+            state: 'failed',
+            error: 'the lab environment did not survive the server restart; press Retry for a fresh one',
+          })
+          continue
+        }
+        this.attachEnv(l, env)
+        this.o.log.info('attempt restored', { attempt: row.id, env: env.id })
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err)
+        this.o.log.error('restoring an attempt failed', { attempt: row.id, err: message })
+        this.patch(l, { state: 'failed', error: `restoring the lab after a restart failed: ${message}; press Retry` })
+      }
+    }
+  }
+
+  private async reattach(row: AttemptRow): Promise<Environment | undefined> {
+    if (row.driver !== this.o.driver.name) return undefined
+    const bytes = this.o.store.loadEnvState(row.id)
+    if (bytes && canRestore(this.o.driver)) return this.o.driver.restore(bytes)
+    if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
+    return undefined
+  }
+}

@@ -1,0 +1,40 @@
+// Structured logs: one JSON object per line on stderr, so `ckalab serve`
+// output can be piped into any log tool. Secrets (attempt tokens, tickets)
+// are never passed here; attempts are named by their public id.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+function errorFields(value: unknown): unknown {
+  if (value instanceof Error) return { message: value.message, name: value.name }
+  return value
+}
+
+export function createLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
+  const min = ORDER[level]
+  const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] < min) return
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg }
+    if (fields) for (const [k, v] of Object.entries(fields)) entry[k] = errorFields(v)
+    write(`${JSON.stringify(entry)}\n`)
+  }
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  }
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
