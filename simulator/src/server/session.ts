@@ -83,6 +83,7 @@ export class TerminalSession {
   private exited = false
   private disposed = false
   private size: TerminalSize
+  private pendingInput: Uint8Array[] = []
 
   constructor(private readonly opts: SessionOptions) {
     this.node = opts.node
@@ -156,7 +157,9 @@ export class TerminalSession {
       void this.ensureStream().catch((err) => this.opts.onError?.(err))
       return
     }
-    this.stream?.write(data)
+    if (this.stream) this.stream.write(data)
+    // Keys typed while the shell is still opening are kept, as a pty would.
+    else if (this.pendingInput.length < 1024) this.pendingInput.push(data.slice())
   }
 
   resize(size: TerminalSize): void {
@@ -212,6 +215,7 @@ export class TerminalSession {
             stream.onExit((code) => this.onExit(code)),
           )
           if (this.paused) stream.pause?.()
+          for (const keys of this.pendingInput.splice(0)) stream.write(keys)
         })
         .finally(() => {
           this.opening = undefined
