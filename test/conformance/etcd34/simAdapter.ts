@@ -20,7 +20,9 @@ export const SIM_VARS: ScriptVars = {
 /** Simulated time allowed after creation so the kubelet has started etcd. */
 const SETTLE_MS = 60_000
 /** Wall-clock budget per line; a line that hangs shows as exit 124. */
-const LINE_TIMEOUT_MS = 20_000
+const LINE_TIMEOUT_MS = 10_000
+/** Wall-clock budget for the whole script, so a hanging simulator cannot stall the suite. */
+const SCRIPT_BUDGET_MS = 45_000
 
 type SimModule = typeof import('../../../simulator/src/sim/index')
 
@@ -67,7 +69,16 @@ export async function runOnSimulator(lines: string[], vars: ScriptVars = SIM_VAR
       )
     }
     const results: RawOutput[] = []
+    const deadline = Date.now() + SCRIPT_BUDGET_MS
     for (const line of lines) {
+      if (Date.now() > deadline) {
+        results.push({
+          stdout: '',
+          stderr: '[ckalab: not run, the simulator used up the script budget]',
+          exitCode: -1,
+        })
+        continue
+      }
       const r = await node.exec(line, { cwd: vars.WORK, env, timeoutMs: LINE_TIMEOUT_MS })
       results.push({
         stdout: r.stdout,
