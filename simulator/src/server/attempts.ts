@@ -6,7 +6,15 @@
 import type { Driver, Environment, Node, TerminalSize } from '../seam'
 import { type Debounced, debounce } from './debounce'
 import type { Logger } from './log'
-import { canRestore, type Facts, isSerializable, type LabCatalog, type LabDetail, type Report } from './ports'
+import {
+  canRestore,
+  type Facts,
+  isSerializable,
+  type LabCatalog,
+  type LabDetail,
+  type Report,
+  serializeEnvironment,
+} from './ports'
 import { TerminalSession } from './session'
 import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
 import { attemptIdOf, newToken } from './tokens'
@@ -426,7 +434,7 @@ export class AttemptManager {
       l.envSave = debounce(
         async () => {
           if (l.env !== env || l.row.state !== 'ready') return
-          this.o.store.saveEnvState(id, await env.serialize())
+          this.o.store.saveEnvState(id, await serializeEnvironment(env))
         },
         this.o.envSaveMs ?? 300,
         1500,

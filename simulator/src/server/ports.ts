@@ -77,9 +77,13 @@ export interface LabCatalog {
   junit(report: Report): string
 }
 
-/** An environment the server can save to bytes (the simulator). */
+/**
+ * An environment the server can save (the simulator). `serialize()` may give
+ * bytes or a JSON value; the server stores JSON values as UTF-8 and hands the
+ * bytes back to `RestoringDriver.restore`.
+ */
 export interface SerializableEnvironment extends Environment {
-  serialize(): Promise<Uint8Array>
+  serialize(): Promise<Uint8Array | unknown>
   /** Called when the environment's state changed, so a save can be scheduled. */
   onChange?(listener: () => void): () => void
 }
@@ -95,4 +99,9 @@ export function isSerializable(env: Environment): env is SerializableEnvironment
 
 export function canRestore(driver: Driver): driver is RestoringDriver {
   return typeof (driver as Partial<RestoringDriver>).restore === 'function'
+}
+
+export async function serializeEnvironment(env: SerializableEnvironment): Promise<Uint8Array> {
+  const state = await env.serialize()
+  return state instanceof Uint8Array ? state : new TextEncoder().encode(JSON.stringify(state))
 }

@@ -1,0 +1,123 @@
+// Typed calls to the ckalab server's JSON API. Errors carry the server's own
+// message (it says what happened and what to do).
+
+export interface LabSummary {
+  id: string
+  title: string
+  difficulty: string
+  minutes: number
+  tags: string[]
+  drivers: string[]
+  summary?: string
+  runnableHere: boolean
+}
+
+export interface LabList {
+  driver: { name: string; ok: boolean; reason: string | null }
+  labs: LabSummary[]
+  errors: { lab: string; message: string }[]
+}
+
+export interface LabDetail extends LabSummary {
+  taskMarkdown: string
+  hintsTotal: number
+  examMinutes?: number
+}
+
+export type Verdict = 'pass' | 'fail' | 'unknown'
+
+export interface CheckResult {
+  id: string
+  title: string
+  points: number
+  verdict: Verdict
+  evidence: string
+  hint?: string
+  durationMs: number
+}
+
+export interface Report {
+  schema: 'ckalab.report/v1'
+  lab: string
+  driver: string
+  profile: string
+  score: { points: number; max: number }
+  verdict: string
+  checks: CheckResult[]
+}
+
+export type AttemptState = 'creating' | 'ready' | 'failed' | 'stopped' | 'submitted'
+
+export interface AttemptView {
+  id: string
+  lab: string
+  title: string
+  mode: 'practice' | 'exam'
+  driver: string
+  state: AttemptState
+  error: string | null
+  progress: { fraction: number; step: string }
+  createdAt: number
+  readyAt: number | null
+  deadline: number | null
+  finishedAt: number | null
+  nodes: string[]
+  hintsShown: string[]
+  hintsTotal: number
+  solutionShown: boolean
+  report: { at: number; final: boolean; report: Report } | null
+  now: number
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError(0, 'the ckalab server cannot be reached; is `ckalab serve` still running?')
+  }
+  const text = await res.text()
+  let data: unknown
+  try {
+    data = text ? JSON.parse(text) : undefined
+  } catch {
+    data = undefined
+  }
+  if (!res.ok) {
+    const message = (data as { error?: string } | undefined)?.error ?? `${method} ${path} failed with ${res.status}`
+    throw new ApiError(res.status, message)
+  }
+  return data as T
+}
+
+const a = (token: string) => `/api/attempts/${encodeURIComponent(token)}`
+
+export const api = {
+  labs: () => call<LabList>('GET', '/api/labs'),
+  lab: (id: string) => call<LabDetail>('GET', `/api/labs/${encodeURIComponent(id)}`),
+  start: (lab: string, mode: 'practice' | 'exam') =>
+    call<{ token: string; id: string }>('POST', '/api/attempts', { lab, mode }),
+  attempt: (token: string) => call<AttemptView>('GET', a(token)),
+  grade: (token: string) => call<Report>('POST', `${a(token)}/grade`),
+  submit: (token: string) => call<Report>('POST', `${a(token)}/submit`),
+  reset: (token: string) => call<AttemptView>('POST', `${a(token)}/reset`),
+  stop: (token: string) => call<AttemptView>('POST', `${a(token)}/stop`),
+  hint: (token: string) => call<{ hints: string[] }>('POST', `${a(token)}/hint`),
+  solution: (token: string) => call<{ markdown: string }>('POST', `${a(token)}/solution`),
+  ticket: (token: string, node: string) =>
+    call<{ ticket: string; expiresAt: number }>('POST', `${a(token)}/terminals/${encodeURIComponent(node)}/ticket`),
+  reportUrl: (token: string, kind: 'json' | 'xml') => `${a(token)}/report.${kind}`,
+}

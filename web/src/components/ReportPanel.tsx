@@ -1,0 +1,49 @@
+import type { Report } from '../api'
+import { summarize } from '../format'
+import { Markdown } from './Markdown'
+
+const ICON: Record<string, string> = { pass: '✔', fail: '✘', unknown: '?' }
+
+export function ReportPanel({
+  report,
+  final,
+  downloads,
+}: {
+  report: Report
+  final: boolean
+  downloads: { json: string; junit: string }
+}) {
+  const summary = summarize(report.checks, report.score)
+  return (
+    <section className={`report verdict-${report.verdict}`} aria-label="Report" data-verdict={report.verdict}>
+      <h2>
+        {final ? 'Final report' : 'Your work so far'}: {report.verdict === 'pass' ? 'all checks pass' : summary.text}
+      </h2>
+      {report.verdict === 'pass' && <p className="score">{summary.text}</p>}
+      <ul className="checks">
+        {report.checks.map((c) => (
+          <li key={c.id} className={`check ${c.verdict}`} data-check={c.id} data-verdict={c.verdict}>
+            <div className="check-head">
+              <span className="icon" aria-label={c.verdict}>
+                {ICON[c.verdict] ?? '?'}
+              </span>
+              <span className="check-title">{c.title}</span>
+              <span className="points">
+                {c.verdict === 'pass' ? c.points : 0}/{c.points}
+              </span>
+            </div>
+            {c.evidence && <pre className="evidence">{c.evidence}</pre>}
+            {c.verdict !== 'pass' && c.hint && (
+              <div className="hint">
+                <Markdown source={`**Hint:** ${c.hint}`} />
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="downloads">
+        Download: <a href={downloads.json}>JSON</a> · <a href={downloads.junit}>JUnit XML</a>
+      </p>
+    </section>
+  )
+}

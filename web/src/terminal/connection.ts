@@ -1,0 +1,163 @@
+// One terminal's WebSocket, independent of React: asks for a ticket, says
+// hello, forwards keys and resizes, acknowledges output once xterm has
+// written it, and reconnects with backoff when the connection drops. The
+// server replays the screen on every (re)connect, so the view is reset first.
+
+import {
+  decodeFrame,
+  encodeAck,
+  encodeHello,
+  encodeInput,
+  encodeResize,
+} from '../../../simulator/src/server/protocol'
+import { backoffMs, type ConnectionEvent, isRetryableStatus } from './state'
+
+export interface TicketError {
+  status: number
+  message: string
+}
+
+export interface ConnectionOptions {
+  /** ws:// or wss:// URL of /api/terminal. */
+  url: string
+  getTicket(): Promise<string>
+  size(): { cols: number; rows: number }
+  /** Write output; call `done` once it is on screen (drives flow control). */
+  write(data: Uint8Array, done: () => void): void
+  /** The server is about to replay the whole screen. */
+  reset(): void
+  onEvent(event: ConnectionEvent): void
+  /** Injected in tests; the browser's WebSocket otherwise. */
+  WebSocketImpl?: typeof WebSocket
+}
+
+export class TerminalConnection {
+  private ws: WebSocket | undefined
+  private disposed = false
+  private failures = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private open = false
+  private pendingAck = 0
+  private ackScheduled = false
+
+  constructor(private readonly o: ConnectionOptions) {}
+
+  start(): void {
+    void this.connect()
+  }
+
+  send(data: string | Uint8Array): void {
+    if (this.open && this.ws?.readyState === 1) this.ws.send(encodeInput(data))
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.open && this.ws?.readyState === 1) this.ws.send(encodeResize(cols, rows))
+  }
+
+  /** Reconnect now (e.g. after the lab was reset), skipping the backoff. */
+  reconnect(): void {
+    if (this.disposed) return
+    if (this.timer) clearTimeout(this.timer)
+    this.failures = 0
+    this.ws?.close()
+    void this.connect()
+  }
+
+  dispose(): void {
+    this.disposed = true
+    if (this.timer) clearTimeout(this.timer)
+    this.ws?.close()
+    this.ws = undefined
+  }
+
+  private retry(reason: string): void {
+    if (this.disposed) return
+    this.open = false
+    this.failures++
+    this.o.onEvent({ type: 'dropped', reason })
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.connect(), backoffMs(this.failures))
+  }
+
+  private async connect(): Promise<void> {
+    if (this.disposed) return
+    this.o.onEvent({ type: 'connect' })
+    let ticket: string
+    try {
+      ticket = await this.o.getTicket()
+    } catch (err) {
+      const e = err as Partial<TicketError>
+      const message = e.message ?? String(err)
+      if (e.status !== undefined && !isRetryableStatus(e.status)) {
+        this.o.onEvent({ type: 'fatal', reason: message })
+        return
+      }
+      return this.retry(message)
+    }
+    if (this.disposed) return
+    const Impl = this.o.WebSocketImpl ?? WebSocket
+    const ws = new Impl(this.o.url)
+    ws.binaryType = 'arraybuffer'
+    this.ws = ws
+    ws.onopen = () => {
+      const { cols, rows } = this.o.size()
+      ws.send(encodeHello(cols, rows, ticket))
+    }
+    ws.onmessage = (ev: MessageEvent) => {
+      if (this.ws !== ws) return
+      const decoded = decodeFrame(ev.data)
+      if (!decoded.ok) return
+      const f = decoded.frame
+      switch (f.op) {
+        case 'hello':
+          this.open = true
+          this.failures = 0
+          this.o.reset()
+          this.o.onEvent({ type: 'opened' })
+          // The size may have changed while connecting.
+          this.resize(this.o.size().cols, this.o.size().rows)
+          return
+        case 'output':
+          this.o.write(f.data, () => this.ack(f.data.length))
+          return
+        case 'exit':
+          this.o.onEvent({ type: 'exited', code: f.code })
+          return
+        case 'error':
+          this.lastError = f.message
+          return
+      }
+    }
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.ws !== ws) return
+      this.ws = undefined
+      this.open = false
+      if (this.disposed) return
+      const reason = this.lastError ?? (ev.reason || 'the connection to the server dropped')
+      this.lastError = undefined
+      this.retry(reason)
+    }
+    ws.onerror = () => {
+      /* onclose follows and handles it */
+    }
+  }
+
+  private lastError: string | undefined
+
+  private ack(bytes: number): void {
+    this.pendingAck += bytes
+    if (this.ackScheduled) return
+    this.ackScheduled = true
+    // One ack per burst of writes is enough for the server's flow control.
+    setTimeout(() => {
+      this.ackScheduled = false
+      const n = this.pendingAck
+      this.pendingAck = 0
+      if (n > 0 && this.ws?.readyState === 1) this.ws.send(encodeAck(n))
+    }, 0)
+  }
+}
+
+export function terminalUrl(location: { protocol: string; host: string }): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/terminal`
+}
