@@ -32,6 +32,8 @@ describe('terminal protocol over a WebSocket', () => {
     const t = await h.terminal(token)
     await t.waitText('root@controlplane:~# ')
     expect(t.frames[0]).toMatchObject({ op: 'hello', text: 'controlplane' })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(t.text.split('root@controlplane:~# ').length - 1).toBe(1)
     t.type('echo hi\r')
     await t.waitText('echo hi\r\nhi\r\n')
     t.close()

@@ -26,12 +26,22 @@ export interface LabDetail extends LabSummary {
 
 export type Verdict = 'pass' | 'fail' | 'unknown'
 
+export interface CommandRecord {
+  node: string
+  command: string
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export type Evidence = string | { expected: string; actual: string; commands?: CommandRecord[]; note?: string }
+
 export interface CheckResult {
   id: string
   title: string
   points: number
   verdict: Verdict
-  evidence: string
+  evidence: Evidence
   hint?: string
   durationMs: number
 }
@@ -40,7 +50,7 @@ export interface Report {
   schema: 'ckalab.report/v1'
   lab: string
   driver: string
-  profile: string
+  profile: unknown
   score: { points: number; max: number }
   verdict: string
   checks: CheckResult[]
@@ -66,6 +76,7 @@ export interface AttemptView {
   hintsTotal: number
   solutionShown: boolean
   report: { at: number; final: boolean; report: Report } | null
+  notices: { message: string; at: string }[]
   now: number
 }
 

@@ -46,6 +46,8 @@ export interface AttemptView {
   hintsTotal: number
   solutionShown: boolean
   report: { at: number; final: boolean; report: Report } | null
+  /** Messages lab triggers left for the learner ("a deployment appeared"). */
+  notices: { message: string; at: string }[]
   now: number
 }
 
@@ -154,6 +156,7 @@ export class AttemptManager {
       hintsTotal: r.mode === 'exam' ? 0 : (l.lab?.hints.length ?? 0),
       solutionShown: r.solutionShown,
       report: this.visibleReport(l),
+      notices: noticesOf(r.facts),
       now: Date.now(),
     }
   }
@@ -550,4 +553,12 @@ export class AttemptManager {
     if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
     return undefined
   }
+}
+
+function noticesOf(facts: Facts): { message: string; at: string }[] {
+  const list = facts.notices
+  if (!Array.isArray(list)) return []
+  return list
+    .filter((n) => n && typeof n.message === 'string' && n.message !== '')
+    .map((n) => ({ message: String(n.message), at: String(n.at ?? '') }))
 }

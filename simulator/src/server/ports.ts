@@ -30,12 +30,22 @@ export interface LabDetail extends LabSummary {
 
 export type Verdict = 'pass' | 'fail' | 'unknown'
 
+/** What a check saw: plain text, or the grader's structured evidence. */
+export type Evidence =
+  | string
+  | {
+      expected: string
+      actual: string
+      commands?: { node: string; command: string; exitCode: number; stdout: string; stderr: string }[]
+      note?: string
+    }
+
 export interface CheckResult {
   id: string
   title: string
   points: number
   verdict: Verdict
-  evidence: string
+  evidence: Evidence
   hint?: string
   durationMs: number
 }
@@ -45,7 +55,8 @@ export interface Report {
   schema: 'ckalab.report/v1'
   lab: string
   driver: string
-  profile: string
+  /** e.g. {kubernetes: "v1.34.1", etcd: "3.6.4"}. */
+  profile: unknown
   score: { points: number; max: number }
   verdict: Verdict | 'pass' | 'fail'
   checks: CheckResult[]

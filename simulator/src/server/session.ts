@@ -44,8 +44,13 @@ export interface SessionClient {
 interface ClientState {
   client: SessionClient
   unacked: number
-  /** Data that arrived while the screen snapshot was being taken. */
-  pending: Uint8Array[] | undefined
+  /**
+   * joining: output so far will be in the snapshot, so none is sent;
+   * syncing: the snapshot is being taken, later output waits in `pending`;
+   * live: output is sent as it comes.
+   */
+  phase: 'joining' | 'syncing' | 'live'
+  pending: Uint8Array[]
 }
 
 export interface SavedScreen {
@@ -119,7 +124,7 @@ export class TerminalSession {
   /** Opens the shell if needed, then replays the screen to the new client. */
   async attach(client: SessionClient, size: TerminalSize): Promise<void> {
     if (this.disposed) throw new Error('this terminal was closed')
-    const state: ClientState = { client, unacked: 0, pending: [] }
+    const state: ClientState = { client, unacked: 0, phase: 'joining', pending: [] }
     this.clients.set(client, state)
     try {
       this.resize(size)
@@ -129,15 +134,17 @@ export class TerminalSession {
       throw err
     }
     // Everything written to the headless terminal before this empty write is
-    // in the snapshot; everything after is queued in `pending`.
+    // in the snapshot; everything after is queued in `pending`. The batch is
+    // flushed first so no chunk is both in the snapshot and in `pending`.
+    this.flush()
+    state.phase = 'syncing'
     await new Promise<void>((resolve) => {
       this.headless.write('', () => {
         if (this.clients.get(client) !== state) return resolve()
         const screen = this.serializer.serialize({ scrollback: REPLAY_SCROLLBACK })
         this.sendTo(state, new TextEncoder().encode(screen))
-        const pending = state.pending ?? []
-        state.pending = undefined
-        for (const chunk of pending) this.sendTo(state, chunk)
+        state.phase = 'live'
+        for (const chunk of state.pending.splice(0)) this.sendTo(state, chunk)
         resolve()
       })
     })
@@ -265,8 +272,8 @@ export class TerminalSession {
     this.batch = []
     this.batchBytes = 0
     for (const state of this.clients.values()) {
-      if (state.pending) state.pending.push(data)
-      else this.sendTo(state, data)
+      if (state.phase === 'live') this.sendTo(state, data)
+      else if (state.phase === 'syncing') state.pending.push(data)
     }
     this.updateFlow()
   }

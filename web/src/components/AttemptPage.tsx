@@ -122,6 +122,11 @@ export function AttemptPage({ token }: { token: string }) {
           {showReport && report && (
             <ReportPanel report={report} final={exam} downloads={{ json: api.reportUrl(token, 'json'), junit: api.reportUrl(token, 'xml') }} />
           )}
+          {attempt.notices.map((n) => (
+            <div key={n.at + n.message} className="notice lab-notice">
+              <Markdown source={n.message} />
+            </div>
+          ))}
           {task.error && <p className="notice error">{task.error}</p>}
           {task.markdown && <Markdown source={task.markdown} />}
           {!exam && attempt.hintsTotal > 0 && (

@@ -1,4 +1,4 @@
-import type { Report } from '../api'
+import type { CommandRecord, Evidence, Report } from '../api'
 import { summarize } from '../format'
 import { Markdown } from './Markdown'
 
@@ -32,7 +32,7 @@ export function ReportPanel({
                 {c.verdict === 'pass' ? c.points : 0}/{c.points}
               </span>
             </div>
-            {c.evidence && <pre className="evidence">{c.evidence}</pre>}
+            <EvidenceView evidence={c.evidence} />
             {c.verdict !== 'pass' && c.hint && (
               <div className="hint">
                 <Markdown source={`**Hint:** ${c.hint}`} />
@@ -46,4 +46,29 @@ export function ReportPanel({
       </p>
     </section>
   )
+}
+
+function EvidenceView({ evidence }: { evidence: Evidence }) {
+  if (!evidence) return null
+  if (typeof evidence === 'string') return <pre className="evidence">{evidence}</pre>
+  return (
+    <div className="evidence-block">
+      <pre className="evidence">
+        {`Expected: ${evidence.expected}\nFound:    ${evidence.actual}${evidence.note ? `\nNote:     ${evidence.note}` : ''}`}
+      </pre>
+      {evidence.commands && evidence.commands.length > 0 && (
+        <details className="commands">
+          <summary>Commands the check ran ({evidence.commands.length})</summary>
+          <pre className="evidence">{evidence.commands.map(commandText).join('\n\n')}</pre>
+        </details>
+      )}
+    </div>
+  )
+}
+
+export function commandText(c: CommandRecord): string {
+  const out = [`$ ${c.command}   # on ${c.node}, exit ${c.exitCode}`]
+  if (c.stdout) out.push(c.stdout.trimEnd())
+  if (c.stderr) out.push(c.stderr.trimEnd())
+  return out.join('\n')
 }

@@ -21,7 +21,7 @@ export function Timer({ attempt, skewMs, onExpired }: { attempt: AttemptView; sk
   if (!reading) return null
   return (
     <span className={`timer ${reading.kind} ${reading.urgent ? 'urgent' : ''}`} title={reading.label}>
-      {reading.kind === 'countdown' ? '⏳ ' : '⏱ '}
+      <span className="timer-label">{reading.kind === 'countdown' ? 'Time left' : 'Time'}</span>{' '}
       {formatClock(reading.ms)}
     </span>
   )

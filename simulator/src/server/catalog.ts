@@ -1,0 +1,73 @@
+// The one adapter between the server's LabCatalog port and ckalab's labs and
+// grading code (simulator/src/labs). Labs are loaded once at start.
+
+import { renderJunit } from '../labs/junit'
+import { evaluateTriggers, gradeLab, runSetup } from '../labs/lifecycle'
+import { DEFAULT_LABS_DIR, loadLabs } from '../labs/loader'
+import type { Lab, Report as LabReport } from '../labs/types'
+import type { Environment } from '../seam'
+import type { Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
+
+function summary(lab: Lab): LabSummary {
+  return {
+    id: lab.id,
+    title: lab.title,
+    difficulty: lab.difficulty,
+    minutes: lab.minutes,
+    tags: lab.tags,
+    drivers: lab.drivers,
+    summary: lab.summary,
+  }
+}
+
+function detail(lab: Lab): LabDetail {
+  const tasks = lab.tasks.map((t) => `## ${t.title}\n\n${t.text.trim()}\n`).join('\n')
+  return {
+    ...summary(lab),
+    taskMarkdown: `${lab.summary ? `${lab.summary.trim()}\n\n` : ''}${tasks}`,
+    cluster: lab.cluster,
+    hints: lab.tasks.flatMap((t) => t.hints),
+  }
+}
+
+export async function createLabCatalog(root = DEFAULT_LABS_DIR): Promise<LabCatalog> {
+  const { labs, problems } = await loadLabs(root)
+  const byId = new Map(labs.map((l) => [l.id, l]))
+  const need = (id: string): Lab => {
+    const lab = byId.get(id)
+    if (!lab) throw new Error(`no lab named "${id}" is loaded`)
+    return lab
+  }
+  const errors = problems.map((p) => ({
+    lab: p.lab || p.file,
+    message: `${p.file}${p.field ? ` (${p.field})` : ''}: ${p.message}${p.fix ? `; ${p.fix}` : ''}`,
+  }))
+  return {
+    async list() {
+      return { labs: labs.map(summary), errors }
+    },
+    async get(id) {
+      const lab = byId.get(id)
+      return lab ? detail(lab) : undefined
+    },
+    async setup(id: string, env: Environment, facts: Facts) {
+      await runSetup(need(id), env, facts)
+    },
+    async onTick(id: string, env: Environment, facts: Facts) {
+      const lab = need(id)
+      if (lab.triggers.length === 0) return false
+      return (await evaluateTriggers(lab, env, facts)).length > 0
+    },
+    async grade(id: string, env: Environment, facts: Facts) {
+      return (await gradeLab(need(id), env, facts)) as unknown as Report
+    },
+    async solution(id: string) {
+      const lab = need(id)
+      const notes = lab.solutionNotes ? `\n\n${lab.solutionNotes.trim()}\n` : ''
+      return `\`\`\`bash\n${lab.solution.trim()}\n\`\`\`${notes}`
+    },
+    junit(report: Report) {
+      return renderJunit(report as unknown as LabReport)
+    },
+  }
+}

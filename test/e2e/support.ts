@@ -1,0 +1,153 @@
+// Shared pieces of the browser suites: build the web app, run a ckalab server
+// in a child process (so a test can SIGKILL it), launch Debian's chromium
+// through playwright-core, and read the xterm buffer from the page.
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, chromium, type Page } from 'playwright-core'
+
+export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const RESULTS = join(REPO, 'test-results')
+export const CHROMIUM = process.env.CKALAB_CHROMIUM ?? '/usr/bin/chromium'
+
+/** Chromium is a prerequisite: in CI its absence fails the suite; locally it is reported and the suite skips. */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true
+  if (process.env.CI) throw new Error(`chromium is not installed at ${CHROMIUM}; run: apt-get install -y chromium`)
+  return false
+}
+
+let built = false
+export function buildWeb(): void {
+  if (built) return
+  execFileSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'], {
+    cwd: REPO,
+    stdio: 'inherit',
+  })
+  built = true
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+}
+
+export class ServerProcess {
+  url = ''
+  private child: ChildProcess | undefined
+  log = ''
+
+  constructor(
+    readonly driver: 'fake' | 'sim',
+    readonly dataDir = mkdtempSync(join(tmpdir(), 'ckalab-e2e-')),
+    private port = 0,
+  ) {}
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO, 'test/e2e/serve-fixture.ts'),
+        '--driver',
+        this.driver,
+        '--data-dir',
+        this.dataDir,
+        '--port',
+        String(this.port),
+      ],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    this.child = child
+    child.stderr?.on('data', (d) => {
+      this.log += d.toString()
+    })
+    this.url = await new Promise<string>((resolvePromise, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${this.log}`)), 30_000)
+      child.stdout?.on('data', (d) => {
+        out += d.toString()
+        const line = out.split('\n').find((l) => l.startsWith('{"url"'))
+        if (line) {
+          clearTimeout(timer)
+          resolvePromise(JSON.parse(line).url)
+        }
+      })
+      child.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`server exited with ${code}:\n${this.log}`))
+      })
+    })
+    // Restarts keep the port so the page's URL stays valid.
+    this.port = Number(new URL(this.url).port)
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null) return Promise.resolve()
+    return new Promise((r) => {
+      child.once('exit', () => r())
+      child.kill(signal)
+    })
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill('SIGTERM')
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+export function resultsDir(): string {
+  mkdirSync(RESULTS, { recursive: true })
+  return RESULTS
+}
+
+/** The visible text of a node's terminal, read from xterm's buffer. */
+export async function terminalText(page: Page, node = 'controlplane'): Promise<string> {
+  return page.evaluate((n) => {
+    const term = window.__ckalabTerminals?.[n]
+    if (!term) return ''
+    const buf = term.buffer.active
+    const lines: string[] = []
+    for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '')
+    return lines.join('\n')
+  }, node)
+}
+
+export async function waitForTerminal(
+  page: Page,
+  test: (text: string) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+  node = 'controlplane',
+): Promise<string> {
+  const until = Date.now() + timeoutMs
+  let text = ''
+  while (Date.now() < until) {
+    text = await terminalText(page, node)
+    if (test(text)) return text
+    await page.waitForTimeout(50)
+  }
+  throw new Error(`timed out waiting for ${what}; terminal shows:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`)
+}
+
+/** Types like a person at the keyboard: characters through xterm's input, Enter as \r. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.keyboard.type(line, { delay: 2 })
+  await page.keyboard.press('Enter')
+}
