@@ -1,0 +1,198 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { Driver, Environment, ProfileId } from '../seam'
+import { renderJunit } from './junit'
+import { gradeLab, LabError } from './lifecycle'
+import { DEFAULT_LABS_DIR, loadLabs } from './loader'
+import { EXIT, exitCodeFor, renderText } from './report'
+import { tryLab } from './try'
+import type { Lab, LintProblem, Report } from './types'
+
+// `ckalab try`, `ckalab grade` and `ckalab labs lint`. Each returns the exit
+// code: 0 all pass, 1 any fail, 2 no fail but some unknown, 3 usage or lab error.
+
+const PROFILES: ProfileId[] = ['1.20', '1.31', '1.34']
+const FORMATS = ['text', 'json', 'junit'] as const
+type Format = (typeof FORMATS)[number]
+
+export interface CliIo {
+  out: (text: string) => void
+  err: (text: string) => void
+  labsDir: string
+}
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  labsDir: process.env.CKALAB_LABS_DIR ?? DEFAULT_LABS_DIR,
+}
+
+/** A live attempt the grader can reach. The web app's store provides these. */
+export interface AttemptHandle {
+  lab: string
+  env: Environment
+  facts: Record<string, unknown>
+}
+
+export interface AttemptSource {
+  open(id: string): Promise<AttemptHandle | undefined>
+  close?(handle: AttemptHandle): Promise<void>
+}
+
+let attemptSource: AttemptSource | undefined
+
+/** Wires `ckalab grade` to the place attempts live (called by the server side once it exists). */
+export function setAttemptSource(source: AttemptSource | undefined): void {
+  attemptSource = source
+}
+
+export function renderReport(report: Report, format: Format, verbose = false): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`
+  if (format === 'junit') return renderJunit(report)
+  return renderText(report, verbose)
+}
+
+function usageError(io: CliIo, message: string, usage: string): number {
+  io.err(`ckalab: ${message}\n${usage}\n`)
+  return EXIT.usage
+}
+
+export function formatProblems(problems: LintProblem[]): string {
+  return problems.map((p) => `${p.file}: ${p.field}: ${p.message}\n    fix: ${p.fix}\n`).join('')
+}
+
+async function findLab(io: CliIo, id: string): Promise<Lab | number> {
+  const { labs, problems } = await loadLabs(io.labsDir)
+  const lab = labs.find((l) => l.id === id)
+  if (lab) return lab
+  const own = problems.filter((p) => p.lab === id)
+  if (own.length > 0) {
+    io.err(`ckalab: the lab "${id}" has problems and cannot run:\n${formatProblems(own)}`)
+    return EXIT.usage
+  }
+  io.err(`ckalab: no lab "${id}"; available: ${labs.map((l) => l.id).join(', ') || '(none)'}\n`)
+  return EXIT.usage
+}
+
+async function makeDriver(name: string): Promise<Driver> {
+  if (name === 'sim') {
+    const { SimDriver } = await import('../drivers/sim')
+    return new SimDriver({ clock: 'virtual' })
+  }
+  throw new LabError(`the driver "${name}" cannot replay scripts yet; use --driver sim`)
+}
+
+const TRY_USAGE =
+  'usage: ckalab try <lab> [--driver sim] [--kubernetes 1.20|1.31|1.34] --script FILE [--format text|json|junit] [--transcript FILE] [--verbose]'
+
+export async function tryCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let parsed: ReturnType<typeof parseTry>
+  try {
+    parsed = parseTry(argv)
+  } catch (err) {
+    return usageError(io, (err as Error).message, TRY_USAGE)
+  }
+  const { values, positionals } = parsed
+  if (positionals.length !== 1) return usageError(io, 'name exactly one lab', TRY_USAGE)
+  if (!values.script) return usageError(io, '--script FILE is required', TRY_USAGE)
+  const format = (values.format ?? 'text') as Format
+  if (!FORMATS.includes(format)) return usageError(io, `unknown --format "${values.format}"`, TRY_USAGE)
+  if (values.kubernetes && !PROFILES.includes(values.kubernetes as ProfileId))
+    return usageError(
+      io,
+      `unknown --kubernetes "${values.kubernetes}": use ${PROFILES.join(', ')}`,
+      TRY_USAGE,
+    )
+  let script: string
+  try {
+    script = await readFile(resolve(values.script), 'utf8')
+  } catch (err) {
+    return usageError(io, `cannot read the script ${values.script}: ${(err as Error).message}`, TRY_USAGE)
+  }
+  const lab = await findLab(io, positionals[0])
+  if (typeof lab === 'number') return lab
+  try {
+    const driver = await makeDriver(values.driver ?? 'sim')
+    const r = await tryLab({ lab, driver, kubernetes: values.kubernetes as ProfileId | undefined, script })
+    if (values.transcript) await writeFile(resolve(values.transcript), r.transcript)
+    if (r.stuckAt)
+      io.err(
+        `ckalab: line ${r.stuckAt.index + 1} of the script never gave the prompt back: ${r.stuckAt.line}\n` +
+          '  the rest of the script was not typed; grading what is there\n',
+      )
+    io.out(renderReport(r.report, format, values.verbose === true))
+    return exitCodeFor(r.report)
+  } catch (err) {
+    io.err(`ckalab: ${(err as Error).message}\n`)
+    return EXIT.usage
+  }
+}
+
+function parseTry(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      driver: { type: 'string' },
+      kubernetes: { type: 'string' },
+      script: { type: 'string' },
+      format: { type: 'string' },
+      transcript: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+  })
+}
+
+const GRADE_USAGE = 'usage: ckalab grade <attempt> [--format text|json|junit] [--verbose]'
+
+export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let values: { format?: string; verbose?: boolean }
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { format: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    }))
+  } catch (err) {
+    return usageError(io, (err as Error).message, GRADE_USAGE)
+  }
+  if (positionals.length !== 1) return usageError(io, 'name exactly one attempt', GRADE_USAGE)
+  const format = (values.format ?? 'text') as Format
+  if (!FORMATS.includes(format)) return usageError(io, `unknown --format "${values.format}"`, GRADE_USAGE)
+  const id = positionals[0]
+  const handle = attemptSource ? await attemptSource.open(id).catch(() => undefined) : undefined
+  if (!handle) {
+    io.err(
+      `ckalab: no such attempt "${id}"${attemptSource ? '' : ' (no attempt store is reachable from this command; start one with `ckalab start`)'}\n`,
+    )
+    return EXIT.usage
+  }
+  try {
+    const lab = await findLab(io, handle.lab)
+    if (typeof lab === 'number') return lab
+    const report = await gradeLab(lab, handle.env, handle.facts)
+    io.out(renderReport(report, format, values.verbose === true))
+    return exitCodeFor(report)
+  } finally {
+    await attemptSource?.close?.(handle)
+  }
+}
+
+const LINT_USAGE = 'usage: ckalab labs lint [LABS_DIR]'
+
+export async function labsLintCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (argv.length > 1 || argv.some((a) => a.startsWith('-')))
+    return usageError(io, 'unexpected arguments', LINT_USAGE)
+  const dir = argv[0] ? resolve(argv[0]) : io.labsDir
+  const { labs, problems } = await loadLabs(dir)
+  if (problems.length > 0) io.err(formatProblems(problems))
+  const broken = new Set(problems.map((p) => p.lab))
+  io.out(
+    `${labs.length} lab(s) valid: ${labs.map((l) => l.id).join(', ') || '(none)'}` +
+      (broken.size > 0 ? `; ${broken.size} with problems: ${[...broken].join(', ')}` : '') +
+      '\n',
+  )
+  return problems.length > 0 ? EXIT.usage : EXIT.pass
+}

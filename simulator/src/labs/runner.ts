@@ -1,0 +1,91 @@
+import type { Environment } from '../seam'
+import { BudgetExceeded, GradingContext } from './context'
+import type { Check, CheckOutcome, CheckResult, Verdict } from './types'
+
+// Runs a lab's checks one after another. A check that throws, hangs past its
+// budget or returns something that is not an outcome becomes "unknown" with
+// the reason; the other checks still run.
+
+export const DEFAULT_BUDGET_MS = 30_000
+const VERDICTS: Verdict[] = ['pass', 'fail', 'unknown']
+
+/** Why a value is not a CheckOutcome, or undefined when it is one. */
+export function outcomeProblem(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return `it returned ${value === null ? 'null' : typeof value}`
+  const o = value as Partial<CheckOutcome>
+  if (!VERDICTS.includes(o.verdict as Verdict))
+    return `its verdict ${JSON.stringify(o.verdict)} is not pass, fail or unknown`
+  if (typeof o.expected !== 'string' || typeof o.actual !== 'string')
+    return 'it did not say what it expected and saw'
+  if (o.hint !== undefined && typeof o.hint !== 'string') return 'its hint is not text'
+  return undefined
+}
+
+export interface RunOptions {
+  env: Environment
+  facts: Record<string, unknown>
+  /** Overrides every check's own budget (tests). */
+  budgetMs?: number
+}
+
+export async function runCheck(check: Check, o: RunOptions): Promise<CheckResult> {
+  const started = Date.now()
+  const budgetMs = o.budgetMs ?? check.budgetMs ?? DEFAULT_BUDGET_MS
+  const abort = new AbortController()
+  const ctx = new GradingContext({ env: o.env, facts: o.facts, budgetMs, signal: abort.signal })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), budgetMs)
+  })
+  let outcome: CheckOutcome
+  try {
+    const value = await Promise.race([Promise.resolve().then(() => check.run(ctx)), timeout])
+    if (value === 'timeout') {
+      abort.abort()
+      outcome = unknown(`the check did not finish within ${(budgetMs / 1000).toFixed(1)} s`)
+    } else {
+      const problem = outcomeProblem(value)
+      outcome = problem
+        ? unknown(`the check returned an invalid result: ${problem}`)
+        : (value as CheckOutcome)
+    }
+  } catch (err) {
+    outcome =
+      err instanceof BudgetExceeded
+        ? unknown(`the check did not finish within ${(budgetMs / 1000).toFixed(1)} s`)
+        : unknown(`the check failed to run: ${(err as Error)?.message ?? String(err)}`)
+  } finally {
+    clearTimeout(timer)
+  }
+  const points = Number.isFinite(check.points) ? check.points : 0
+  return {
+    id: String(check.id),
+    title: String(check.title),
+    points,
+    verdict: outcome.verdict,
+    evidence: {
+      expected: outcome.expected,
+      actual: outcome.actual,
+      commands: ctx.commands.slice(),
+      ...(outcome.note ? { note: outcome.note } : {}),
+    },
+    ...(outcome.verdict !== 'pass' && outcome.hint ? { hint: outcome.hint } : {}),
+    durationMs: Date.now() - started,
+  }
+}
+
+function unknown(note: string): CheckOutcome {
+  return {
+    verdict: 'unknown',
+    expected: 'the check to finish and judge',
+    actual: 'could not judge',
+    note,
+    hint: 'This is a problem of the grader, not of your work; grade again, and report it if it persists.',
+  }
+}
+
+export async function runChecks(checks: Check[], o: RunOptions): Promise<CheckResult[]> {
+  const out: CheckResult[] = []
+  for (const c of checks) out.push(await runCheck(c, o))
+  return out
+}
