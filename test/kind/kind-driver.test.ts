@@ -1,0 +1,292 @@
+import { spawnSync } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { KindCapacityError, KindCreateError, KindDriver } from '../../simulator/src/drivers/kind'
+import type { KindNode } from '../../simulator/src/drivers/kind/node'
+import { COPY_ETCD_CLIENTS_SCRIPT } from '../../simulator/src/drivers/kind/prepared-image'
+import type { Environment, Progress, TerminalStream } from '../../simulator/src/seam'
+import {
+  containersOf,
+  ensureDocker,
+  ensureNodeImage,
+  FAKE_KIND,
+  FIXTURE,
+  IN_CI,
+  NODE_IMAGE,
+  percentile,
+  removeCluster,
+} from './harness'
+
+// The kind driver against a real Docker engine and real Kubernetes 1.20
+// nodes (the shared fixture), with the kind CLI stand-in in fake-kind/.
+// One single-node cluster is shared by most tests to keep the wall time down.
+
+const docker = ensureDocker()
+if (!docker.ok && IN_CI) throw new Error(`kind suite: ${docker.why}`)
+const run = docker.ok ? describe : describe.skip
+
+const PREFIX = 'ckalab-t'
+const timings: Record<string, number> = {}
+
+function driver(extra: Partial<ConstructorParameters<typeof KindDriver>[0]> = {}): KindDriver {
+  return new KindDriver({
+    kindPath: FAKE_KIND,
+    nodeImages: { '1.20': NODE_IMAGE },
+    clusterPrefix: PREFIX,
+    ...extra,
+  })
+}
+
+/** Collects a terminal's output as text until `pattern` appears. */
+function expectOutput(term: TerminalStream, pattern: RegExp, ms = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const dec = new TextDecoder()
+    let text = ''
+    const t = setTimeout(() => {
+      off()
+      reject(new Error(`terminal never printed ${pattern}; got: ${JSON.stringify(text.slice(-400))}`))
+    }, ms)
+    const off = term.onData((b) => {
+      text += dec.decode(b, { stream: true })
+      if (pattern.test(text)) {
+        clearTimeout(t)
+        off()
+        resolve(text)
+      }
+    })
+  })
+}
+
+run('kind driver on a real Docker engine (fixture node image, kind stand-in)', () => {
+  let d: KindDriver
+  let env: Environment
+  const progress: Progress[] = []
+
+  beforeAll(async () => {
+    timings.imageBuildSeconds = ensureNodeImage()
+    d = driver()
+    // leftovers of an interrupted earlier run would count against the capacity
+    for (const name of spawnSync('docker', ['ps', '-a', '--format', '{{.Label "io.x-k8s.kind.cluster"}}'], {
+      encoding: 'utf8',
+    })
+      .stdout.split('\n')
+      .filter((n) => n.startsWith(PREFIX))) {
+      removeCluster(name)
+    }
+    const t = Date.now()
+    env = await d.create({ controlPlanes: 1, kubernetes: '1.20' }, (p) => progress.push(p))
+    timings.createSeconds = (Date.now() - t) / 1000
+  })
+
+  afterAll(async () => {
+    if (env) {
+      const name = d.clusterName(env.id)
+      await env.dispose()
+      expect(containersOf(name)).toEqual([])
+    }
+    console.log(`kind suite timings: ${JSON.stringify(timings)}`)
+  })
+
+  it('probe says the stand-in kind and Docker are usable, and names a missing kind with its fix', async () => {
+    const ok = await d.probe()
+    expect(ok.reason).toBeUndefined()
+    expect(ok.ok).toBe(true)
+    const missing = await driver({ kindPath: '/nonexistent/kind' }).probe()
+    expect(missing.ok).toBe(false)
+    expect(missing.reason).toMatch(
+      /kind is not usable at \/nonexistent\/kind \(not found\); fix: install kind/,
+    )
+  })
+
+  it('reports progress from kind step lines, monotone, ending at 1', () => {
+    const steps = progress.map((p) => p.step)
+    expect(steps).toContain(`Creating cluster ${d.clusterName(env.id)}`)
+    expect(steps).toContain('Preparing nodes')
+    expect(steps).toContain('Starting control-plane')
+    expect(steps.at(-1)).toBe('Cluster ready')
+    const fractions = progress.map((p) => p.fraction)
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+    expect(fractions.at(-1)).toBe(1)
+  })
+
+  it('finds the nodes by the kind cluster label', () => {
+    expect(env.driver).toBe('kind')
+    expect(env.nodes.map((n) => [n.name, n.role])).toEqual([
+      [`${d.clusterName(env.id)}-control-plane`, 'control-plane'],
+    ])
+  })
+
+  it('exec: stdout and stderr apart, exit codes, stdin, env, cwd, timeout', async () => {
+    const node = env.nodes[0]!
+    expect(await node.exec('echo out; echo err >&2; exit 3')).toEqual({
+      stdout: 'out\n',
+      stderr: 'err\n',
+      exitCode: 3,
+    })
+    expect((await node.exec('hostname')).stdout.trim()).toBe(node.name)
+    expect(await node.exec('tr a-z A-Z', { stdin: 'piped ✓\n' })).toMatchObject({
+      stdout: 'PIPED ✓\n',
+      exitCode: 0,
+    })
+    expect(
+      (await node.exec('echo "$LAB_X" "$(pwd)"', { env: { LAB_X: 'v1' }, cwd: '/etc/kubernetes' })).stdout,
+    ).toBe('v1 /etc/kubernetes\n')
+    const large = await node.exec('head -c 3000000 /dev/zero | tr "\\0" a')
+    expect(large.stdout.length).toBe(3_000_000)
+    const t = Date.now()
+    const slow = await node.exec('sleep 30', { timeoutMs: 1500 })
+    expect(slow.timedOut).toBe(true)
+    expect(slow.exitCode).toBe(124)
+    expect(Date.now() - t).toBeLessThan(10_000)
+    expect((await node.exec('pgrep -x sleep || echo none')).stdout.trim()).toBe('none')
+
+    const times: number[] = []
+    for (let i = 0; i < 25; i++) {
+      const s = performance.now()
+      await node.exec('test -f /etc/kubernetes/manifests/etcd.yaml')
+      times.push(performance.now() - s)
+    }
+    timings.execP50Ms = Math.round(percentile(times, 50))
+    timings.execP99Ms = Math.round(percentile(times, 99))
+  })
+
+  it('a real control plane answers through exec (kubectl, etcd static pod)', async () => {
+    const r = await env.nodes[0]!.exec('kubectl get pods -n kube-system -o name')
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout).toContain(`pod/etcd-${env.nodes[0]!.name}`)
+  })
+
+  it('terminal: login shell, typing, resize, a UTF-8 character split across writes, exit', async () => {
+    const node = env.nodes[0]!
+    const term = await node.openTerminal({ cols: 100, rows: 30 })
+    try {
+      term.write('stty size; echo "shell=$0"\r')
+      const first = await expectOutput(term, /shell=-bash/)
+      expect(first).toMatch(/30 100/)
+      term.resize({ cols: 132, rows: 43 })
+      await new Promise((r) => setTimeout(r, 300))
+      term.write('stty size\r')
+      await expectOutput(term, /43 132/)
+      const bytes = new TextEncoder().encode('echo "mark:é€😀"\r')
+      const waiting = expectOutput(term, /mark:é€😀\r?\n/)
+      // split inside é, € and the emoji
+      for (const cut of [
+        [0, 12],
+        [12, 14],
+        [14, 17],
+        [17, 20],
+        [20, bytes.length],
+      ] as const) {
+        term.write(bytes.subarray(cut[0], cut[1]))
+        await new Promise((r) => setTimeout(r, 30))
+      }
+      await waiting
+      const exited = new Promise<number>((r) => term.onExit(r))
+      term.write('exit 7\r')
+      expect(await exited).toBe(7)
+    } finally {
+      term.dispose()
+    }
+  })
+
+  it('terminal dispose ends the shell and what it runs', async () => {
+    const node = env.nodes[0]!
+    const term = await node.openTerminal({ cols: 80, rows: 24 })
+    term.write('sleep 777\r')
+    await new Promise((r) => setTimeout(r, 800))
+    expect((await node.exec('pgrep -f "sleep 777" | wc -l')).stdout.trim()).toBe('1')
+    term.dispose()
+    let left = '1'
+    for (let i = 0; i < 20 && left !== '0'; i++) {
+      await new Promise((r) => setTimeout(r, 250))
+      left = (await node.exec('pgrep -f "^sleep 777" | wc -l')).stdout.trim()
+    }
+    expect(left).toBe('0')
+  })
+
+  it('readFile through the archive API, symlinks, tmpfs, missing files, directories', async () => {
+    const node = env.nodes[0]!
+    const manifest = new TextDecoder().decode(await node.readFile('/etc/kubernetes/manifests/etcd.yaml'))
+    expect(manifest).toMatch(/--data-dir=\/var\/lib\/etcd/)
+    await node.exec(
+      'printf "\\x00\\xff\\x01" > /root/bin.dat; ln -sf /root/bin.dat /root/link; echo tmp > /tmp/in-tmpfs',
+    )
+    expect([...(await node.readFile('/root/bin.dat'))!]).toEqual([0, 255, 1])
+    expect([...(await node.readFile('/root/link'))!]).toEqual([0, 255, 1])
+    expect(new TextDecoder().decode(await node.readFile('/tmp/in-tmpfs'))).toBe('tmp\n')
+    expect(await node.readFile('/nope/missing')).toBeUndefined()
+    expect(await node.readFile('/etc/kubernetes')).toBeUndefined()
+  })
+
+  it('the prepared image adds etcdctl and editors; the fallback copies etcdctl out of the running etcd', async () => {
+    const node = env.nodes[0] as KindNode
+    expect(progress.some((p) => p.step.startsWith('Preparing node image'))).toBe(true)
+    const image = spawnSync('docker', ['inspect', '-f', '{{.Config.Image}}', node.name], {
+      encoding: 'utf8',
+    }).stdout
+    expect(image).toMatch(/^ckalab\/node:v1\.20\.2-tools-[0-9a-f]{10}$/m)
+    expect((await node.exec('ETCDCTL_API=3 etcdctl version')).stdout).toMatch(/etcdctl version: 3\.4/)
+    expect((await node.exec('command -v vim nano')).stdout).toBe('/usr/local/bin/vim\n/usr/bin/nano\n')
+    const r = await node.exec(`rm -f /usr/local/bin/etcdctl; ${COPY_ETCD_CLIENTS_SCRIPT}`)
+    expect(r.stderr).toBe('')
+    expect(r.exitCode).toBe(0)
+    expect((await node.exec('command -v etcdctl && ETCDCTL_API=3 etcdctl version')).stdout).toMatch(
+      /\/usr\/local\/bin\/etcdctl\netcdctl version: 3\.4/,
+    )
+  })
+
+  it('adopt re-attaches a new driver instance (a server restart) to the live cluster', async () => {
+    const again = driver()
+    const adopted = await again.adopt(env.id)
+    expect(adopted).toBeDefined()
+    expect(adopted!.spec).toEqual({ controlPlanes: 1, workers: 0, kubernetes: '1.20' })
+    expect(adopted!.nodes.map((n) => n.name)).toEqual(env.nodes.map((n) => n.name))
+    expect((await adopted!.nodes[0]!.exec('echo adopted')).stdout).toBe('adopted\n')
+    expect(await again.adopt('does-not-exist')).toBeUndefined()
+  })
+
+  it('refuses a new cluster at capacity, clearly, leaving nothing behind', async () => {
+    const small = driver({ maxClusters: 1 })
+    const before = spawnSync('docker', ['ps', '-aq'], { encoding: 'utf8' }).stdout
+    await expect(small.create({ controlPlanes: 1, kubernetes: '1.20' })).rejects.toThrow(KindCapacityError)
+    await expect(small.create({ controlPlanes: 1, kubernetes: '1.20' })).rejects.toThrow(
+      /at capacity: 1 of 1 real clusters are in use/,
+    )
+    expect(spawnSync('docker', ['ps', '-aq'], { encoding: 'utf8' }).stdout).toBe(before)
+  })
+
+  it('a failing creation shows the tail of kind output and leaves no container', async () => {
+    const broken = driver({ nodeImages: { '1.20': 'ckalab-test/no-such-image:v0' } })
+    const err = await broken.create({ controlPlanes: 1, kubernetes: '1.20' }).catch((e) => e)
+    expect(err).toBeInstanceOf(KindCreateError)
+    expect(err.message).toMatch(/kind could not create the cluster ckalab-t\w+ \(exit 1\)/)
+    expect(err.message).toMatch(/failed to pull image "ckalab-test\/no-such-image:v0"/)
+    expect(containersOf(err.message.match(/cluster (ckalab-t\w+)/)[1])).toEqual([])
+  })
+
+  it('Ctrl-C during creation (abort) deletes the half-made cluster', async () => {
+    const ac = new AbortController()
+    let name = ''
+    const pending = d.create(
+      { controlPlanes: 1, kubernetes: '1.20' },
+      (p) => {
+        const m = /^Creating cluster (\S+)/.exec(p.step)
+        if (m) name = m[1]!
+        if (p.step === 'Starting control-plane') ac.abort()
+      },
+      ac.signal,
+    )
+    await expect(pending).rejects.toThrow(/abort|cancel/i)
+    expect(name).toMatch(/^ckalab-t/)
+    expect(containersOf(name)).toEqual([])
+  })
+
+  it('the reaper removes a ckalab cluster no live attempt owns, and spares the live one', async () => {
+    const orphan = `${PREFIX}orphan1`
+    spawnSync(`${FIXTURE}/run-node.sh`, [orphan, '1', NODE_IMAGE], { stdio: 'ignore' })
+    expect(containersOf(orphan)).toEqual([`${orphan}-control-plane`])
+    expect(await d.reap([env.id], { minAgeMs: 60_000 })).toEqual([]) // too young: maybe being created elsewhere
+    expect(await d.reap([env.id], { minAgeMs: 0 })).toEqual([orphan])
+    expect(containersOf(orphan)).toEqual([])
+    expect(containersOf(d.clusterName(env.id))).toHaveLength(1)
+  })
+})
