@@ -1,0 +1,128 @@
+// `ckalab serve`: parses the options, picks the driver, starts the server
+// and keeps it running until SIGINT/SIGTERM. The CLI entry calls
+// `serveCommand(argv)` with the arguments after "serve".
+
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import type { Driver } from '../seam'
+import { createLabCatalog } from './catalog'
+import { createLogger, type Logger, type LogLevel } from './log'
+import { type RunningServer, startServer } from './server'
+
+export interface ServeOptions {
+  port: number
+  host: string
+  driver: 'auto' | 'sim' | 'kind'
+  dataDir: string
+  allowOrigin: string[]
+  logLevel: LogLevel
+}
+
+function port(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535')
+  return n
+}
+
+export function defaultDataDir(): string {
+  return process.env.CKALAB_DATA_DIR ?? join(homedir(), '.ckalab')
+}
+
+export function parseServeArgs(argv: string[]): ServeOptions {
+  const cmd = new Command('ckalab serve')
+    .description('Serve the ckalab web app: labs, attempts and browser terminals')
+    .exitOverride()
+    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 4173)
+    .option('--host <host>', 'address to bind; keep 127.0.0.1 unless others must reach it', '127.0.0.1')
+    .addOption(
+      new Option('--driver <driver>', 'where lab environments run').choices(['auto', 'sim', 'kind']).default('auto'),
+    )
+    .option('--data-dir <dir>', 'where attempts, reports and saved environments live', defaultDataDir())
+    .option(
+      '--allow-origin <origin>',
+      'another origin allowed to use the API and terminals (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log detail').choices(['debug', 'info', 'warn', 'error']).default('info'),
+    )
+  cmd.parse(argv, { from: 'user' })
+  const o = cmd.opts()
+  return {
+    port: o.port,
+    host: o.host,
+    driver: o.driver,
+    dataDir: resolve(o.dataDir),
+    allowOrigin: o.allowOrigin,
+    logLevel: o.logLevel,
+  }
+}
+
+/** `auto` uses kind when Docker and kind are usable here, the simulator otherwise. */
+export async function chooseDriver(choice: ServeOptions['driver'], log: Logger): Promise<Driver> {
+  const { SimDriver } = await import('../drivers/sim')
+  if (choice === 'sim') return new SimDriver()
+  const { KindDriver } = await import('../drivers/kind')
+  const kind = new KindDriver()
+  const probe = await kind.probe().catch((err: unknown) => ({ ok: false, reason: String(err) }))
+  if (probe.ok) return kind
+  if (choice === 'kind') throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
+  log.info('using the simulator', { why: probe.reason ?? 'kind is not usable here' })
+  return new SimDriver()
+}
+
+export async function runServe(opts: ServeOptions): Promise<RunningServer> {
+  const log = createLogger(opts.logLevel)
+  const driver = await chooseDriver(opts.driver, log)
+  const catalog = await createLabCatalog()
+  return startServer({
+    port: opts.port,
+    host: opts.host,
+    driver,
+    catalog,
+    dataDir: opts.dataDir,
+    allowedOrigins: opts.allowOrigin,
+    log,
+  })
+}
+
+/** Runs until SIGINT/SIGTERM; resolves with the process exit code. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  let opts: ServeOptions
+  try {
+    opts = parseServeArgs(argv)
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number }
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0
+    return e.exitCode ?? 2
+  }
+  let server: RunningServer
+  try {
+    server = await runServe(opts)
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    const hint = /EADDRINUSE/.test(message) ? `; port ${opts.port} is taken, pass --port <another>` : ''
+    process.stderr.write(`ckalab serve: ${message}${hint}\n`)
+    return 1
+  }
+  process.stdout.write(`ckalab is running: open ${server.url.replace('127.0.0.1', 'localhost')}\n`)
+  return new Promise<number>((resolvePromise) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) {
+        process.stderr.write('ckalab serve: forced exit\n')
+        process.exit(130)
+      }
+      stopping = true
+      process.stderr.write(`ckalab serve: ${signal} received, shutting down\n`)
+      server.close().then(
+        () => resolvePromise(0),
+        () => resolvePromise(1),
+      )
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+}
