@@ -8,6 +8,7 @@ const REAL_VARS: ScriptVars = {
   EP: 'https://127.0.0.1:38825',
   EP_HTTP: 'http://127.0.0.1:38825',
   EP_BARE: '127.0.0.1:38825',
+  NODE_EP: 'https://127.0.0.2:38825',
   DEAD_EP: 'https://127.0.0.1:39171',
   WORK: '/tmp/ckalab-etcd34-AbC123/work',
 }
@@ -16,6 +17,7 @@ const SIM_VARS: ScriptVars = {
   EP: 'https://127.0.0.1:2379',
   EP_HTTP: 'http://127.0.0.1:2379',
   EP_BARE: '127.0.0.1:2379',
+  NODE_EP: 'https://172.30.1.2:2379',
   DEAD_EP: 'https://127.0.0.1:2399',
   WORK: '/root/conformance',
 }

@@ -103,7 +103,9 @@ interface CertSpec {
 
 /**
  * Writes kubeadm's etcd certificates: an etcd CA (CN=etcd-ca) and the leaf
- * certificates kubeadm signs with it, RSA 2048 like kubeadm, plus the cluster CA.
+ * certificates kubeadm signs with it, plus the cluster CA. Keys are RSA 2048
+ * in PKCS#1 PEM ("RSA PRIVATE KEY"), as kubeadm writes them; the format shows
+ * in errors, e.g. when a key is passed as --cacert.
  */
 export async function makeKubeadmEtcdPki(pkiDir: string, nodeName: string, nodeIp: string): Promise<void> {
   await mkdir(path.join(pkiDir, 'etcd'), { recursive: true })
@@ -114,7 +116,7 @@ export async function makeKubeadmEtcdPki(pkiDir: string, nodeName: string, nodeI
     ['etcd/ca', 'etcd-ca'],
     ['ca', 'kubernetes'],
   ]) {
-    await openssl(['genrsa', '-out', `${base}.key`, '2048'], pkiDir)
+    await openssl(['genrsa', '-traditional', '-out', `${base}.key`, '2048'], pkiDir)
     await openssl(
       [
         'req',
@@ -160,7 +162,7 @@ export async function makeKubeadmEtcdPki(pkiDir: string, nodeName: string, nodeI
     if (leaf.sans) ext.push(`subjectAltName=${leaf.sans}`)
     const extFile = `${leaf.name}.ext`
     await writeFile(path.join(pkiDir, extFile), `${ext.join('\n')}\n`)
-    await openssl(['genrsa', '-out', `${leaf.name}.key`, '2048'], pkiDir)
+    await openssl(['genrsa', '-traditional', '-out', `${leaf.name}.key`, '2048'], pkiDir)
     await openssl(
       ['req', '-new', '-key', `${leaf.name}.key`, '-subj', leaf.subject, '-out', `${leaf.name}.csr`],
       pkiDir,
@@ -359,6 +361,7 @@ export function realScriptVars(r: RealEtcd, work: string) {
     EP: r.endpoint,
     EP_HTTP: `http://127.0.0.1:${r.clientPort}`,
     EP_BARE: `127.0.0.1:${r.clientPort}`,
+    NODE_EP: `https://${r.nodeIp}:${r.clientPort}`,
     DEAD_EP: `https://127.0.0.1:${r.deadPort}`,
     WORK: work,
   }

@@ -6,6 +6,7 @@
 //   EP       the https client endpoint of the local member (https://127.0.0.1:2379 on the simulator)
 //   EP_HTTP  the same with http:// (plaintext to the TLS port)
 //   EP_BARE  the same without a scheme (127.0.0.1:2379)
+//   NODE_EP  the member's advertised client URL, https://<node IP>:2379 (kubeadm's --advertise-client-urls)
 //   DEAD_EP  an https endpoint on 127.0.0.1 where nothing listens
 //   WORK     a writable scratch dir, empty at the start
 // Lines depend on earlier ones (a snapshot saved here is restored later), so
@@ -23,6 +24,7 @@ export interface ScriptVars {
   EP: string
   EP_HTTP: string
   EP_BARE: string
+  NODE_EP: string
   DEAD_EP: string
   WORK: string
 }
@@ -47,6 +49,13 @@ export const SCRIPT: ConformanceCase[] = [
   { id: 'member-list-json', line: `${E} member list -w json` },
   { id: 'member-list-hex-json', line: `${E} member list --hex -w json` },
   { id: 'member-list-fields', line: `${E} member list -w fields` },
+  { id: 'member-list-yaml', line: `${E} member list -w yaml` },
+  { id: 'member-list-node-endpoint', line: `etcdctl --endpoints=$NODE_EP ${CERTS} member list` },
+  {
+    id: 'member-list-space-flags',
+    line: 'etcdctl --endpoints $EP --cacert $PKI/etcd/ca.crt --cert $PKI/etcd/server.crt --key $PKI/etcd/server.key member list',
+  },
+  { id: 'command-typo', line: `${E} membr list` },
 
   // endpoint status
   { id: 'endpoint-status', line: `${E} endpoint status` },
@@ -94,6 +103,8 @@ export const SCRIPT: ConformanceCase[] = [
   // snapshot save
   { id: 'snapshot-save', line: `${E} snapshot save $WORK/snap.db` },
   { id: 'snapshot-save-relative', line: `${E} snapshot save rel.db` },
+  { id: 'snapshot-save-overwrite', line: `${E} snapshot save rel.db` },
+  { id: 'snapshot-save-into-directory', line: `mkdir savedir && ${E} snapshot save $WORK/savedir` },
   { id: 'snapshot-save-missing-dir', line: `${E} snapshot save $WORK/missing/snap.db` },
   {
     id: 'snapshot-save-two-endpoints',
@@ -115,6 +126,8 @@ export const SCRIPT: ConformanceCase[] = [
   { id: 'snapshot-status-empty-file', line: ': > empty.db && etcdctl snapshot status empty.db' },
   { id: 'snapshot-status-no-args', line: 'etcdctl snapshot status' },
   { id: 'snapshot-help', line: 'etcdctl snapshot' },
+  { id: 'snapshot-typo-subcommand', line: 'etcdctl snapshot safe x.db' },
+  { id: 'snapshot-restore-help', line: 'etcdctl snapshot restore --help' },
 
   // snapshot restore
   { id: 'restore-new-dir', line: 'etcdctl snapshot restore $WORK/snap.db --data-dir $WORK/restored' },
@@ -132,6 +145,16 @@ export const SCRIPT: ConformanceCase[] = [
   {
     id: 'restore-corrupt-snapshot',
     line: 'etcdctl snapshot restore corrupt.db --data-dir $WORK/from-corrupt',
+  },
+  { id: 'restore-directory', line: 'etcdctl snapshot restore savedir --data-dir $WORK/from-dir' },
+  {
+    id: 'restore-member-db',
+    line: 'etcdctl snapshot restore restored/member/snap/db --data-dir $WORK/from-db',
+  },
+  { id: 'restore-member-db-leftover', line: 'ls -R from-db' },
+  {
+    id: 'restore-member-db-skip-hash-check',
+    line: 'etcdctl snapshot restore restored/member/snap/db --skip-hash-check --data-dir $WORK/from-db2',
   },
   { id: 'restore-default-data-dir', line: 'etcdctl snapshot restore snap.db' },
   { id: 'restore-default-data-dir-ls-R', line: 'ls -R default.etcd' },
@@ -179,6 +202,10 @@ export const SCRIPT: ConformanceCase[] = [
     line: `etcdctl --endpoints=$EP ${CA} --cert=$PKI/etcd/nope.crt --key=$PKI/etcd/server.key member list`,
   },
   { id: 'tls-cacert-missing-file', line: `etcdctl --endpoints=$EP --cacert=$WORK/nope/ca.crt member list` },
+  {
+    id: 'tls-cacert-not-a-certificate',
+    line: `etcdctl --endpoints=$EP --cacert=$PKI/etcd/server.key member list`,
+  },
   {
     id: 'tls-cert-empty',
     line: `etcdctl --endpoints=$EP ${CA} --cert= --key=$PKI/etcd/server.key member list`,

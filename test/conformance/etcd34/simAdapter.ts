@@ -12,6 +12,8 @@ export const SIM_VARS: ScriptVars = {
   EP: 'https://127.0.0.1:2379',
   EP_HTTP: 'http://127.0.0.1:2379',
   EP_BARE: '127.0.0.1:2379',
+  // The simulator's first control plane; runOnSimulator uses the node's actual address.
+  NODE_EP: 'https://172.30.1.2:2379',
   // Nothing listens there on a kubeadm node (etcd has 2379, 2380 and 2381).
   DEAD_EP: 'https://127.0.0.1:2399',
   WORK: '/root/conformance',
@@ -58,7 +60,8 @@ export async function runOnSimulator(lines: string[], vars: ScriptVars = SIM_VAR
     const node = cluster.nodes[0]
     if (!node) throw new Error('the simulated cluster has no node')
     await cluster.settle(SETTLE_MS)
-    const env = { ...vars }
+    const ip = (node as { ip?: unknown }).ip
+    const env = { ...vars, ...(typeof ip === 'string' && ip ? { NODE_EP: `https://${ip}:2379` } : {}) }
     const prep = await node.exec(`rm -rf "${vars.WORK}" && mkdir -p "${vars.WORK}"`, {
       env,
       timeoutMs: LINE_TIMEOUT_MS,
