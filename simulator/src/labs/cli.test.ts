@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { gradeCommand, setAttemptSource, tryCommand } from './cli'
+
+function io() {
+  const o = { out: '', err: '' }
+  return {
+    o,
+    io: { out: (t: string) => void (o.out += t), err: (t: string) => void (o.err += t), labsDir: 'labs' },
+  }
+}
+
+describe('command line', () => {
+  it.each([
+    [[], 'name exactly one lab'],
+    [['etcd-backup-restore'], '--script FILE is required'],
+    [['etcd-backup-restore', '--script', 'x', '--format', 'xml'], 'unknown --format "xml"'],
+    [['etcd-backup-restore', '--script', 'x', '--kubernetes', '1.99'], 'unknown --kubernetes "1.99"'],
+    [['etcd-backup-restore', '--bogus'], "Unknown option '--bogus'"],
+    [['etcd-backup-restore', '--script', '/nonexistent/file'], 'cannot read the script'],
+  ])('try %j is a usage error (exit 3)', async (argv, message) => {
+    const { o, io: cio } = io()
+    expect(await tryCommand(argv, cio)).toBe(3)
+    expect(o.err).toContain(message)
+    expect(o.err).toContain('usage: ckalab try')
+  })
+
+  it('grade says clearly that there is no such attempt', async () => {
+    setAttemptSource(undefined)
+    const { o, io: cio } = io()
+    expect(await gradeCommand(['a-123'], cio)).toBe(3)
+    expect(o.err).toContain('no such attempt "a-123"')
+    setAttemptSource({ open: async () => undefined })
+    expect(await gradeCommand(['a-124'], cio)).toBe(3)
+    expect(o.err).toContain('no such attempt "a-124"\n')
+  })
+})

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { runCheck, runChecks } from './runner'
+import { FakeEnv, FakeNode } from './testing/fake-node'
+import type { Check } from './types'
+
+const env = () =>
+  new FakeEnv([
+    new FakeNode('controlplane', 'control-plane', [{ match: /^echo/, result: { stdout: 'hi\n' } }]),
+  ])
+
+const good: Check = {
+  id: 'good',
+  title: 'passes',
+  points: 5,
+  async run(ctx) {
+    const r = await ctx.exec(ctx.node('cp1'), 'echo hi')
+    return { verdict: r.stdout === 'hi\n' ? 'pass' : 'fail', expected: 'hi', actual: r.stdout.trim() }
+  },
+}
+
+describe('runCheck', () => {
+  it('records the commands a check ran as evidence', async () => {
+    const r = await runCheck(good, { env: env(), facts: {} })
+    expect(r.verdict).toBe('pass')
+    expect(r.evidence.commands).toEqual([
+      expect.objectContaining({ node: 'controlplane', command: 'echo hi', exitCode: 0 }),
+    ])
+    expect(r.hint).toBeUndefined()
+  })
+
+  it('turns a throwing check into unknown with the reason', async () => {
+    const bad: Check = {
+      id: 'x',
+      title: 'x',
+      points: 1,
+      run: async () => {
+        throw new Error('boom')
+      },
+    }
+    const r = await runCheck(bad, { env: env(), facts: {} })
+    expect(r.verdict).toBe('unknown')
+    expect(r.evidence.note).toContain('boom')
+  })
+
+  it('turns a hanging check into unknown after its budget', async () => {
+    const hang: Check = { id: 'h', title: 'h', points: 1, budgetMs: 50, run: () => new Promise(() => {}) }
+    const started = Date.now()
+    const r = await runCheck(hang, { env: env(), facts: {} })
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(r.verdict).toBe('unknown')
+    expect(r.evidence.note).toMatch(/did not finish within 0\.1 s/)
+  })
+
+  it.each([
+    [null, 'null'],
+    [42, 'number'],
+    [{ verdict: 'passed', expected: '', actual: '' }, 'not pass, fail or unknown'],
+    [{ verdict: 'pass' }, 'did not say'],
+  ])('turns garbage (%j) into unknown', async (value, why) => {
+    const garbage: Check = { id: 'g', title: 'g', points: 1, run: async () => value as never }
+    const r = await runCheck(garbage, { env: env(), facts: {} })
+    expect(r.verdict).toBe('unknown')
+    expect(r.evidence.note).toContain(why)
+  })
+
+  it('keeps running the other checks when one breaks', async () => {
+    const bad: Check = { id: 'x', title: 'x', points: 1, run: () => Promise.reject(new Error('no')) }
+    const r = await runChecks([bad, good], { env: env(), facts: {} })
+    expect(r.map((c) => c.verdict)).toEqual(['unknown', 'pass'])
+  })
+
+  it('gives checks a copy of the facts they cannot change', async () => {
+    const facts = { a: { b: 1 } }
+    const mutate: Check = {
+      id: 'm',
+      title: 'm',
+      points: 1,
+      async run(ctx) {
+        ;(ctx.facts.a as { b: number }).b = 2
+        return { verdict: 'pass', expected: '', actual: '' }
+      },
+    }
+    await runCheck(mutate, { env: env(), facts })
+    expect(facts.a.b).toBe(1)
+  })
+
+  it('only shows a hint when the check did not pass', async () => {
+    const hinted = (verdict: 'pass' | 'fail'): Check => ({
+      id: 'h',
+      title: 'h',
+      points: 1,
+      run: async () => ({ verdict, expected: 'e', actual: 'a', hint: 'do this' }),
+    })
+    expect((await runCheck(hinted('pass'), { env: env(), facts: {} })).hint).toBeUndefined()
+    expect((await runCheck(hinted('fail'), { env: env(), facts: {} })).hint).toBe('do this')
+  })
+})
