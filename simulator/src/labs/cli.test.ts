@@ -5,7 +5,15 @@ function io() {
   const o = { out: '', err: '' }
   return {
     o,
-    io: { out: (t: string) => void (o.out += t), err: (t: string) => void (o.err += t), labsDir: 'labs' },
+    io: {
+      out: (t: string) => {
+        o.out += t
+      },
+      err: (t: string) => {
+        o.err += t
+      },
+      labsDir: 'labs',
+    },
   }
 }
 

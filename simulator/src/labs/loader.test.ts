@@ -69,7 +69,15 @@ describe('loading labs', () => {
     })
     let out = ''
     let err = ''
-    const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), labsDir: good }
+    const io = {
+      out: (t: string) => {
+        out += t
+      },
+      err: (t: string) => {
+        err += t
+      },
+      labsDir: good,
+    }
     expect(await labsLintCommand([], io)).toBe(0)
     expect(out).toContain('1 lab(s) valid: good')
     const bad = await labsDir({ bad: { 'lab.yaml': LAB('other') } })
