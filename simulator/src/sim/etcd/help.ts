@@ -1,0 +1,226 @@
+import type { Profile } from '../profiles'
+
+// Help screens of etcdctl and etcdutl (cobra with etcd's usage template).
+// The 3.4 text is the real one; 3.5 and 3.6 follow the same template with
+// their versions' command lists.
+
+const GLOBAL_34 = `      --cacert=""				verify certificates of TLS-enabled secure servers using this CA bundle
+      --cert=""					identify secure client using this TLS certificate file
+      --command-timeout=5s			timeout for short running command (excluding dial timeout)
+      --debug[=false]				enable client-side debug logging
+      --dial-timeout=2s				dial timeout for client connections
+  -d, --discovery-srv=""			domain name to query for SRV records describing cluster endpoints
+      --discovery-srv-name=""			service name to query when using DNS discovery
+      --endpoints=[127.0.0.1:2379]		gRPC endpoints
+HELPLINE      --hex[=false]				print byte strings as hex encoded strings
+      --insecure-discovery[=true]		accept insecure SRV records describing cluster endpoints
+      --insecure-skip-tls-verify[=false]	skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)
+      --insecure-transport[=true]		disable transport security for client connections
+      --keepalive-time=2s			keepalive time for client connections
+      --keepalive-timeout=6s			keepalive timeout for client connections
+      --key=""					identify secure client using this TLS key file
+      --password=""				password for authentication (if this option is used, --user option shouldn't include password)
+      --user=""					username[:password] for authentication (prompt if password is not supplied)
+  -w, --write-out="simple"			set the output format (fields, json, protobuf, simple, table)
+`
+
+const GLOBAL_35 = GLOBAL_34.replace(
+  '      --user=""',
+  '      --max-recv-bytes=0				client-side response receive limit in bytes (if 0, it defaults to "math.MaxInt32")\n      --max-request-bytes=0			client-side request send limit in bytes (if 0, it defaults to 2.0 MiB (2 * 1024 * 1024).)\n      --user=""',
+)
+
+function globals(profile: Profile, helpLine?: string): string {
+  const base = profile.etcdMinor === '3.4' ? GLOBAL_34 : GLOBAL_35
+  return base.replace('HELPLINE', helpLine ? `${helpLine}\n` : '')
+}
+
+const COMMANDS_34 = [
+  ['alarm disarm', 'Disarms all alarms'],
+  ['alarm list', 'Lists all alarms'],
+  ['auth disable', 'Disables authentication'],
+  ['auth enable', 'Enables authentication'],
+  [
+    'check datascale',
+    'Check the memory usage of holding data for different workloads on a given server endpoint.',
+  ],
+  ['check perf', 'Check the performance of the etcd cluster'],
+  ['compaction', 'Compacts the event history in etcd'],
+  ['completion bash', 'Generate the autocompletion script for bash'],
+  ['completion fish', 'Generate the autocompletion script for fish'],
+  ['completion powershell', 'Generate the autocompletion script for powershell'],
+  ['completion zsh', 'Generate the autocompletion script for zsh'],
+  ['defrag', 'Defragments the storage of the etcd members with given endpoints'],
+  ['del', 'Removes the specified key or range of keys [key, range_end)'],
+  ['elect', 'Observes and participates in leader election'],
+  ['endpoint hashkv', 'Prints the KV history hash for each endpoint in --endpoints'],
+  ['endpoint health', 'Checks the healthiness of endpoints specified in `--endpoints` flag'],
+  ['endpoint status', 'Prints out the status of endpoints specified in `--endpoints` flag'],
+  ['get', 'Gets the key or a range of keys'],
+  ['help', 'Help about any command'],
+  ['lease grant', 'Creates leases'],
+  ['lease keep-alive', 'Keeps leases alive (renew)'],
+  ['lease list', 'List all active leases'],
+  ['lease revoke', 'Revokes leases'],
+  ['lease timetolive', 'Get lease information'],
+  ['lock', 'Acquires a named lock'],
+  ['make-mirror', 'Makes a mirror at the destination etcd cluster'],
+  ['member add', 'Adds a member into the cluster'],
+  ['member list', 'Lists all members in the cluster'],
+  ['member promote', 'Promotes a non-voting member in the cluster'],
+  ['member remove', 'Removes a member from the cluster'],
+  ['member update', 'Updates a member in the cluster'],
+  ['migrate', 'Migrates keys in a v2 store to a mvcc store'],
+  ['move-leader', 'Transfers leadership to another etcd cluster member.'],
+  ['put', 'Puts the given key into the store'],
+  ['role add', 'Adds a new role'],
+  ['role delete', 'Deletes a role'],
+  ['role get', 'Gets detailed information of a role'],
+  ['role grant-permission', 'Grants a key to a role'],
+  ['role list', 'Lists all roles'],
+  ['role revoke-permission', 'Revokes a key from a role'],
+  ['snapshot restore', 'Restores an etcd member snapshot to an etcd directory'],
+  ['snapshot save', 'Stores an etcd node backend snapshot to a given file'],
+  ['snapshot status', 'Gets backend snapshot status of a given file'],
+  ['txn', 'Txn processes all the requests in one transaction'],
+  ['user add', 'Adds a new user'],
+  ['user delete', 'Deletes a user'],
+  ['user get', 'Gets detailed information of a user'],
+  ['user grant-role', 'Grants a role to a user'],
+  ['user list', 'Lists all users'],
+  ['user passwd', 'Changes password of user'],
+  ['user revoke-role', 'Revokes a role from a user'],
+  ['version', 'Prints the version of etcdctl'],
+  ['watch', 'Watches events stream on keys or prefixes'],
+]
+
+function commandList(profile: Profile): string[][] {
+  let list = COMMANDS_34
+  if (profile.etcdMinor !== '3.4') {
+    list = list.filter(([n]) => n !== 'migrate')
+    list = [
+      ...list,
+      ['downgrade cancel', 'Cancel the ongoing downgrade action to cluster'],
+      ['downgrade enable', 'Start a downgrade action to cluster'],
+      ['downgrade validate', 'Validate downgrade capability before starting downgrade'],
+    ]
+    list.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
+  }
+  if (profile.etcdMinor === '3.6')
+    list = list.filter(([n]) => n !== 'snapshot restore' && n !== 'snapshot status')
+  return list
+}
+
+/** Go's tabwriter with tab stops of 8 and a tab as padding character, as etcd's template renders. */
+function tabbed(rows: string[][], indent = '\t'): string {
+  const width = Math.max(...rows.map((r) => (r[0] as string).length))
+  const col = Math.floor(width / 8) * 8 + 8
+  return rows
+    .map(([a, b]) => {
+      const tabs = Math.ceil((col - (a as string).length) / 8)
+      return `${indent}${a}${'\t'.repeat(Math.max(1, tabs))}${b}`
+    })
+    .join('\n')
+}
+
+export function etcdctlHelp(profile: Profile): string {
+  return `NAME:
+\tetcdctl - A simple command line client for etcd3.
+
+USAGE:
+\tetcdctl [flags]
+
+VERSION:
+\t${profile.etcdVersion}
+
+API VERSION:
+\t${profile.etcdMinor}
+
+
+COMMANDS:
+${tabbed(commandList(profile))}
+
+OPTIONS:
+${globals(profile, '  -h, --help[=false]\t\t\t\thelp for etcdctl')}
+`
+}
+
+export function snapshotHelp(profile: Profile): string {
+  const cmds: string[][] = [
+    ['restore', 'Restores an etcd member snapshot to an etcd directory'],
+    ['save', 'Stores an etcd node backend snapshot to a given file'],
+    ['status', 'Gets backend snapshot status of a given file'],
+  ]
+  const list = profile.etcdMinor === '3.6' ? cmds.filter(([n]) => n === 'save') : cmds
+  return `NAME:
+\tsnapshot - Manages etcd node snapshots
+
+USAGE:
+\tetcdctl snapshot <subcommand> [flags]
+
+API VERSION:
+\t${profile.etcdMinor}
+
+
+COMMANDS:
+${list.map(([a, b]) => `\t${a}\t${b}`).join('\n')}
+
+OPTIONS:
+  -h, --help[=false]\thelp for snapshot
+
+GLOBAL OPTIONS:
+${globals(profile)}
+`
+}
+
+/** Help of a leaf or group command, in the same template. */
+export function commandHelp(
+  profile: Profile,
+  path: string,
+  usage: string,
+  desc: string,
+  options: string,
+): string {
+  return `NAME:
+\t${path} - ${desc}
+
+USAGE:
+\tetcdctl ${usage}
+
+API VERSION:
+\t${profile.etcdMinor}
+
+
+OPTIONS:
+${options}
+GLOBAL OPTIONS:
+${globals(profile)}
+`
+}
+
+export function etcdutlHelp(profile: Profile): string {
+  return `Usage:
+  etcdutl [command]
+
+Available Commands:
+  backup      [legacy] offline backup of etcd directory
+  check       commands for checking properties
+  completion  Generate the autocompletion script for the specified shell
+  defrag      Defragments the storage of the etcd
+  help        Help about any command
+  hashkv      Prints the KV history hash of a given file
+  migrate     Migrates schema of etcd data dir files to make them compatible with different etcd version
+  snapshot    Manages etcd node snapshots
+  version     Prints the version of etcdutl
+
+Flags:
+  -h, --help                help for etcdutl
+  -w, --write-out string    set the output format (fields, json, protobuf, simple, table) (default "simple")
+
+Use "etcdutl [command] --help" for more information about a command.
+`.replace(
+    profile.etcdMinor === '3.5'
+      ? '  migrate     Migrates schema of etcd data dir files to make them compatible with different etcd version\n'
+      : '\u0000',
+    '',
+  )
+}
