@@ -46,16 +46,6 @@ export interface ShellResult {
   exitCode: number
 }
 
-/** Is `bin` on PATH? */
-export async function hasBinary(bin: string): Promise<boolean> {
-  try {
-    await execFileAsync('bash', ['-c', `command -v ${bin}`])
-    return true
-  } catch {
-    return false
-  }
-}
-
 async function portIsFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer()

@@ -82,12 +82,18 @@ export async function runOnSimulator(lines: string[], vars: ScriptVars = SIM_VAR
         })
         continue
       }
-      const r = await node.exec(line, { cwd: vars.WORK, env, timeoutMs: LINE_TIMEOUT_MS })
-      results.push({
-        stdout: r.stdout,
-        stderr: r.stderr + (r.timedOut ? '\n[ckalab: stopped after the time budget]\n' : ''),
-        exitCode: r.exitCode,
-      })
+      try {
+        const r = await node.exec(line, { cwd: vars.WORK, env, timeoutMs: LINE_TIMEOUT_MS })
+        results.push({
+          stdout: r.stdout,
+          stderr: r.stderr + (r.timedOut ? '\n[ckalab: stopped after the time budget]\n' : ''),
+          exitCode: r.exitCode,
+        })
+      } catch (err) {
+        // One line that crashes the simulator must not hide how the other lines compare.
+        const msg = err instanceof Error ? (err.stack ?? err.message) : String(err)
+        results.push({ stdout: '', stderr: `[ckalab: node.exec threw: ${msg}]`, exitCode: -1 })
+      }
     }
     return results
   } finally {
