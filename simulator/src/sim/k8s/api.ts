@@ -13,7 +13,13 @@ export interface ObjectMeta {
   deletionTimestamp?: string
   labels?: Record<string, string>
   annotations?: Record<string, string>
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>
+  ownerReferences?: Array<{
+    apiVersion: string
+    kind: string
+    name: string
+    uid: string
+    controller?: boolean
+  }>
   [key: string]: unknown
 }
 
@@ -55,7 +61,14 @@ export interface ListOptions {
  */
 export class ApiError extends Error {
   constructor(
-    readonly reason: 'unavailable' | 'timeout' | 'not-found' | 'already-exists' | 'invalid' | 'conflict' | 'forbidden',
+    readonly reason:
+      | 'unavailable'
+      | 'timeout'
+      | 'not-found'
+      | 'already-exists'
+      | 'invalid'
+      | 'conflict'
+      | 'forbidden',
     message: string,
     readonly code = 1,
   ) {
