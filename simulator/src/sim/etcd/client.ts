@@ -27,7 +27,7 @@ export type DialResult = { ok: true; proc: EtcdProcess } | { ok: false; error: s
 function wantsTls(scheme: string | undefined, tls: ClientTls): boolean {
   if (scheme === 'https' || scheme === 'unixs') return true
   if (scheme === 'http' || scheme === 'unix') return false
-  return !!(tls.cacert || tls.cert || tls.key || tls.insecureSkipVerify) && !tls.insecureTransport
+  return !!(tls.cacert || tls.cert || tls.key || tls.insecureSkipVerify)
 }
 
 export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: ClientTls): DialResult {

@@ -14,7 +14,7 @@ import {
 import { ClientLog } from './clientlog'
 import { type FlagDef, parseArgs, parseBool, parseDuration } from './flags'
 import { base64Of, goDuration, goJson, humanBytes, type JsonValue, renderTable } from './format'
-import { commandHelp, etcdctlHelp, snapshotHelp } from './help'
+import { commandHelp, etcdctlHelp, leafHelp, snapshotHelp } from './help'
 import { hexId } from './ids'
 import type { KeyValue } from './keyspace'
 import type { EtcdProcess } from './server'
@@ -199,13 +199,9 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
     const first = parsed.words[0]
     if (!first || first === 'help') return out(etcdctlHelp(profile))
     if (first === 'snapshot') {
-      const sub = parsed.words[1]
-      if (sub && profile.etcdMinor !== '3.6') return unknownCommand(profile, sub, 'etcdctl snapshot')
       return out(snapshotHelp(profile))
     }
     if (GROUPS.has(first)) {
-      const sub = parsed.words[1]
-      if (sub) return unknownCommand(profile, sub, `etcdctl ${first}`)
       return out(
         commandHelp(
           profile,
@@ -218,19 +214,10 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
     }
     return unknownCommand(profile, first, 'etcdctl')
   }
-  if (parseBool(run.flags.get('help')))
-    return out(
-      commandHelp(
-        profile,
-        path,
-        `${path} [options]`,
-        path,
-        '  -h, --help[=false]\thelp for ' + path.split(' ').pop() + '\n',
-      ),
-    )
+  if (parseBool(run.flags.get('help'))) return out(leafHelp(profile, path))
   const format = run.flags.get('write-out') ?? 'simple'
   if (!['simple', 'json', 'table', 'fields', 'protobuf'].includes(format))
-    return out('', `Error: unknown output format "${format}"\n`, EXIT_BAD_FEATURE)
+    return out('', 'Error: unsupported output format\n', EXIT_BAD_FEATURE)
   switch (path) {
     case 'version':
       return out(`etcdctl version: ${profile.etcdVersion}\nAPI version: ${profile.etcdMinor}\n`)
@@ -295,9 +282,54 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   return out('', `Error: unknown command "${path}" for "etcdctl"\n`, 1)
 }
 
+const TOP = [
+  'alarm',
+  'auth',
+  'check',
+  'compaction',
+  'completion',
+  'defrag',
+  'del',
+  'elect',
+  'endpoint',
+  'get',
+  'help',
+  'lease',
+  'lock',
+  'make-mirror',
+  'member',
+  'migrate',
+  'move-leader',
+  'put',
+  'role',
+  'snapshot',
+  'txn',
+  'user',
+  'version',
+  'watch',
+]
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[]
+      const prev = d[i - 1] as number[]
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      )
+    }
+  return (d[a.length] as number[])[b.length] as number
+}
+
 function unknownCommand(profile: Profile, word: string, parent: string): CommandResult {
   void profile
-  const msg = `unknown command "${word}" for "${parent}"`
+  const near = TOP.filter((c) => levenshtein(word, c) <= 2 || c.startsWith(word))
+  const hint = near.length ? `\n\nDid you mean this?\n${near.map((c) => `\t${c}\n`).join('')}` : ''
+  const msg = `unknown command "${word}" for "${parent}"${hint}`
   return out('', `Error: ${msg}\nRun '${parent} --help' for usage.\nError: ${msg}\n`, 1)
 }
 
@@ -397,6 +429,9 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
   if (cacert) {
     const a = await readPem(cacert)
     if (typeof a !== 'string') return { result: a }
+    const ai = ctx.node.cluster.certs.lookup(a)
+    if (ai && ai.kind !== 'cert')
+      return { result: out('', `${prefix}Error: x509: malformed tbs certificate\n`, EXIT_BAD_ARGS) }
     tls.cacert = a
   }
   const endpoints = (flags.get('endpoints') ?? '127.0.0.1:2379')
@@ -903,15 +938,18 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const part = `${path}.part`
   const abs = resolvePathFrom(ctx.cwd, path)
   const absPart = `${abs}.part`
-  try {
-    await ctx.fs.writeFile(absPart, '')
-  } catch {
+  const parent = absPart.replace(/\/[^/]*$/, '') || '/'
+  const parentOk = await ctx.fs
+    .stat(parent)
+    .then((st) => st.isDirectory)
+    .catch(() => false)
+  if (!parentOk)
     return out(
       '',
       `${cfg.prefix}Error: could not open ${part} (open ${part}: no such file or directory)\n`,
       EXIT_INTERRUPTED,
     )
-  }
+  await ctx.fs.writeFile(absPart, '')
   const c34 = minor === '3.4'
   const snapCaller = (n: number) => `snapshot/v3_snapshot.go:${n}`
   const lines: string[] = []
@@ -990,6 +1028,18 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const fetched: Record<string, JsonValue> = { endpoint: ep, size: humanBytes(db.length), took }
   if (minor === '3.6') fetched['etcd-version'] = '3.6.0'
   L('info', snapCaller(calls[2] as number), 'fetched snapshot', fetched)
+  const targetIsDir = await ctx.fs
+    .stat(abs)
+    .then((st) => st.isDirectory)
+    .catch(() => false)
+  if (targetIsDir) {
+    await ctx.fs.rm(absPart, { force: true }).catch(() => {})
+    return out(
+      '',
+      `${cfg.prefix}${lines.join('\n')}\nError: could not rename ${part} to ${path} (rename ${part} ${path}: file exists)\n`,
+      EXIT_INTERRUPTED,
+    )
+  }
   try {
     await ctx.fs.writeFile(abs, snapshotBytes(db))
     await ctx.fs.rm(absPart, { force: true })
@@ -1051,7 +1101,6 @@ GLOBAL OPTIONS:
    --total-timeout value            timeout for the command execution (except watch) (default: 5s)
    --help, -h                       show help
    --version, -v                    print the version
-   
 `
 
 const V2_FLAGS = new Set([

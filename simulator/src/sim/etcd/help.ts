@@ -224,3 +224,118 @@ Use "etcdutl [command] --help" for more information about a command.
     '',
   )
 }
+
+const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string, string]> }> = {
+  'snapshot restore': {
+    usage: 'snapshot restore <filename> [options]',
+    desc: 'Restores an etcd member snapshot to an etcd directory',
+    flags: [
+      ['--data-dir=""', 'Path to the data directory'],
+      [
+        '--initial-advertise-peer-urls="http://localhost:2380"',
+        "List of this member's peer URLs to advertise to the rest of the cluster",
+      ],
+      [
+        '--initial-cluster="default=http://localhost:2380"',
+        'Initial cluster configuration for restore bootstrap',
+      ],
+      [
+        '--initial-cluster-token="etcd-cluster"',
+        'Initial cluster token for the etcd cluster during restore bootstrap',
+      ],
+      ['--name="default"', 'Human-readable name for this member'],
+      [
+        '--skip-hash-check[=false]',
+        'Ignore snapshot integrity hash value (required if copied from data directory)',
+      ],
+      ['--wal-dir=""', 'Path to the WAL directory (use --data-dir if none given)'],
+    ],
+  },
+  'snapshot save': {
+    usage: 'snapshot save <filename>',
+    desc: 'Stores an etcd node backend snapshot to a given file',
+    flags: [],
+  },
+  'snapshot status': {
+    usage: 'snapshot status <filename>',
+    desc: 'Gets backend snapshot status of a given file',
+    flags: [],
+  },
+  'member list': { usage: 'member list', desc: 'Lists all members in the cluster', flags: [] },
+  'endpoint status': {
+    usage: 'endpoint status',
+    desc: 'Prints out the status of endpoints specified in `--endpoints` flag',
+    flags: [],
+  },
+  'endpoint health': {
+    usage: 'endpoint health',
+    desc: 'Checks the healthiness of endpoints specified in `--endpoints` flag',
+    flags: [],
+  },
+  get: {
+    usage: 'get [options] <key> [range_end]',
+    desc: 'Gets the key or a range of keys',
+    flags: [
+      ['--consistency="l"', 'Linearizable(l) or Serializable(s)'],
+      ['--count-only[=false]', 'Get only the count'],
+      ['--from-key[=false]', 'Get keys that are greater than or equal to the given key using byte compare'],
+      ['--keys-only[=false]', 'Get only the keys'],
+      ['--limit=0', 'Maximum number of results'],
+      ['--order=""', 'Order of results; ASCEND or DESCEND (ASCEND by default)'],
+      ['--prefix[=false]', 'Get keys with matching prefix'],
+      ['--print-value-only[=false]', 'Only write values when using the "simple" output format'],
+      ['--rev=0', 'Specify the kv revision'],
+      ['--sort-by=""', 'Sort target; CREATE, KEY, MODIFY, VALUE, or VERSION'],
+    ],
+  },
+  put: {
+    usage: 'put [options] <key> <value> (<value> can also be given from stdin)',
+    desc: 'Puts the given key into the store',
+    flags: [
+      ['--ignore-lease[=false]', 'updates the key using its current lease'],
+      ['--ignore-value[=false]', 'updates the key using its current value'],
+      ['--lease="0"', 'lease ID (in hexadecimal) to attach to the key'],
+      ['--prev-kv[=false]', 'return the previous key-value pair before modification'],
+    ],
+  },
+  del: {
+    usage: 'del [options] <key> [range_end]',
+    desc: 'Removes the specified key or range of keys [key, range_end)',
+    flags: [
+      [
+        '--from-key[=false]',
+        'delete keys that are greater than or equal to the given key using byte compare',
+      ],
+      ['--prefix[=false]', 'delete keys with matching prefix'],
+      ['--prev-kv[=false]', 'return deleted key-value pairs'],
+    ],
+  },
+  version: { usage: 'version', desc: 'Prints the version of etcdctl', flags: [] },
+}
+
+/** `etcdctl <command> --help`. */
+export function leafHelp(profile: Profile, path: string): string {
+  const leaf = LEAVES[path] ?? { usage: path, desc: path, flags: [] }
+  const name = path.split(' ').pop() as string
+  const rows = [
+    ...leaf.flags.map(([f, d]) => [`      ${f}`, d]),
+    ['  -h, --help[=false]', `help for ${name}`],
+  ]
+  rows.sort((a, b) => {
+    const ka = (a[0] as string).replace(/^\s*(-\w, )?--/, '').replace(/[=[].*$/, '')
+    const kb = (b[0] as string).replace(/^\s*(-\w, )?--/, '').replace(/[=[].*$/, '')
+    return ka < kb ? -1 : 1
+  })
+  return `NAME:
+\t${path} - ${leaf.desc}
+
+USAGE:
+\tetcdctl ${leaf.usage} [flags]
+
+OPTIONS:
+${tabbed(rows, '')}
+
+GLOBAL OPTIONS:
+${globals(profile)}
+`
+}

@@ -134,7 +134,7 @@ export interface RestoreOptions {
 export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult> {
   const minor = o.profile.etcdMinor
   const peerUrls = o.initialAdvertisePeerUrls.split(',').filter(Boolean)
-  const initialCluster = o.initialCluster ?? `${o.name}=${peerUrls.join(`,${o.name}=`)}`
+  const initialCluster = o.initialCluster ?? 'default=http://localhost:2380'
   let stderr = ''
   const fail = (msg: string, code = 1): CommandResult => ({
     stdout: '',
@@ -184,9 +184,19 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
     stderr += `${o.log.console('info', minor === '3.6' ? 'snapshot/v3_snapshot.go:305' : 'snapshot/v3_snapshot.go:265', 'restoring snapshot', f)}\n`
   }
   const absSnap = resolve(o.cwd, o.snapshot)
-  const bytes = await readMaybe(o.fs, absSnap)
-  if (!bytes) return fail(`open ${o.snapshot}: no such file or directory`)
-  if (bytes.length < 32 && !o.skipHashCheck) return fail(`seek ${o.snapshot}: invalid argument`)
+  let isDir = false
+  try {
+    isDir = (await o.fs.stat(absSnap)).isDirectory
+  } catch {
+    return fail(`open ${o.snapshot}: no such file or directory`)
+  }
+  const bytes = isDir ? new Uint8Array(64) : ((await readMaybe(o.fs, absSnap)) ?? new Uint8Array())
+  if (bytes.length < 32) return fail(`seek ${o.snapshot}: invalid argument`)
+  if (isDir) return fail(`read ${o.snapshot}: is a directory`)
+  // etcd copies the file into the new member's snap/db first, then checks it.
+  await o.fs.mkdir(`${absData}/member/snap`, { recursive: true })
+  const hasHash = bytes.length % 512 === 32
+  await o.fs.writeFile(`${absData}/member/snap/db`, hasHash ? bytes.subarray(0, bytes.length - 32) : bytes)
   if (!o.skipHashCheck) {
     const h = checkSnapshotHash(bytes)
     if (!h.ok) return fail(h.error)
