@@ -1,16 +1,14 @@
 import {
   apiserverReady,
-  deploymentState,
   effectiveDataDir,
   etcdHasKey,
   etcdHealthy,
   holdsMember,
   memberList,
   normalizePath,
-  parseJsonBig,
-  snapshotStatus,
 } from '../../simulator/src/labs/kit/etcd'
-import type { Check, CheckContext, CheckOutcome, Probe } from '../../simulator/src/labs/types'
+import { judgeSnapshot, judgeUndo } from '../../simulator/src/labs/kit/restore'
+import type { Check, Probe } from '../../simulator/src/labs/types'
 
 // Checks for etcd-backup-restore. They judge what the cluster does, so every
 // valid way of restoring passes (hostPath only, consistent rename, a parent
@@ -22,61 +20,16 @@ const RESTORED = '/var/lib/etcd-from-backup'
 const ORIGIN_KEY = '/ckalab/cluster-origin'
 const WAIT_MS = 90_000
 
-function setupRevision(ctx: CheckContext): number | undefined {
-  const raw = ctx.facts.setupStatus
-  if (typeof raw !== 'string') return undefined
-  try {
-    const rev = Number(parseJsonBig(raw)?.[0]?.Status?.header?.revision)
-    return Number.isFinite(rev) && rev > 0 ? rev : undefined
-  } catch {
-    return undefined
-  }
-}
-
-async function judgeSnapshot(ctx: CheckContext): Promise<CheckOutcome> {
-  const cp = ctx.node('cp1')
-  const expected = `a valid etcd snapshot at ${SNAPSHOT}, taken after the lab was set up`
-  const exists = await ctx.exec(cp, `test -s ${SNAPSHOT} && echo present`)
-  if (!exists.stdout.includes('present'))
-    return {
-      verdict: 'fail',
-      expected,
-      actual: `${SNAPSHOT} does not exist (or is empty)`,
-      hint: `Save the snapshot exactly to ${SNAPSHOT}: \`etcdctl --endpoints=https://127.0.0.1:2379 --cacert=… --cert=… --key=… snapshot save ${SNAPSHOT}\`.`,
-    }
-  const { status, error } = await snapshotStatus(ctx, cp, SNAPSHOT)
-  if (!status)
-    return {
-      verdict: 'fail',
-      expected,
-      actual: `${SNAPSHOT} is not a usable snapshot: ${error}`,
-      hint: 'Take the snapshot with `etcdctl … snapshot save`; copying files out of /var/lib/etcd does not make a snapshot.',
-    }
-  const minimum = setupRevision(ctx)
-  if (minimum !== undefined && status.revision < minimum)
-    return {
-      verdict: 'fail',
-      expected,
-      actual: `the snapshot is at revision ${status.revision}, older than the cluster state at the start of the lab (revision ${minimum})`,
-      hint: 'This is an old backup, not a snapshot of the cluster as it is now. Take a fresh one with `etcdctl snapshot save`.',
-    }
-  return {
-    verdict: 'pass',
-    expected,
-    actual: `snapshot at revision ${status.revision} with ${status.totalKeys} keys (hash ${status.hash})`,
-  }
-}
-
 /** Trigger condition: a valid, current snapshot is in place. */
 export const probes: Record<string, Probe> = {
-  snapshotReady: async (ctx) => (await judgeSnapshot(ctx)).verdict === 'pass',
+  snapshotReady: async (ctx) => (await judgeSnapshot(ctx, SNAPSHOT)).verdict === 'pass',
 }
 
 const snapshotSaved: Check = {
   id: 'snapshot-saved',
   title: `A current snapshot of etcd is saved at ${SNAPSHOT}`,
   points: 25,
-  run: judgeSnapshot,
+  run: (ctx) => judgeSnapshot(ctx, SNAPSHOT),
 }
 
 const restoredDataDir: Check = {
@@ -222,71 +175,15 @@ const changeUndone: Check = {
   title: 'The change made after the backup is undone by the restore',
   points: 20,
   budgetMs: 60_000,
-  async run(ctx) {
-    const cp = ctx.node('cp1')
-    const before = String(ctx.facts.preSnapshotDeployment ?? 'web-frontend')
-    const after = ctx.facts.postSnapshotDeployment
-    const marker = String(ctx.facts.postSnapshotKey ?? '/ckalab/after-backup')
-    const expected = `deployment ${before} present and ${String(after ?? 'audit-logger')} absent, through the apiserver and in etcd, with no data written after the snapshot`
-    if (typeof after !== 'string')
-      return {
-        verdict: 'fail',
-        expected,
-        actual: `no change was made after a backup, because no valid current snapshot ever appeared at ${SNAPSHOT}`,
-        hint: `The post-backup change is made once ${SNAPSHOT} holds a valid snapshot; save it there first.`,
-      }
-    const ready = await ctx.waitFor(async () => ((await apiserverReady(ctx, cp)) ? true : undefined), WAIT_MS)
-    if (!ready)
-      return {
-        verdict: 'unknown',
-        expected,
-        actual: 'the apiserver is not ready, so the cluster state cannot be judged',
-        note: 'A deployment that cannot be listed is not proof that it is gone.',
-        hint: 'Bring the apiserver back (its static pod manifest must be in /etc/kubernetes/manifests, etcd must be healthy), then grade again.',
-      }
-    const api = {
-      before: await deploymentState(ctx, cp, before),
-      after: await deploymentState(ctx, cp, after),
-    }
-    const inEtcd = {
-      before: await etcdHasKey(ctx, cp, `/registry/deployments/default/${before}`),
-      after: await etcdHasKey(ctx, cp, `/registry/deployments/default/${after}`),
-      marker: await etcdHasKey(ctx, cp, marker),
-    }
-    if (api.before === 'unknown' || api.after === 'unknown' || Object.values(inEtcd).includes(undefined))
-      return {
-        verdict: 'unknown',
-        expected,
-        actual: `could not read every fact: apiserver ${before}=${api.before}, ${after}=${api.after}; etcd ${JSON.stringify(inEtcd)}`,
-        hint: 'Make sure etcd and the apiserver stay up, then grade again.',
-      }
-    const actual = `apiserver: ${before} ${api.before}, ${after} ${api.after}; etcd: ${before} ${inEtcd.before ? 'present' : 'absent'}, ${after} ${inEtcd.after ? 'present' : 'absent'}, data written after the snapshot ${inEtcd.marker ? 'present' : 'absent'}`
-    if (api.after === 'present' || inEtcd.after)
-      return {
-        verdict: 'fail',
-        expected,
-        actual,
-        hint:
-          api.after === 'present' && !inEtcd.after
-            ? 'etcd no longer has the deployment but the apiserver still serves it from its cache: restart the apiserver (move its manifest out of /etc/kubernetes/manifests and back).'
-            : `${after} is still there, so etcd does not run on the restored data yet.`,
-      }
-    if (api.before !== 'present' || !inEtcd.before)
-      return {
-        verdict: 'fail',
-        expected,
-        actual,
-        hint: `${before} is missing: etcd runs on data that does not contain it (an empty data directory, or a snapshot from before the lab was set up).`,
-      }
-    if (inEtcd.marker)
-      return {
-        verdict: 'fail',
-        expected,
-        actual,
-        hint: `${after} is gone, but etcd still holds data written after your snapshot: it was deleted by hand instead of restoring the snapshot.`,
-      }
-    return { verdict: 'pass', expected, actual }
-  },
+  run: (ctx) =>
+    judgeUndo(ctx, {
+      before: String(ctx.facts.preSnapshotDeployment ?? 'web-frontend'),
+      after:
+        typeof ctx.facts.postSnapshotDeployment === 'string' ? ctx.facts.postSnapshotDeployment : undefined,
+      marker: String(ctx.facts.postSnapshotKey ?? '/ckalab/after-backup'),
+      snapshotFile: SNAPSHOT,
+      waitMs: WAIT_MS,
+    }),
 }
 
 export const checks: Check[] = [

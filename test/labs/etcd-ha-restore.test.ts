@@ -1,0 +1,3 @@
+import { proveLab } from './proof'
+
+proveLab('etcd-ha-restore')

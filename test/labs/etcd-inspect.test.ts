@@ -1,0 +1,14 @@
+import { proveLab } from './proof'
+
+proveLab('etcd-inspect', [
+  {
+    title: 'answers copied from table output by hand, with commas and a trailing slash',
+    script: [
+      'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key',
+      'mkdir -p /opt/answers',
+      "etcdctl --endpoints=https://127.0.0.1:2379 endpoint status | awk -F', ' '{print \"v\" $3}' > /opt/answers/etcd-version",
+      "etcdctl --endpoints=https://127.0.0.1:2379 member list | awk -F', ' '{print $1 \", \" $3}' > /opt/answers/members",
+      'etcdctl --endpoints=https://127.0.0.1:2379 endpoint status --cluster | awk -F\', \' \'$9 == "true" {print $1 "/"}\' > /opt/answers/leader',
+    ].join('\n'),
+  },
+])
