@@ -1,0 +1,176 @@
+import type { IFileSystem } from 'just-bash'
+import { parse as parseYaml, stringify } from 'yaml'
+
+// Kubeconfig loading with kubectl's precedence: --kubeconfig, then every file
+// in $KUBECONFIG (first file wins per key), then ~/.kube/config. With none,
+// kubectl talks to http://localhost:8080 and fails the way a learner sees it.
+
+export interface NamedCluster {
+  name: string
+  cluster: { server?: string; 'certificate-authority-data'?: string; [k: string]: unknown }
+}
+export interface NamedContext {
+  name: string
+  context: { cluster?: string; user?: string; namespace?: string; [k: string]: unknown }
+}
+export interface NamedUser {
+  name: string
+  user: Record<string, unknown>
+}
+
+export interface Kubeconfig {
+  clusters: NamedCluster[]
+  contexts: NamedContext[]
+  users: NamedUser[]
+  currentContext: string
+  preferences: Record<string, unknown>
+}
+
+export interface LoadedConfig {
+  config: Kubeconfig
+  /** Files that existed and were read. */
+  files: string[]
+  /** The file `config set-*` would write. */
+  writeTarget: string
+}
+
+export class ConfigError extends Error {}
+
+const asArray = (v: unknown): any[] => (Array.isArray(v) ? v : [])
+
+async function exists(fs: IFileSystem, path: string): Promise<boolean> {
+  try {
+    return (await fs.stat(path)).isFile
+  } catch {
+    return false
+  }
+}
+
+function emptyConfig(): Kubeconfig {
+  return { clusters: [], contexts: [], users: [], currentContext: '', preferences: {} }
+}
+
+function mergeInto(target: Kubeconfig, doc: any): void {
+  const addNamed = <T extends { name: string }>(list: T[], items: any[]) => {
+    for (const item of items) {
+      if (item && typeof item.name === 'string' && !list.some((x) => x.name === item.name)) list.push(item)
+    }
+  }
+  addNamed(target.clusters, asArray(doc?.clusters))
+  addNamed(target.contexts, asArray(doc?.contexts))
+  addNamed(target.users, asArray(doc?.users))
+  if (!target.currentContext && typeof doc?.['current-context'] === 'string')
+    target.currentContext = doc['current-context']
+}
+
+export async function loadKubeconfig(
+  fs: IFileSystem,
+  cwd: string,
+  env: Record<string, string>,
+  explicit?: string,
+): Promise<LoadedConfig> {
+  const resolve = (p: string) => fs.resolvePath(cwd, p)
+  const home = env.HOME || '/root'
+  let candidates: string[]
+  let mustExist = false
+  if (explicit) {
+    candidates = [resolve(explicit)]
+    mustExist = true
+  } else if (env.KUBECONFIG) {
+    candidates = env.KUBECONFIG.split(':').filter(Boolean).map(resolve)
+  } else candidates = [`${home}/.kube/config`]
+  const config = emptyConfig()
+  const files: string[] = []
+  for (const path of candidates) {
+    if (!(await exists(fs, path))) {
+      if (mustExist) throw new ConfigError(`stat ${explicit}: no such file or directory`)
+      continue
+    }
+    const text = await fs.readFile(path)
+    let doc: unknown
+    try {
+      doc = parseYaml(text)
+    } catch (err) {
+      throw new ConfigError(`error loading config file "${path}": ${(err as Error).message.split('\n')[0]}`)
+    }
+    if (doc !== null && doc !== undefined && typeof doc !== 'object')
+      throw new ConfigError(
+        `error loading config file "${path}": couldn't get version/kind; json parse error: json: cannot unmarshal string into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+      )
+    mergeInto(config, doc)
+    files.push(path)
+  }
+  return { config, files, writeTarget: files[0] ?? candidates[0] }
+}
+
+export interface Target {
+  /** `https://172.30.1.2:6443`, or `http://localhost:8080` when nothing is configured. */
+  serverUrl: string
+  /** `172.30.1.2:6443` / `localhost:8080`: how kubectl's errors name the server. */
+  hostPort: string
+  contextName: string
+  namespace: string
+}
+
+export function resolveTarget(
+  c: Kubeconfig,
+  o: { context?: string; cluster?: string; server?: string; namespace?: string },
+): Target {
+  const contextName = o.context ?? c.currentContext
+  if (o.context && !c.contexts.some((x) => x.name === o.context))
+    throw new ConfigError(`context was not found for specified context: ${o.context}`)
+  const ctx = c.contexts.find((x) => x.name === contextName)?.context
+  const clusterName = o.cluster ?? ctx?.cluster
+  if (o.cluster && !c.clusters.some((x) => x.name === o.cluster))
+    throw new ConfigError(`cluster "${o.cluster}" does not exist`)
+  const cluster = c.clusters.find((x) => x.name === clusterName)?.cluster
+  const serverUrl = o.server ?? cluster?.server ?? 'http://localhost:8080'
+  const hostPort = serverUrl.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')
+  return { serverUrl, hostPort, contextName, namespace: o.namespace ?? ctx?.namespace ?? 'default' }
+}
+
+const REDACT_CERT = 'DATA+OMITTED'
+const REDACT = 'REDACTED'
+
+/** `kubectl config view` output: secrets redacted unless --raw; --minify keeps the current context only. */
+export function viewConfig(c: Kubeconfig, o: { raw?: boolean; minify?: boolean; context?: string }): string {
+  let clusters = c.clusters
+  let contexts = c.contexts
+  let users = c.users
+  const current = o.context ?? c.currentContext
+  if (o.minify) {
+    contexts = contexts.filter((x) => x.name === current)
+    const ctx = contexts[0]?.context
+    clusters = clusters.filter((x) => x.name === ctx?.cluster)
+    users = users.filter((x) => x.name === ctx?.user)
+  }
+  const redact = (obj: Record<string, unknown>, certMark: string) => {
+    if (o.raw) return obj
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(obj)) out[k] = k.endsWith('-data') || k === 'token' ? certMark : v
+    return out
+  }
+  const doc = {
+    apiVersion: 'v1',
+    clusters: clusters.length
+      ? clusters.map((x) => ({ cluster: sortKeys(redact(x.cluster, REDACT_CERT)), name: x.name }))
+      : null,
+    contexts: contexts.length ? contexts.map((x) => ({ context: sortKeys(x.context), name: x.name })) : null,
+    'current-context': current ?? '',
+    kind: 'Config',
+    preferences: c.preferences ?? {},
+    users: users.length
+      ? users.map((x) => ({ name: x.name, user: sortKeys(redact(x.user ?? {}, REDACT)) }))
+      : null,
+  }
+  return stringify(doc, {
+    indentSeq: false,
+    lineWidth: 0,
+    defaultStringType: 'PLAIN',
+    nullStr: 'null',
+  }).replace(/^current-context: ''$/m, 'current-context: ""')
+}
+
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
