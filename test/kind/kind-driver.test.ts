@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KindCapacityError, KindCreateError, KindDriver } from '../../simulator/src/drivers/kind'
+import {
+  KindCapacityError,
+  KindCreateError,
+  KindDriver,
+  NodeUnavailableError,
+} from '../../simulator/src/drivers/kind'
 import type { KindNode } from '../../simulator/src/drivers/kind/node'
 import { COPY_ETCD_CLIENTS_SCRIPT } from '../../simulator/src/drivers/kind/prepared-image'
 import type { Environment, Progress, TerminalStream } from '../../simulator/src/seam'
@@ -75,7 +80,7 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     const t = Date.now()
     env = await d.create({ controlPlanes: 1, kubernetes: '1.20' }, (p) => progress.push(p))
     timings.createSeconds = (Date.now() - t) / 1000
-  })
+  }, 900_000)
 
   afterAll(async () => {
     if (env) {
@@ -84,7 +89,7 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
       expect(containersOf(name)).toEqual([])
     }
     console.log(`kind suite timings: ${JSON.stringify(timings)}`)
-  })
+  }, 180_000)
 
   it('probe says the stand-in kind and Docker are usable, and names a missing kind with its fix', async () => {
     const ok = await d.probe()
@@ -137,7 +142,7 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     expect(slow.timedOut).toBe(true)
     expect(slow.exitCode).toBe(124)
     expect(Date.now() - t).toBeLessThan(10_000)
-    expect((await node.exec('pgrep -x sleep || echo none')).stdout.trim()).toBe('none')
+    expect((await node.exec('pgrep -fx "sleep 30" || echo none')).stdout.trim()).toBe('none')
 
     const times: number[] = []
     for (let i = 0; i < 25; i++) {
@@ -147,6 +152,14 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     }
     timings.execP50Ms = Math.round(percentile(times, 50))
     timings.execP99Ms = Math.round(percentile(times, 99))
+    // the same check through the docker CLI, for scale on a loaded machine
+    const cli: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const s = performance.now()
+      spawnSync('docker', ['exec', node.name, 'test', '-f', '/etc/kubernetes/manifests/etcd.yaml'])
+      cli.push(performance.now() - s)
+    }
+    timings.dockerCliExecP50Ms = Math.round(percentile(cli, 50))
   })
 
   it('a real control plane answers through exec (kubectl, etcd static pod)', async () => {
@@ -159,8 +172,8 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     const node = env.nodes[0]!
     const term = await node.openTerminal({ cols: 100, rows: 30 })
     try {
-      term.write('stty size; echo "shell=$0"\r')
-      const first = await expectOutput(term, /shell=-bash/)
+      term.write('stty size; shopt -q login_shell && echo "login=yes"\r')
+      const first = await expectOutput(term, /\nlogin=yes\r/)
       expect(first).toMatch(/30 100/)
       term.resize({ cols: 132, rows: 43 })
       await new Promise((r) => setTimeout(r, 300))
@@ -193,12 +206,12 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     const term = await node.openTerminal({ cols: 80, rows: 24 })
     term.write('sleep 777\r')
     await new Promise((r) => setTimeout(r, 800))
-    expect((await node.exec('pgrep -f "sleep 777" | wc -l')).stdout.trim()).toBe('1')
+    expect((await node.exec('pgrep -fx "sleep 777" | wc -l')).stdout.trim()).toBe('1')
     term.dispose()
     let left = '1'
     for (let i = 0; i < 20 && left !== '0'; i++) {
       await new Promise((r) => setTimeout(r, 250))
-      left = (await node.exec('pgrep -f "^sleep 777" | wc -l')).stdout.trim()
+      left = (await node.exec('pgrep -fx "sleep 777" | wc -l')).stdout.trim()
     }
     expect(left).toBe('0')
   })
@@ -288,5 +301,24 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     expect(await d.reap([env.id], { minAgeMs: 0 })).toEqual([orphan])
     expect(containersOf(orphan)).toEqual([])
     expect(containersOf(d.clusterName(env.id))).toHaveLength(1)
+  })
+
+  it('a node container that dies mid-lab gives a clear NodeUnavailableError, not a hang', async () => {
+    const id = 'dies1'
+    spawnSync(`${FIXTURE}/run-node.sh`, [`${PREFIX}${id}`, '1', NODE_IMAGE], { stdio: 'ignore' })
+    try {
+      const adopted = await d.adopt(id)
+      const node = adopted!.nodes[0]!
+      expect((await node.exec('echo alive')).stdout).toBe('alive\n')
+      spawnSync('docker', ['kill', node.name], { stdio: 'ignore' })
+      await expect(node.exec('echo alive')).rejects.toThrow(NodeUnavailableError)
+      await expect(node.openTerminal({ cols: 80, rows: 24 })).rejects.toThrow(
+        /is not available \(container is not running\); reset the attempt/,
+      )
+      await adopted!.dispose()
+      expect(containersOf(`${PREFIX}${id}`)).toEqual([])
+    } finally {
+      removeCluster(`${PREFIX}${id}`)
+    }
   })
 })

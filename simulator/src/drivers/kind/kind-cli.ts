@@ -39,13 +39,10 @@ export function runKind(kindPath: string, args: string[], opts: KindRunOptions =
       resolve({ code: null, signal: null, output: String(e), aborted: false })
       return
     }
-    // kind runs docker and the fixture's scripts as children: signal the whole group
+    // Same process group as ckalab: a Ctrl-C in the terminal reaches kind too,
+    // as it would when kind is run by hand.
     const stop = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, sig)
-      } catch {
-        child.kill(sig)
-      }
+      child.kill(sig)
     }
     const onAbort = () => {
       aborted = true
@@ -60,10 +57,23 @@ export function runKind(kindPath: string, args: string[], opts: KindRunOptions =
     child.on('error', (e) => {
       output += `${e.message}\n`
     })
-    child.on('close', (code, signal) => {
+    let settled = false
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return
+      settled = true
       if (timer) clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
       resolve({ code, signal, output, aborted })
+    }
+    child.on('close', finish)
+    // A grandchild (docker, a script) can hold kind's pipes open after kind
+    // exited: give the output a moment, then stop waiting for it.
+    child.on('exit', (code, signal) => {
+      setTimeout(() => {
+        child.stdout?.destroy()
+        child.stderr?.destroy()
+        finish(code, signal)
+      }, 2000).unref()
     })
   })
 }

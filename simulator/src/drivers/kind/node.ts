@@ -126,7 +126,8 @@ export class KindNode implements Node {
         AttachStdout: true,
         AttachStderr: true,
         Tty: true,
-        Env: ['TERM=xterm-256color', `CKALAB_TERMINAL=${marker}`],
+        // C.UTF-8 so that readline takes multi-byte input as characters, not as meta keys
+        Env: ['TERM=xterm-256color', 'LANG=C.UTF-8', `CKALAB_TERMINAL=${marker}`],
         WorkingDir: '/root',
       }),
     )
