@@ -120,11 +120,12 @@ describe('etcd 3.4 conformance', () => {
       if (realError) throw realError
       expect(real, 'the real etcd run produced no results').toBeDefined()
       const cases = compare(goldenSide(golden), real!)
+      // Written on success too, so an old failure report never lingers.
+      const text = report('etcd34-real-vs-golden', cases, { expected: 'golden', actual: 'real now' })
       if (mismatches(cases).length > 0) {
         throw new Error(
-          `${report('etcd34-real-vs-golden', cases, { expected: 'golden', actual: 'real now' })}\n\n` +
-            `If Debian's etcd changed on purpose, review and re-capture ${path.relative(process.cwd(), GOLDEN_PATH)} ` +
-            'with: npx tsx test/conformance/etcd34/capture.ts',
+          `${text}\n\nIf Debian's etcd changed on purpose, review and re-capture ` +
+            `${path.relative(process.cwd(), GOLDEN_PATH)} with: npx tsx test/conformance/etcd34/capture.ts`,
         )
       }
       expect(mismatches(cases)).toHaveLength(0)
@@ -139,14 +140,11 @@ describe('etcd 3.4 conformance', () => {
     const outputs = await runOnSimulator(scriptLines(), SIM_VARS)
     expect(outputs).toHaveLength(SCRIPT.length)
     const cases = compare(expected, { vars: SIM_VARS, outputs })
-    if (mismatches(cases).length > 0) {
-      throw new Error(
-        report('etcd34-real-vs-simulator', cases, {
-          expected: real ? 'real etcd' : 'golden',
-          actual: 'simulator',
-        }),
-      )
-    }
+    const text = report('etcd34-real-vs-simulator', cases, {
+      expected: real ? 'real etcd' : 'golden',
+      actual: 'simulator',
+    })
+    if (mismatches(cases).length > 0) throw new Error(text)
     expect(mismatches(cases)).toHaveLength(0)
   }, 60_000)
 })
