@@ -39,7 +39,9 @@ async function startFromCatalogue(page: Page, mode: 'Practice' | 'Exam'): Promis
   await card.waitFor()
   await card.getByRole('button', { name: mode }).click()
   await page.waitForURL(/\/attempt\//)
-  await page.locator('.terminal-pane[data-node="controlplane"][data-status="open"]').waitFor({ timeout: 20_000 })
+  await page
+    .locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
+    .waitFor({ timeout: 20_000 })
   await waitForTerminal(page, (t) => t.includes('root@controlplane:~#'), 'the prompt')
 }
 
@@ -49,7 +51,7 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
     await page.goto(server.url)
     const card = page.locator('article.card[data-lab="fake-lab"]')
     await card.waitFor()
-    const text = await card.innerText()
+    const text = (await card.textContent()) ?? ''
     expect(text).toContain('Leave a marker file')
     expect(text).toMatch(/easy/i)
     expect(text).toContain('5 min')
@@ -71,11 +73,15 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
     await page.getByRole('button', { name: 'Check my work' }).click()
     const failing = page.locator('.check[data-check="marker-exists"][data-verdict="fail"]')
     await failing.waitFor()
-    expect(await failing.innerText()).toContain('Create it with touch.')
+    expect((await failing.textContent()) ?? '').toContain('Create it with touch.')
 
     await page.locator('.xterm').click()
     await typeLine(page, 'touch /root/done')
-    await waitForTerminal(page, (t) => /touch \/root\/done\n.*# $/m.test(t.trimEnd() + ' '), 'the next prompt')
+    await waitForTerminal(
+      page,
+      (t) => /touch \/root\/done\n.*# $/m.test(t.trimEnd() + ' '),
+      'the next prompt',
+    )
     await page.getByRole('button', { name: 'Check my work' }).click()
     await page.locator('.check[data-check="marker-exists"][data-verdict="pass"]').waitFor()
     await page.screenshot({ path: join(resultsDir(), 'lab-page-graded.png') })
@@ -106,7 +112,9 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
     await page.locator('.terminal-pane[data-status="reconnecting"]').waitFor({ timeout: 10_000 })
     await server.start()
     await page.reload()
-    await page.locator('.terminal-pane[data-node="controlplane"][data-status="open"]').waitFor({ timeout: 20_000 })
+    await page
+      .locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
+      .waitFor({ timeout: 20_000 })
     const text = await waitForTerminal(page, (t) => t.includes('screen-before-kill'), 'the replayed screen')
     expect(text).toContain('echo kept-across-kill > /root/note')
     await page.locator('.xterm').click()
@@ -119,13 +127,13 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
   it('runs an exam: countdown, no hints, submit gives the final report', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
     await startFromCatalogue(page, 'Exam')
-    expect(await page.locator('.timer.countdown').innerText()).toMatch(/\d+:\d\d/)
+    expect((await page.locator('.timer.countdown').textContent()) ?? '').toMatch(/\d+:\d\d/)
     expect(await page.getByRole('button', { name: /Show a hint/ }).count()).toBe(0)
     expect(await page.getByRole('button', { name: 'Check my work' }).count()).toBe(0)
     await page.getByRole('button', { name: 'Submit' }).click()
     await page.getByRole('button', { name: 'Submit now?' }).click()
     await page.locator('.report').waitFor()
-    expect(await page.locator('.report h2').innerText()).toContain('Final report')
+    expect((await page.locator('.report h2').textContent()) ?? '').toContain('Final report')
     await page.screenshot({ path: join(resultsDir(), 'exam-final-report.png') })
     await page.close()
   })

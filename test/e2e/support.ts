@@ -16,17 +16,22 @@ export const CHROMIUM = process.env.CKALAB_CHROMIUM ?? '/usr/bin/chromium'
 /** Chromium is a prerequisite: in CI its absence fails the suite; locally it is reported and the suite skips. */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true
-  if (process.env.CI) throw new Error(`chromium is not installed at ${CHROMIUM}; run: apt-get install -y chromium`)
+  if (process.env.CI)
+    throw new Error(`chromium is not installed at ${CHROMIUM}; run: apt-get install -y chromium`)
   return false
 }
 
 let built = false
 export function buildWeb(): void {
   if (built) return
-  execFileSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'], {
-    cwd: REPO,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'],
+    {
+      cwd: REPO,
+      stdio: 'inherit',
+    },
+  )
   built = true
 }
 
@@ -63,7 +68,7 @@ export class ServerProcess {
       [
         '--import',
         'tsx',
-        join(REPO, 'test/e2e/serve-fixture.ts'),
+        join(REPO, 'simulator/src/server/testing/serve-fixture.ts'),
         '--driver',
         this.driver,
         '--data-dir',
@@ -143,11 +148,43 @@ export async function waitForTerminal(
     if (test(text)) return text
     await page.waitForTimeout(50)
   }
-  throw new Error(`timed out waiting for ${what}; terminal shows:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`)
+  throw new Error(
+    `timed out waiting for ${what}; terminal shows:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`,
+  )
 }
 
 /** Types like a person at the keyboard: characters through xterm's input, Enter as \r. */
 export async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.type(line, { delay: 2 })
   await page.keyboard.press('Enter')
+}
+
+const PROMPT_LINE = /^root@[\w.-]+:[^\n]*# ?$/
+
+/**
+ * Types one shell command and waits until the shell shows its prompt again
+ * below the command (the command has finished).
+ */
+export async function runCommand(
+  page: Page,
+  line: string,
+  timeoutMs = 30_000,
+  node = 'controlplane',
+): Promise<string> {
+  const before = (await terminalText(page, node)).trimEnd().split('\n').length
+  await typeLine(page, line)
+  const probe = line.slice(0, 40)
+  return waitForTerminal(
+    page,
+    (t) => {
+      const lines = t.trimEnd().split('\n')
+      if (lines.length <= before && !t.includes(probe)) return false
+      const tail = lines.slice(Math.max(0, before - 1))
+      const at = tail.findIndex((l) => l.includes(probe))
+      return at >= 0 && at < tail.length - 1 && PROMPT_LINE.test(tail[tail.length - 1])
+    },
+    `the prompt after "${line}"`,
+    timeoutMs,
+    node,
+  )
 }

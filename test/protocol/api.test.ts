@@ -15,7 +15,12 @@ describe('HTTP API', () => {
     const r = await h.api('GET', '/api/labs')
     expect(r.status).toBe(200)
     expect(r.body.driver).toMatchObject({ name: 'fake', ok: true })
-    expect(r.body.labs[0]).toMatchObject({ id: 'fake-lab', difficulty: 'easy', minutes: 5, runnableHere: true })
+    expect(r.body.labs[0]).toMatchObject({
+      id: 'fake-lab',
+      difficulty: 'easy',
+      minutes: 5,
+      runnableHere: true,
+    })
     expect(r.body.errors[0].lab).toBe('broken-lab')
     const detail = await h.api('GET', '/api/labs/fake-lab')
     expect(detail.body.taskMarkdown).toContain('touch /root/done')

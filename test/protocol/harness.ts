@@ -8,7 +8,13 @@ import WebSocket from 'ws'
 import type { Driver } from '../../simulator/src/seam'
 import { silentLogger } from '../../simulator/src/server/log'
 import type { LabCatalog } from '../../simulator/src/server/ports'
-import { decodeFrame, encodeAck, encodeHello, encodeInput, type Frame } from '../../simulator/src/server/protocol'
+import {
+  decodeFrame,
+  encodeAck,
+  encodeHello,
+  encodeInput,
+  type Frame,
+} from '../../simulator/src/server/protocol'
 import { type RunningServer, type ServerOptions, startServer } from '../../simulator/src/server/server'
 import { FakeCatalog, FakeDriver } from '../../simulator/src/server/testing/fakes'
 
@@ -32,7 +38,15 @@ export async function startHarness(
   const driver = opts.driver ?? new FakeDriver()
   const catalog = opts.catalog ?? new FakeCatalog()
   const boot = () =>
-    startServer({ ...opts, port: 0, host: '127.0.0.1', driver, catalog, dataDir, log: opts.log ?? silentLogger })
+    startServer({
+      ...opts,
+      port: 0,
+      host: '127.0.0.1',
+      driver,
+      catalog,
+      dataDir,
+      log: opts.log ?? silentLogger,
+    })
   let server = await boot()
   const h: Harness = {
     get server() {
@@ -122,7 +136,9 @@ export class TermClient {
   }
 
   static connect(url: string, origin: string | undefined): Promise<TermClient> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/terminal`, { headers: origin ? { origin } : {} })
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/terminal`, {
+      headers: origin ? { origin } : {},
+    })
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new TermClient(ws)))
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode, encodeResize, MAX_FRAME_BYTES, Op } from '../../simulator/src/server/protocol'
-import { FakeDriver } from '../../simulator/src/server/testing/fakes'
+import type { FakeDriver } from '../../simulator/src/server/testing/fakes'
 import { type Harness, startHarness, TermClient, waitFor } from './harness'
 
 let h: Harness
@@ -170,7 +170,8 @@ describe('terminal protocol over a WebSocket', () => {
     t.autoAck = false
     t.type('yes\r')
     const driver = h.driver as FakeDriver
-    const shell = () => driver.created.flatMap((e) => e.nodes[0].shells).find((s) => !s.disposed && s.isPaused)
+    const shell = () =>
+      driver.created.flatMap((e) => e.nodes[0].shells).find((s) => !s.disposed && s.isPaused)
     await waitFor(() => shell() !== undefined, 5000, 'the source to pause')
     const at = t.received
     await new Promise((r) => setTimeout(r, 200))

@@ -34,7 +34,9 @@ export interface CommandRecord {
   stderr: string
 }
 
-export type Evidence = string | { expected: string; actual: string; commands?: CommandRecord[]; note?: string }
+export type Evidence =
+  | string
+  | { expected: string; actual: string; commands?: CommandRecord[]; note?: string }
 
 export interface CheckResult {
   id: string
@@ -108,7 +110,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     data = undefined
   }
   if (!res.ok) {
-    const message = (data as { error?: string } | undefined)?.error ?? `${method} ${path} failed with ${res.status}`
+    const message =
+      (data as { error?: string } | undefined)?.error ?? `${method} ${path} failed with ${res.status}`
     throw new ApiError(res.status, message)
   }
   return data as T
@@ -129,6 +132,9 @@ export const api = {
   hint: (token: string) => call<{ hints: string[] }>('POST', `${a(token)}/hint`),
   solution: (token: string) => call<{ markdown: string }>('POST', `${a(token)}/solution`),
   ticket: (token: string, node: string) =>
-    call<{ ticket: string; expiresAt: number }>('POST', `${a(token)}/terminals/${encodeURIComponent(node)}/ticket`),
+    call<{ ticket: string; expiresAt: number }>(
+      'POST',
+      `${a(token)}/terminals/${encodeURIComponent(node)}/ticket`,
+    ),
   reportUrl: (token: string, kind: 'json' | 'xml') => `${a(token)}/report.${kind}`,
 }

@@ -17,7 +17,10 @@ describe('format', () => {
   })
 
   it('summarizes a report', () => {
-    const s = summarize([{ verdict: 'pass' }, { verdict: 'fail' }, { verdict: 'unknown' }], { points: 5, max: 15 })
+    const s = summarize([{ verdict: 'pass' }, { verdict: 'fail' }, { verdict: 'unknown' }], {
+      points: 5,
+      max: 15,
+    })
     expect(s).toMatchObject({ passed: 1, failed: 1, unknown: 1 })
     expect(s.text).toBe('5/15 points · 1 of 3 checks passed, 1 could not be decided')
   })

@@ -22,7 +22,10 @@ export interface ScoreSummary {
   text: string
 }
 
-export function summarize(checks: { verdict: string }[], score: { points: number; max: number }): ScoreSummary {
+export function summarize(
+  checks: { verdict: string }[],
+  score: { points: number; max: number },
+): ScoreSummary {
   const passed = checks.filter((c) => c.verdict === 'pass').length
   const failed = checks.filter((c) => c.verdict === 'fail').length
   const unknown = checks.length - passed - failed

@@ -14,7 +14,6 @@ describe('router', () => {
   })
 
   it('round-trips paths', () => {
-    for (const p of ['/', '/labs/a-b', '/attempt/tok'])
-      expect(routePath(parseRoute(p))).toBe(p)
+    for (const p of ['/', '/labs/a-b', '/attempt/tok']) expect(routePath(parseRoute(p))).toBe(p)
   })
 })

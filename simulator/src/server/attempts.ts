@@ -172,7 +172,8 @@ export class AttemptManager {
   /** Throws away the environment and builds a fresh one (a retry after a failure, too). */
   reset(id: string): Promise<void> {
     const l = this.require(id)
-    if (l.row.state === 'submitted') throw new AttemptError(409, 'this exam attempt was submitted; start a new one')
+    if (l.row.state === 'submitted')
+      throw new AttemptError(409, 'this exam attempt was submitted; start a new one')
     l.abort?.abort()
     return this.enqueue(l, async () => {
       await this.teardown(l, 'the lab was reset')
@@ -421,7 +422,9 @@ export class AttemptManager {
       await this.teardown(l, 'creation failed')
       this.patch(l, {
         state: 'failed',
-        error: abort.signal.aborted ? 'creation was cancelled' : `could not create the lab environment: ${message}`,
+        error: abort.signal.aborted
+          ? 'creation was cancelled'
+          : `could not create the lab environment: ${message}`,
         progressStep: 'Failed',
       })
       this.o.store.addEvent(l.row.id, 'failed', { error: message })
@@ -523,7 +526,10 @@ export class AttemptManager {
       const l = this.newLive(row, labs.get(row.lab))
       this.live.set(row.id, l)
       if (row.state === 'creating') {
-        this.patch(l, { state: 'failed', error: 'the server stopped while the lab was being created; press Retry' })
+        this.patch(l, {
+          state: 'failed',
+          error: 'the server stopped while the lab was being created; press Retry',
+        })
         continue
       }
       if (row.state !== 'ready') continue
@@ -541,7 +547,10 @@ export class AttemptManager {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
         this.o.log.error('restoring an attempt failed', { attempt: row.id, err: message })
-        this.patch(l, { state: 'failed', error: `restoring the lab after a restart failed: ${message}; press Retry` })
+        this.patch(l, {
+          state: 'failed',
+          error: `restoring the lab after a restart failed: ${message}; press Retry`,
+        })
       }
     }
   }

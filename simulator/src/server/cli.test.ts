@@ -4,7 +4,13 @@ import { parseServeArgs } from './cli'
 describe('ckalab serve options', () => {
   it('defaults to loopback, port 4173 and the auto driver', () => {
     const o = parseServeArgs([])
-    expect(o).toMatchObject({ host: '127.0.0.1', port: 4173, driver: 'auto', allowOrigin: [], logLevel: 'info' })
+    expect(o).toMatchObject({
+      host: '127.0.0.1',
+      port: 4173,
+      driver: 'auto',
+      allowOrigin: [],
+      logLevel: 'info',
+    })
     expect(o.dataDir).toMatch(/ckalab/)
   })
 

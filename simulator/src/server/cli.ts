@@ -21,7 +21,8 @@ export interface ServeOptions {
 
 function port(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535')
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is a number from 0 to 65535')
   return n
 }
 
@@ -36,7 +37,9 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 4173)
     .option('--host <host>', 'address to bind; keep 127.0.0.1 unless others must reach it', '127.0.0.1')
     .addOption(
-      new Option('--driver <driver>', 'where lab environments run').choices(['auto', 'sim', 'kind']).default('auto'),
+      new Option('--driver <driver>', 'where lab environments run')
+        .choices(['auto', 'sim', 'kind'])
+        .default('auto'),
     )
     .option('--data-dir <dir>', 'where attempts, reports and saved environments live', defaultDataDir())
     .option(
@@ -46,7 +49,9 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       [] as string[],
     )
     .addOption(
-      new Option('--log-level <level>', 'log detail').choices(['debug', 'info', 'warn', 'error']).default('info'),
+      new Option('--log-level <level>', 'log detail')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
     )
   cmd.parse(argv, { from: 'user' })
   const o = cmd.opts()
@@ -68,7 +73,8 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
   const kind = new KindDriver()
   const probe = await kind.probe().catch((err: unknown) => ({ ok: false, reason: String(err) }))
   if (probe.ok) return kind
-  if (choice === 'kind') throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
+  if (choice === 'kind')
+    throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
   log.info('using the simulator', { why: probe.reason ?? 'kind is not usable here' })
   return new SimDriver()
 }

@@ -85,10 +85,14 @@ describe('terminal protocol', () => {
       new Uint8Array([Op.hello]),
     ]
     let seed = 7
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed
+    }
     for (let i = 0; i < 2000; i++) {
-      const len = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 24
+      const len = next() % 24
       const b = new Uint8Array(len)
-      for (let j = 0; j < len; j++) b[j] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff
+      for (let j = 0; j < len; j++) b[j] = next() & 0xff
       inputs.push(b)
     }
     for (const input of inputs) expect(() => decodeFrame(input)).not.toThrow()

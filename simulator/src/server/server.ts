@@ -83,11 +83,11 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   }
   if (size === 0) return {}
   // Requiring JSON keeps plain cross-site form posts out (they cannot set this type).
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'send the request body as application/json')
+  if (!type.startsWith('application/json'))
+    throw new HttpError(415, 'send the request body as application/json')
   try {
     const value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw new Error('not an object')
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
     return value as Record<string, unknown>
   } catch {
     throw new HttpError(400, 'the request body is not a JSON object')
@@ -112,7 +112,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const allowedHosts = new Set<string>()
   const probe = await opts.driver.probe().catch((err) => ({ ok: false, reason: String(err) }))
 
-  const originAllowed = (origin: string | undefined): boolean => origin !== undefined && allowedOrigins.has(origin)
+  const originAllowed = (origin: string | undefined): boolean =>
+    origin !== undefined && allowedOrigins.has(origin)
 
   const attemptFrom = (token: string): string => {
     if (!looksLikeToken(token)) throw new HttpError(404, 'no such attempt; check the link')
@@ -185,7 +186,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (action === 'terminals' && parts.length === 5 && parts[4] === 'ticket') {
           const node = decodeURIComponent(parts[3])
           const view = manager.view(id)
-          if (view.state !== 'ready') throw new HttpError(409, `the lab is ${view.state}; terminals open once it is ready`)
+          if (view.state !== 'ready')
+            throw new HttpError(409, `the lab is ${view.state}; terminals open once it is ready`)
           if (!view.nodes.includes(node)) throw new HttpError(404, `this lab has no node named "${node}"`)
           return sendJson(res, 200, tickets.issue(id, node))
         }
@@ -244,7 +246,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         .catch((err) => {
           const status = err instanceof HttpError || err instanceof AttemptError ? err.status : 500
           if (status === 500) log.error('request failed', { method: req.method, err })
-          if (!res.headersSent) sendJson(res, status, { error: err instanceof Error ? err.message : String(err) })
+          if (!res.headersSent)
+            sendJson(res, status, { error: err instanceof Error ? err.message : String(err) })
           else res.end()
           done(status)
         })
@@ -306,13 +309,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (fatal || errors > MAX_PROTOCOL_ERRORS) ws.close(1008, message.slice(0, 120))
     }
     const helloTimer = setTimeout(() => {
-      if (!session) protocolError(ErrorCode.badState, 'no hello within 5 s; send a hello frame with a ticket first', true)
+      if (!session)
+        protocolError(ErrorCode.badState, 'no hello within 5 s; send a hello frame with a ticket first', true)
     }, HELLO_TIMEOUT_MS)
 
     ws.on('message', (raw: RawData, isBinary: boolean) => {
-      if (!isBinary) return protocolError(ErrorCode.badValue, 'text messages are not part of the terminal protocol')
+      if (!isBinary)
+        return protocolError(ErrorCode.badValue, 'text messages are not part of the terminal protocol')
       const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw)
-      const decoded = decodeFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), MAX_FRAME_BYTES)
+      const decoded = decodeFrame(
+        new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        MAX_FRAME_BYTES,
+      )
       if (!decoded.ok) return protocolError(decoded.code, decoded.message)
       const frame = decoded.frame
       if (!session) {

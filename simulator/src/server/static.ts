@@ -65,7 +65,9 @@ export function createStaticHandler(root: string) {
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       // Vite fingerprints everything under assets/; the index must always be fresh.
-      'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'cache-control': file.includes(`${sep}assets${sep}`)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
     })
     res.end(req.method === 'HEAD' ? undefined : body)
   }

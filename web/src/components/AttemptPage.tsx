@@ -2,13 +2,13 @@ import { useEffect, useRef, useState } from 'react'
 import { api } from '../api'
 import { percent } from '../format'
 import { useAttempt } from '../hooks/useAttempt'
+import { useLabText } from '../hooks/useLabText'
 import { navigate } from '../navigation'
+import { ConfirmButton } from './ConfirmButton'
 import { Markdown } from './Markdown'
 import { ReportPanel } from './ReportPanel'
 import { TerminalTabs } from './TerminalTabs'
 import { Timer } from './Timer'
-import { useLabText } from '../hooks/useLabText'
-import { ConfirmButton } from './ConfirmButton'
 
 export function AttemptPage({ token }: { token: string }) {
   const a = useAttempt(token)
@@ -67,7 +67,12 @@ export function AttemptPage({ token }: { token: string }) {
           </button>
         )}
         {ready && exam && (
-          <ConfirmButton className="primary" disabled={!!a.busy} onConfirm={a.submit} confirmText="Submit now?">
+          <ConfirmButton
+            className="primary"
+            disabled={!!a.busy}
+            onConfirm={a.submit}
+            confirmText="Submit now?"
+          >
             {a.busy === 'submit' ? 'Submitting…' : 'Submit'}
           </ConfirmButton>
         )}
@@ -120,7 +125,11 @@ export function AttemptPage({ token }: { token: string }) {
       <div className="split" style={{ gridTemplateColumns: `${left}px 6px minmax(0, 1fr)` }}>
         <aside className="task">
           {showReport && report && (
-            <ReportPanel report={report} final={exam} downloads={{ json: api.reportUrl(token, 'json'), junit: api.reportUrl(token, 'xml') }} />
+            <ReportPanel
+              report={report}
+              final={exam}
+              downloads={{ json: api.reportUrl(token, 'json'), junit: api.reportUrl(token, 'xml') }}
+            />
           )}
           {attempt.notices.map((n) => (
             <div key={n.at + n.message} className="notice lab-notice">
@@ -164,9 +173,18 @@ export function AttemptPage({ token }: { token: string }) {
             </section>
           )}
         </aside>
-        {/* biome-ignore lint/a11y/noStaticElementInteractions: a pointer-only splitter; the layout also works without it */}
+        {/* biome-ignore lint/a11y/useSemanticElements: an <hr> cannot be dragged or focused as a splitter */}
         <div
           className="divider"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label="Resize the task and terminal panes"
+          aria-valuenow={left}
+          tabIndex={0}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowLeft') setLeft((w) => Math.max(240, w - 40))
+            if (e.key === 'ArrowRight') setLeft((w) => Math.min(window.innerWidth - 320, w + 40))
+          }}
           onPointerDown={(e) => {
             e.preventDefault()
             dragging.current = true

@@ -16,7 +16,8 @@ export function LabIntro({ labId }: { labId: string }) {
     <main className="page lab-intro">
       <h1>{lab.title}</h1>
       <p className="meta">
-        <span className={`difficulty ${lab.difficulty}`}>{lab.difficulty}</span> <span>{lab.minutes} min</span>{' '}
+        <span className={`difficulty ${lab.difficulty}`}>{lab.difficulty}</span>{' '}
+        <span>{lab.minutes} min</span>{' '}
         {lab.tags.map((t) => (
           <span key={t} className="tag">
             {t}
@@ -24,7 +25,12 @@ export function LabIntro({ labId }: { labId: string }) {
         ))}
       </p>
       <div className="actions">
-        <button type="button" className="primary" disabled={!!starting} onClick={() => start(lab.id, lab.title, 'practice')}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!!starting}
+          onClick={() => start(lab.id, lab.title, 'practice')}
+        >
           Start practice
         </button>
         <button type="button" disabled={!!starting} onClick={() => start(lab.id, lab.title, 'exam')}>

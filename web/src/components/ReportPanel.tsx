@@ -17,14 +17,15 @@ export function ReportPanel({
   return (
     <section className={`report verdict-${report.verdict}`} aria-label="Report" data-verdict={report.verdict}>
       <h2>
-        {final ? 'Final report' : 'Your work so far'}: {report.verdict === 'pass' ? 'all checks pass' : summary.text}
+        {final ? 'Final report' : 'Your work so far'}:{' '}
+        {report.verdict === 'pass' ? 'all checks pass' : summary.text}
       </h2>
       {report.verdict === 'pass' && <p className="score">{summary.text}</p>}
       <ul className="checks">
         {report.checks.map((c) => (
           <li key={c.id} className={`check ${c.verdict}`} data-check={c.id} data-verdict={c.verdict}>
             <div className="check-head">
-              <span className="icon" aria-label={c.verdict}>
+              <span className="icon" role="img" aria-label={c.verdict}>
                 {ICON[c.verdict] ?? '?'}
               </span>
               <span className="check-title">{c.title}</span>

@@ -8,7 +8,15 @@ const STATUS_TEXT: Record<string, string> = {
   closed: 'Disconnected',
 }
 
-export function TerminalTabs({ token, nodes, generation }: { token: string; nodes: string[]; generation: number }) {
+export function TerminalTabs({
+  token,
+  nodes,
+  generation,
+}: {
+  token: string
+  nodes: string[]
+  generation: number
+}) {
   const [active, setActive] = useState(nodes[0] ?? '')
   return (
     <div className="terminal-tabs">
@@ -29,7 +37,13 @@ export function TerminalTabs({ token, nodes, generation }: { token: string; node
         <span className="muted small">Copy: Ctrl+Shift+C · Paste: Ctrl+Shift+V</span>
       </div>
       {nodes.map((n) => (
-        <TerminalPane key={`${n}-${generation}`} token={token} node={n} active={n === active} generation={generation} />
+        <TerminalPane
+          key={`${n}-${generation}`}
+          token={token}
+          node={n}
+          active={n === active}
+          generation={generation}
+        />
       ))}
     </div>
   )

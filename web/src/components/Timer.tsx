@@ -4,7 +4,15 @@ import { formatClock } from '../format'
 import { timerReading } from './timer-logic'
 
 /** Practice: time spent. Exam: time left, and submits when it runs out. */
-export function Timer({ attempt, skewMs, onExpired }: { attempt: AttemptView; skewMs: number; onExpired?: () => void }) {
+export function Timer({
+  attempt,
+  skewMs,
+  onExpired,
+}: {
+  attempt: AttemptView
+  skewMs: number
+  onExpired?: () => void
+}) {
   const [now, setNow] = useState(() => Date.now() + skewMs)
   const fired = useRef(false)
   useEffect(() => {

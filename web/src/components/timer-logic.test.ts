@@ -3,15 +3,28 @@ import { timerReading } from './timer-logic'
 
 describe('timerReading', () => {
   it('counts up in practice and stops when finished', () => {
-    expect(timerReading({ mode: 'practice', readyAt: 1000, deadline: null, finishedAt: null, state: 'ready' }, 61_000))
-      .toMatchObject({ kind: 'elapsed', ms: 60_000, expired: false })
     expect(
-      timerReading({ mode: 'practice', readyAt: 1000, deadline: null, finishedAt: 11_000, state: 'stopped' }, 99_000),
+      timerReading(
+        { mode: 'practice', readyAt: 1000, deadline: null, finishedAt: null, state: 'ready' },
+        61_000,
+      ),
+    ).toMatchObject({ kind: 'elapsed', ms: 60_000, expired: false })
+    expect(
+      timerReading(
+        { mode: 'practice', readyAt: 1000, deadline: null, finishedAt: 11_000, state: 'stopped' },
+        99_000,
+      ),
     ).toMatchObject({ ms: 10_000 })
   })
 
   it('counts down in an exam, turns urgent and expires', () => {
-    const a = { mode: 'exam' as const, readyAt: 0, deadline: 600_000, finishedAt: null, state: 'ready' as const }
+    const a = {
+      mode: 'exam' as const,
+      readyAt: 0,
+      deadline: 600_000,
+      finishedAt: null,
+      state: 'ready' as const,
+    }
     expect(timerReading(a, 0)).toMatchObject({ kind: 'countdown', ms: 600_000, urgent: false })
     expect(timerReading(a, 400_000)).toMatchObject({ urgent: true, expired: false })
     expect(timerReading(a, 700_000)).toMatchObject({ ms: 0, expired: true })
@@ -22,8 +35,8 @@ describe('timerReading', () => {
   })
 
   it('shows nothing before the lab is ready', () => {
-    expect(timerReading({ mode: 'exam', readyAt: null, deadline: null, finishedAt: null, state: 'creating' }, 5)).toBe(
-      null,
-    )
+    expect(
+      timerReading({ mode: 'exam', readyAt: null, deadline: null, finishedAt: null, state: 'creating' }, 5),
+    ).toBe(null)
   })
 })

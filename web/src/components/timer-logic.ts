@@ -25,5 +25,11 @@ export function timerReading(
       expired: a.state === 'ready' && left === 0,
     }
   }
-  return { kind: 'elapsed', ms: Math.max(0, end - a.readyAt), label: 'Time spent', urgent: false, expired: false }
+  return {
+    kind: 'elapsed',
+    ms: Math.max(0, end - a.readyAt),
+    label: 'Time spent',
+    urgent: false,
+    expired: false,
+  }
 }

@@ -20,7 +20,12 @@ export type ConnectionEvent =
   | { type: 'exited'; code: number }
   | { type: 'fatal'; reason: string }
 
-export const initialConnection: ConnectionState = { status: 'connecting', failures: 0, message: null, exitCode: null }
+export const initialConnection: ConnectionState = {
+  status: 'connecting',
+  failures: 0,
+  message: null,
+  exitCode: null,
+}
 
 export function connectionReducer(state: ConnectionState, event: ConnectionEvent): ConnectionState {
   switch (event.type) {
@@ -33,7 +38,12 @@ export function connectionReducer(state: ConnectionState, event: ConnectionEvent
       if (state.status === 'closed') return state
       return { ...state, status: 'reconnecting', failures: state.failures + 1, message: event.reason }
     case 'exited':
-      return { ...state, status: 'exited', exitCode: event.code, message: 'The shell ended. Press any key for a new one.' }
+      return {
+        ...state,
+        status: 'exited',
+        exitCode: event.code,
+        message: 'The shell ended. Press any key for a new one.',
+      }
     case 'fatal':
       return { ...state, status: 'closed', message: event.reason }
   }

@@ -239,7 +239,11 @@ export class FakeDriver implements Driver {
     return { ok: true }
   }
 
-  async create(spec: ClusterSpec, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<Environment> {
+  async create(
+    spec: ClusterSpec,
+    onProgress?: (p: Progress) => void,
+    signal?: AbortSignal,
+  ): Promise<Environment> {
     const steps = ['Preparing nodes', 'Starting control-plane', 'Starting etcd', 'Waiting for the API server']
     const ms = this.options.createMs ?? 0
     for (let i = 0; i < steps.length; i++) {

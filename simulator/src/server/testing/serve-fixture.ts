@@ -1,26 +1,32 @@
-// Starts a ckalab server for the browser suites in its own process (so a test
-// can SIGKILL it). `--driver fake` uses the server's test driver and lab;
-// `--driver sim` uses the real simulator and the labs in labs/.
-// Prints one JSON line {"url": ...} on stdout once listening.
+// Starts a ckalab server in its own process for the browser suites (so a test
+// can SIGKILL it) and the benchmarks. `--driver fake|sim` picks the driver,
+// `--catalog fake|labs` the labs (default: fake with fake, labs with sim).
+// Prints one JSON line {"url": ..., "pid": ...} on stdout once listening.
 
 import { parseArgs } from 'node:util'
-import { FakeCatalog, FakeDriver } from '../../simulator/src/server/testing/fakes'
-import { createLogger } from '../../simulator/src/server/log'
-import { startServer } from '../../simulator/src/server/server'
+import { createLogger } from '../log'
+import { startServer } from '../server'
+import { FakeCatalog, FakeDriver } from './fakes'
 
 const { values } = parseArgs({
   options: {
     driver: { type: 'string', default: 'fake' },
     'data-dir': { type: 'string' },
     port: { type: 'string', default: '0' },
+    catalog: { type: 'string' },
+    'create-ms': { type: 'string', default: '300' },
+    'log-level': { type: 'string', default: 'info' },
   },
 })
 
 async function pieces() {
-  if (values.driver === 'fake') return { driver: new FakeDriver({ createMs: 300 }), catalog: new FakeCatalog() }
-  const { SimDriver } = await import('../../simulator/src/drivers/sim')
-  const { createLabCatalog } = await import('../../simulator/src/server/catalog')
-  return { driver: new SimDriver(), catalog: await createLabCatalog() }
+  const driver =
+    values.driver === 'fake'
+      ? new FakeDriver({ createMs: Number(values['create-ms']) })
+      : new (await import('../../drivers/sim')).SimDriver()
+  const which = values.catalog ?? (values.driver === 'fake' ? 'fake' : 'labs')
+  const catalog = which === 'fake' ? new FakeCatalog() : await (await import('../catalog')).createLabCatalog()
+  return { driver, catalog }
 }
 
 const { driver, catalog } = await pieces()
@@ -30,9 +36,9 @@ const server = await startServer({
   driver,
   catalog,
   dataDir: values['data-dir'] ?? '.ckalab/e2e',
-  log: createLogger('info'),
+  log: createLogger(values['log-level'] as 'info'),
 })
-process.stdout.write(`${JSON.stringify({ url: server.url })}\n`)
+process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`)
 const stop = () => void server.close().then(() => process.exit(0))
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
