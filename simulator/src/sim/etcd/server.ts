@@ -718,7 +718,18 @@ export class EtcdRuntime {
       for (const url of urls) {
         const other = this.peerAt(p.node.name, url)
         if (!other?.group) continue
-        const me = other.group.members.find((m) => m.peerURLs.some((u) => myUrls.includes(u)))
+        let me = other.group.members.find((m) => m.peerURLs.some((u) => myUrls.includes(u)))
+        if (!me && myUrls[0]) {
+          // kubeadm join adds the member (`member add`, a timestamped ID) right before starting it.
+          const id = joinedMemberId(
+            myUrls[0],
+            p.config.initialClusterToken,
+            Math.floor(this.cluster.clock.now() / 1000),
+          )
+          me = { id: hexId(id), name: '', peerURLs: [...myUrls], clientURLs: [] }
+          other.group.members.push(me)
+          other.group.index++
+        }
         if (!me)
           return `error validating peerURLs {ClusterID:${hexId(other.clusterId)} Members:[...]}: member count is unequal`
         return {
