@@ -13,7 +13,7 @@ export function timerReading(
   a: Pick<AttemptView, 'mode' | 'readyAt' | 'deadline' | 'finishedAt' | 'state'>,
   now: number,
 ): TimerReading | null {
-  if (!a.readyAt) return null
+  if (a.readyAt === null || a.readyAt === undefined) return null
   const end = a.state === 'ready' ? now : (a.finishedAt ?? now)
   if (a.mode === 'exam' && a.deadline) {
     const left = Math.max(0, a.deadline - end)
