@@ -101,7 +101,7 @@ describe('etcd 3.4 conformance', () => {
     } catch (err) {
       realError = err instanceof Error ? err : new Error(String(err))
     }
-  }, 90_000)
+  }, 110_000)
 
   afterAll(() => {
     real = undefined
