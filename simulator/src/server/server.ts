@@ -347,18 +347,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         )
         return
       }
-      switch (frame.op) {
-        case 'input':
-          session.input(frame.data)
-          return
-        case 'resize':
-          session.resize({ cols: frame.cols, rows: frame.rows })
-          return
-        case 'ack':
-          session.ack(client, frame.bytes)
-          return
-        default:
-          return protocolError(ErrorCode.badState, `a client may not send ${frame.op} frames`)
+      try {
+        switch (frame.op) {
+          case 'input':
+            session.input(frame.data)
+            return
+          case 'resize':
+            session.resize({ cols: frame.cols, rows: frame.rows })
+            return
+          case 'ack':
+            session.ack(client, frame.bytes)
+            return
+          default:
+            return protocolError(ErrorCode.badState, `a client may not send ${frame.op} frames`)
+        }
+      } catch (err) {
+        // A fault in one terminal's source must not take the server (or other terminals) down.
+        log.error('terminal frame failed', { attempt: attemptId, op: frame.op, err })
+        protocolError(ErrorCode.internal, 'the terminal could not handle that input; try again or reconnect')
       }
     })
     ws.on('close', () => {
