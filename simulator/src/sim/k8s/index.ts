@@ -1,12 +1,20 @@
 // Registers the k8s part of the simulator: the kubelet, the container
 // runtime, the control plane processes and their commands.
 import { registerClusterPlugin, type SimCluster, unregisterClusterPlugin } from '../cluster'
+import { registerCommands } from '../commands/registry'
+import { addJoiningMember } from '../etcd/static-boot'
+import type { SimNode } from '../node'
 import { installAddons } from './addons'
+import { crictl } from './commands/crictl'
+import { netCommands } from './commands/net'
+import { systemCommands } from './commands/system'
 import { Kubelet } from './kubelet'
+import './kubectl/register'
 import { registerProcesses } from './processes'
 import { agentOf, k8sWorld } from './world'
 
 registerProcesses()
+registerCommands([crictl, ...systemCommands, ...netCommands])
 
 /** Kubelets per cluster node, for commands and tests. */
 export function kubeletOf(cluster: SimCluster, nodeName: string): Kubelet | undefined {
@@ -20,6 +28,7 @@ async function attach(cluster: SimCluster): Promise<void> {
   const fresh = !cluster.extensions.has('restore')
   world.booting = true
   const map = new Map<string, Kubelet>()
+  let joined = 0
   kubelets.set(cluster, map)
   try {
     for (const node of cluster.nodes) {
@@ -29,6 +38,8 @@ async function attach(cluster: SimCluster): Promise<void> {
       agent.kubelet = kubelet
       node.own(() => kubelet.stop())
       node.own(() => agent.runtime.stopAll())
+      if (fresh) await prepareJoin(node, ++joined)
+      bootJournal(node)
       kubelet.start()
       // Members join in order, as kubeadm joins control planes one after the other.
       await world.idle()
@@ -50,9 +61,70 @@ async function attach(cluster: SimCluster): Promise<void> {
   }
 }
 
+/** kubeadm join on a further control plane: its etcd member is added to the cluster before it starts. */
+async function prepareJoin(node: SimNode, order: number): Promise<void> {
+  if (node.role !== 'control-plane') return
+  const text = await node.readText('/etc/kubernetes/manifests/etcd.yaml')
+  if (!text?.includes('--initial-cluster-state=existing')) return
+  const peer = /--initial-advertise-peer-urls=(\S+)/.exec(text)?.[1]
+  if (peer)
+    addJoiningMember(node.cluster, node.name, peer, Math.floor(node.cluster.clock.now() / 1000) + 40 * order)
+}
+
+/** The first journal lines of a booted node: containerd and kubelet started by systemd. */
+function bootJournal(node: SimNode): void {
+  const agent = agentOf(node)
+  const j = agent.journal
+  const c = agent.units.containerd
+  const at = node.cluster.clock.now()
+  const modern = node.cluster.profile.id !== '1.20'
+  j.add({
+    at: c.since,
+    unit: 'containerd',
+    ident: 'systemd',
+    pid: 1,
+    text: modern
+      ? 'Starting containerd.service - containerd container runtime...'
+      : 'Starting containerd container runtime...',
+  })
+  j.add({
+    at: c.since,
+    unit: 'containerd',
+    ident: 'containerd',
+    pid: c.pid,
+    text: `time="${new Date(c.since).toISOString()}" level=info msg="starting containerd" revision= version=v${node.cluster.profile.containerdVersion}`,
+  })
+  j.add({
+    at: c.since,
+    unit: 'containerd',
+    ident: 'containerd',
+    pid: c.pid,
+    text: `time="${new Date(c.since).toISOString()}" level=info msg="containerd successfully booted in 0.041532s"`,
+  })
+  j.add({
+    at: c.since,
+    unit: 'containerd',
+    ident: 'systemd',
+    pid: 1,
+    text: modern
+      ? 'Started containerd.service - containerd container runtime.'
+      : 'Started containerd container runtime.',
+  })
+  j.add({
+    at,
+    unit: 'kubelet',
+    ident: 'systemd',
+    pid: 1,
+    text: modern
+      ? 'Started kubelet.service - kubelet: The Kubernetes Node Agent.'
+      : 'Started kubelet: The Kubernetes Node Agent.',
+  })
+}
+
 // The kubelet starts etcd from its manifest; the etcd module's own boot is not needed.
 unregisterClusterPlugin('etcd-static-boot')
 registerClusterPlugin({ name: 'k8s-runtime', attach })
 
 export { type ApiClient, ApiError, type KubeObject } from './api'
 export { apiClientFor } from './client'
+export { type ContainerExecResult, execInContainer } from './exec'

@@ -1,0 +1,199 @@
+import { Bash, type CustomCommand, decodeBytesToUtf8, defineCommand } from 'just-bash'
+import { allCommands } from '../commands/registry'
+import type { CommandResult, SimCommand, SimCommandContext, Tty } from '../commands/types'
+import type { SimNode } from '../node'
+import type { Container } from './runtime'
+import { agentOf } from './world'
+
+// Running a program inside a container (`crictl exec`, `kubectl exec`): the
+// program sees the container's filesystem (its rootfs plus hostPath mounts),
+// the node's network (control plane pods use hostNetwork) and only the
+// binaries its image ships.
+
+export interface ExecOptions {
+  stdin?: string
+  tty?: Tty
+  signal?: AbortSignal
+}
+
+export interface ContainerExecResult extends CommandResult {
+  /**
+   * Set when the program could not be started at all; the runtime's message,
+   * e.g. `OCI runtime exec failed: exec failed: unable to start container
+   * process: exec: "etcdutl": executable file not found in $PATH: unknown`.
+   * crictl and kubectl wrap it in their own prefixes.
+   */
+  startError?: string
+  /** The exec session id the runtime assigned (part of containerd's error texts). */
+  execId?: string
+  /** The container the command ran in. */
+  containerId?: string
+}
+
+const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+const SHELLS = new Set(['sh', 'bash', '/bin/sh', '/bin/bash', '/usr/bin/bash', '/usr/bin/sh'])
+
+/** The programs an image ships: its own binaries, plus a shell and coreutils when it has one. */
+export function imageBinaries(node: SimNode, image: string): { binaries: Set<string>; shell: boolean } {
+  const profile = node.cluster.profile
+  const name = image.replace(/[:@].*$/, '').replace(/.*\//, '')
+  if (name === 'etcd') {
+    const binaries = new Set(['etcd', 'etcdctl'])
+    if (profile.etcdutlInImage) binaries.add('etcdutl')
+    // k8s.gcr.io/etcd:3.4.x is built on debian-base and has a shell; 3.5+ images are distroless.
+    return { binaries, shell: profile.etcdMinor === '3.4' }
+  }
+  if (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].includes(name)) {
+    return { binaries: new Set([name]), shell: name === 'kube-proxy' && profile.id === '1.20' }
+  }
+  if (name === 'coredns' || name === 'pause') return { binaries: new Set([name]), shell: false }
+  return { binaries: new Set(), shell: true }
+}
+
+function notFound(binary: string): string {
+  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown`
+}
+
+/** The running container of a pod on a node; pod is the API name (mirror `etcd-<node>` or the manifest's `etcd`). */
+export function findPodContainer(
+  node: SimNode,
+  namespace: string,
+  pod: string,
+  container?: string,
+): Container | undefined {
+  const rt = agentOf(node).runtime
+  return rt
+    .running()
+    .find(
+      (c) =>
+        c.podNamespace === namespace &&
+        (c.podName === pod || c.podName === `${pod}-${node.name}`) &&
+        (container === undefined || c.name === container),
+    )
+}
+
+function wrap(command: SimCommand, node: SimNode, opts: ExecOptions): CustomCommand {
+  return defineCommand(command.name, async (args, jb) => {
+    const ctx: SimCommandContext = {
+      node,
+      args,
+      cwd: jb.cwd,
+      env: jb.exportedEnv ?? Object.fromEntries(jb.env),
+      stdin: decodeBytesToUtf8(jb.stdin),
+      fs: jb.fs,
+      signal: jb.signal,
+      tty: opts.tty,
+      exec: async (line, o) => {
+        if (!jb.exec)
+          return { stdout: '', stderr: 'sh: nested execution is not available here\n', exitCode: 126 }
+        const r = await jb.exec(line, { cwd: o?.cwd ?? jb.cwd, stdin: o?.stdin, env: o?.env })
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+      },
+    }
+    try {
+      return await command.run(ctx)
+    } catch (err) {
+      return { stdout: '', stderr: `${command.name}: ${(err as Error)?.message ?? err}\n`, exitCode: 2 }
+    }
+  })
+}
+
+/** Run argv in a container (by runtime object). */
+export async function execIn(
+  node: SimNode,
+  c: Container,
+  argv: string[],
+  opts: ExecOptions = {},
+): Promise<ContainerExecResult> {
+  const execId = agentOf(node).runtime.newId()
+  const base = { execId, containerId: c.id }
+  const program = argv[0]
+  if (!program) return { ...base, stdout: '', stderr: '', exitCode: 126, startError: notFound('') }
+  const { binaries, shell } = imageBinaries(node, c.image)
+  const bin = program.replace(/.*\//, '')
+  const sims = allCommands().filter(
+    (cmd) => binaries.has(cmd.name) || (shell && cmd.name === 'etcdctl' && binaries.has('etcdctl')),
+  )
+  const env = { PATH: CONTAINER_PATH, HOSTNAME: node.name, HOME: '/root' }
+  if (shell && SHELLS.has(program)) {
+    const bash = new Bash({
+      fs: c.fs,
+      cwd: '/',
+      env,
+      customCommands: sims.map((cmd) => wrap(cmd, node, opts)),
+      sleep: (ms) => node.cluster.clock.sleep(ms),
+      defenseInDepth: false,
+    })
+    const rest = argv.slice(1)
+    let script: string
+    if (rest[0] === '-c') script = rest[1] ?? ''
+    else if (rest.length === 0) script = opts.stdin ?? ''
+    else
+      return { ...base, stdout: '', stderr: `${bin}: 0: cannot open ${rest[0]}: No such file\n`, exitCode: 2 }
+    const r = await bash.exec(script, {
+      stdin: rest[0] === '-c' ? opts.stdin : undefined,
+      signal: opts.signal,
+    })
+    return { ...base, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+  }
+  const sim = sims.find((cmd) => cmd.name === bin)
+  if (!binaries.has(bin) && !(shell && sim)) {
+    if (shell && !binaries.size) {
+      // A general-purpose image: coreutils through a shell.
+      const bash = new Bash({
+        fs: c.fs,
+        cwd: '/',
+        env,
+        defenseInDepth: false,
+        sleep: (ms) => node.cluster.clock.sleep(ms),
+      })
+      const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
+      const probe = await bash.exec(`command -v '${program.replace(/'/g, '')}'`)
+      if (probe.exitCode !== 0)
+        return { ...base, stdout: '', stderr: '', exitCode: 126, startError: notFound(program) }
+      const r = await bash.exec(quoted, { stdin: opts.stdin, signal: opts.signal })
+      return { ...base, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+    }
+    return { ...base, stdout: '', stderr: '', exitCode: 126, startError: notFound(program) }
+  }
+  if (!sim) {
+    // The image's server binary itself (etcd, kube-apiserver): starting a second copy is not modelled.
+    return { ...base, stdout: '', stderr: '', exitCode: 1, startError: undefined }
+  }
+  const ctx: SimCommandContext = {
+    node,
+    args: argv.slice(1),
+    cwd: '/',
+    env,
+    stdin: opts.stdin ?? '',
+    fs: c.fs,
+    signal: opts.signal,
+    tty: opts.tty,
+    exec: async () => ({ stdout: '', stderr: '', exitCode: 126 }),
+  }
+  try {
+    const r = await sim.run(ctx)
+    return { ...base, ...r }
+  } catch (err) {
+    return { ...base, stdout: '', stderr: `${bin}: ${(err as Error)?.message ?? err}\n`, exitCode: 2 }
+  }
+}
+
+/**
+ * `kubectl exec` / `crictl exec` for other modules: run argv in the named
+ * container of a pod on `node`. Returns undefined when no such container is
+ * running there (kubectl then reports the pod or container as not found).
+ */
+export async function execInContainer(
+  node: SimNode,
+  podName: string,
+  container: string | undefined,
+  argv: string[],
+  opts: ExecOptions & { namespace?: string } = {},
+): Promise<ContainerExecResult | undefined> {
+  const c =
+    findPodContainer(node, opts.namespace ?? 'kube-system', podName, container) ??
+    (opts.namespace ? undefined : findPodContainer(node, 'default', podName, container))
+  if (!c) return undefined
+  return execIn(node, c, argv, opts)
+}
