@@ -14,6 +14,7 @@ import { describeProblems, type Problem, problems } from './probe'
 import { gatherHostFacts, kindVersion, shortError } from './probe-facts'
 import { AFTER_KIND, KindProgress } from './progress'
 import { PROFILE_IMAGES, profileSupportProblem } from './versions'
+import type { WarmPool } from './warm-pool'
 
 // The `kind` driver: real clusters made by the kind CLI, driven through
 // dockerode afterwards. One environment = one kind cluster `ckalab-<id>`.
@@ -77,6 +78,7 @@ export class KindDriver implements Driver {
   private readonly workDir: string
   /** Clusters this process is creating right now: counted for capacity, spared by the reaper. */
   private readonly creating = new Set<string>()
+  private pool: WarmPool | undefined
 
   constructor(opts: KindDriverOptions = {}) {
     this.opts = opts
@@ -232,7 +234,7 @@ export class KindDriver implements Driver {
    * `minAgeMs` are spared: another ckalab process may still be creating them.
    */
   async reap(liveIds: Iterable<string>, opts: { minAgeMs?: number } = {}): Promise<string[]> {
-    const live = new Set([...liveIds].map((id) => this.clusterName(id)))
+    const live = new Set([...liveIds, ...(this.pool?.ids ?? [])].map((id) => this.clusterName(id)))
     const minAgeMs = opts.minAgeMs ?? 10 * 60_000
     const clusters = await listClustersByPrefix(this.docker, this.prefix)
     const reaped: string[] = []
