@@ -1,2 +1,13 @@
-// Registers the shell part of the simulator (commands and cluster plugins).
-export {}
+// Registers the shell part of the simulator: the interactive terminal every
+// node opens, and the process-environment commands (id, env, printenv).
+import { registerCommands } from '../commands/registry'
+import { SimNode } from '../node'
+import { envCommand, printenvCommand } from './env'
+import { idCommand } from './id'
+import { openShellTerminal } from './terminal'
+
+SimNode.terminalFactory = openShellTerminal
+registerCommands([idCommand, envCommand, printenvCommand])
+
+export { ShellSession } from './session'
+export { openShellTerminal, ShellTerminal } from './terminal'

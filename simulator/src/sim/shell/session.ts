@@ -1,0 +1,251 @@
+import type { Bash } from 'just-bash'
+import type { Tty } from '../commands/types'
+import type { SimNode } from '../node'
+import { judgeInput, type ParseVerdict } from './incomplete'
+import { absorbResult, childState, newState, type ShellState, wrapLine } from './shell-state'
+
+// An interactive (or `bash -s`-like) shell on one simulated node: runs one
+// command line at a time on just-bash and carries the shell's state from line
+// to line, including nested shells (`bash`, `su -`, `exec bash`).
+
+export interface SessionOptions {
+  /** The controlling terminal, when a person is typing. */
+  tty?: Tty
+  /** Interactive shells expand aliases and read ~/.bashrc; `bash -s` does neither. */
+  interactive: boolean
+  /** Start as a login shell (reads /etc/profile and ~/.profile). Default true. */
+  login?: boolean
+  /** Merge stderr into stdout in the order it was written, as a terminal shows it. */
+  mergeStderr?: boolean
+}
+
+export interface RunOutput {
+  stdout: string
+  stderr: string
+  status: number
+  /** Set when the line ended the outermost shell (`exit`, `logout`). */
+  exited?: number
+  /** What bash prints when a shell ends: `logout` for a login shell, `exit` otherwise. */
+  farewell?: string
+  interrupted?: boolean
+}
+
+const LIMIT_TEXT = /, increase executionLimits\.\w+/g
+const MAX_HISTORY = 1000
+
+const LOGIN_FILES = [
+  'if [ -r /etc/profile ]; then . /etc/profile; fi',
+  'if [ -r ~/.bash_profile ]; then . ~/.bash_profile; elif [ -r ~/.bash_login ]; then . ~/.bash_login; elif [ -r ~/.profile ]; then . ~/.profile; fi',
+].join('\n')
+const RC_FILES =
+  'if [ -r /etc/bash.bashrc ]; then . /etc/bash.bashrc; fi\nif [ -r ~/.bashrc ]; then . ~/.bashrc; fi'
+
+/** A command line that starts another shell in this terminal. */
+interface ShellSwitch {
+  replace: boolean
+  login: boolean
+  /** Start from a clean login environment (`su -`, `sudo -i`). */
+  cleanEnv: boolean
+}
+
+const LOGIN_FLAGS = new Set(['-l', '--login', '-il', '-li'])
+const BASH_FLAGS = new Set([...LOGIN_FLAGS, '-i'])
+
+/** Recognise `bash`, `bash -l`, `su -`, `sudo -i`, `exec bash` … typed alone on a line. */
+export function parseShellSwitch(text: string): ShellSwitch | undefined {
+  let words = text.trim().split(/\s+/)
+  let replace = false
+  if (words[0] === 'exec') {
+    replace = true
+    words = words.slice(1)
+  }
+  if (words[0] === 'sudo') {
+    const rest = words.slice(1)
+    if (rest.length === 1 && rest[0] === '-i') return { replace, login: true, cleanEnv: true }
+    if (rest.length === 1 && rest[0] === '-s') return { replace, login: false, cleanEnv: false }
+    words = rest
+  }
+  const [cmd, ...args] = words
+  if (cmd === 'bash' || cmd === '/bin/bash' || cmd === 'sh' || cmd === '/bin/sh') {
+    if (!args.every((a) => BASH_FLAGS.has(a))) return undefined
+    const login = args.some((a) => LOGIN_FLAGS.has(a))
+    return { replace, login, cleanEnv: false }
+  }
+  if (cmd === 'su') {
+    const known = args.every((a) => a === '-' || a === '-l' || a === '--login' || a === 'root')
+    if (!known) return undefined
+    const login = args.some((a) => a === '-' || a === '-l' || a === '--login')
+    return { replace, login, cleanEnv: login }
+  }
+  return undefined
+}
+
+/** `alias` must not list the two aliases the interactive `source` wrapper relies on. */
+function hideInternalAliases(text: string): string {
+  if (!text.includes('__ckalab_source')) return text
+  return text.replace(/^alias (source|\.)='__ckalab_source'\n/gm, '')
+}
+
+export class ShellSession {
+  readonly history: string[] = []
+  private stack: ShellState[] = []
+  private bash: Bash
+  private readonly interactive: boolean
+  private readonly mergeStderr: boolean
+
+  constructor(
+    readonly node: SimNode,
+    private readonly options: SessionOptions,
+  ) {
+    this.interactive = options.interactive
+    this.mergeStderr = options.mergeStderr ?? false
+    this.bash = node.createBash({ tty: options.tty })
+  }
+
+  get state(): ShellState {
+    const top = this.stack[this.stack.length - 1]
+    if (!top) throw new Error('the shell has exited')
+    return top
+  }
+
+  get depth(): number {
+    return this.stack.length
+  }
+
+  /** Begin the first shell: a login shell with the node's base environment, reading its startup files. */
+  async start(): Promise<RunOutput> {
+    const login = this.options.login ?? true
+    this.stack.push(this.freshState(this.node.baseEnv(), '/root', login, 1))
+    return this.runStartupFiles()
+  }
+
+  private freshState(env: Record<string, string>, cwd: string, login: boolean, level: number): ShellState {
+    const state = newState({ ...env, SHLVL: String(level) }, cwd, login, this.interactive)
+    state.vars.set('BASH', '/bin/bash')
+    if (this.interactive) state.vars.set('PS1', '$' + '{debian_chroot:+($debian_chroot)}\\u@\\h:\\w\\$ ')
+    return state
+  }
+
+  private async runStartupFiles(): Promise<RunOutput> {
+    const state = this.state
+    const script = state.login ? LOGIN_FILES : this.interactive ? RC_FILES : ''
+    if (!script) return { stdout: '', stderr: '', status: 0 }
+    const out = await this.execute(script)
+    state.lastStatus = 0
+    return { ...out, status: 0 }
+  }
+
+  /** `root@controlplane:~# ` */
+  prompt(): string {
+    const state = this.stack[this.stack.length - 1]
+    const cwd = state?.cwd ?? '/root'
+    const home = state?.vars.get('HOME') ?? '/root'
+    let shown = cwd
+    if (home && home !== '/' && (cwd === home || cwd.startsWith(`${home}/`)))
+      shown = `~${cwd.slice(home.length)}`
+    return `root@${this.node.name}:${shown}# `
+  }
+
+  judge(text: string): ParseVerdict {
+    return judgeInput(text)
+  }
+
+  /** Remember a line the way bash's HISTCONTROL=ignoreboth does. */
+  addHistory(line: string): void {
+    if (!line.trim() || /^\s/.test(line)) return
+    if (this.history[this.history.length - 1] === line) return
+    this.history.push(line)
+    if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY)
+  }
+
+  /** Names a Tab can complete at the start of a command: aliases, functions, builtins and commands. */
+  commandWords(): string[] {
+    const s = this.stack[this.stack.length - 1]
+    return [...(s?.aliases.keys() ?? []), ...(s?.functions.keys() ?? [])]
+  }
+
+  /** Run one complete command line (possibly several physical lines). */
+  async run(text: string, signal?: AbortSignal): Promise<RunOutput> {
+    if (this.stack.length === 0) return { stdout: '', stderr: '', status: 0, exited: 0 }
+    if (!text.trim()) return { stdout: '', stderr: '', status: this.state.lastStatus }
+    const verdict = judgeInput(text)
+    if (verdict.kind === 'error') {
+      this.state.lastStatus = 2
+      return { stdout: '', stderr: `${verdict.message}\n`, status: 2 }
+    }
+    if (text.trim() === 'logout') {
+      if (!this.state.login) {
+        this.state.lastStatus = 1
+        return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", status: 1 }
+      }
+      return this.execute(`exit ${this.state.lastStatus}`, signal)
+    }
+    const sw = parseShellSwitch(text)
+    if (sw) return this.switchShell(sw)
+    const result = await this.execute(text, signal)
+    return result
+  }
+
+  private async switchShell(sw: ShellSwitch): Promise<RunOutput> {
+    const parent = this.state
+    const level = Number(parent.vars.get('SHLVL') ?? '1') || 1
+    const base = sw.cleanEnv ? this.node.baseEnv() : undefined
+    const child = childState(parent, sw.login, base)
+    const state = this.freshState(
+      Object.fromEntries([...child.vars]),
+      child.cwd,
+      sw.login,
+      sw.replace ? level : level + 1,
+    )
+    if (sw.replace) this.stack[this.stack.length - 1] = state
+    else this.stack.push(state)
+    const out = await this.runStartupFiles()
+    return out
+  }
+
+  private async execute(text: string, signal?: AbortSignal): Promise<RunOutput> {
+    const state = this.state
+    const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
+    let result: Awaited<ReturnType<Bash['exec']>>
+    try {
+      result = await this.bash.exec(script, {
+        env,
+        replaceEnv: true,
+        cwd: state.cwd,
+        signal,
+        rawScript: true,
+      })
+    } catch (err) {
+      // just-bash should never throw, but a broken command must not end the session.
+      state.lastStatus = 1
+      return { stdout: '', stderr: `bash: ${(err as Error)?.message ?? err}\n`, status: 1 }
+    }
+    const limited = LIMIT_TEXT.test(result.stderr) || LIMIT_TEXT.test(result.stdout)
+    LIMIT_TEXT.lastIndex = 0
+    const stdout = hideInternalAliases(result.stdout.replace(LIMIT_TEXT, ' (ckalab stopped it)'))
+    const stderr = result.stderr.replace(LIMIT_TEXT, ' (ckalab stopped it)')
+    LIMIT_TEXT.lastIndex = 0
+    const interrupted = signal?.aborted ?? false
+    const outcome = absorbResult(state, result.env ?? {}, result.exitCode)
+    if (result.env?.BASH_HISTORY === '[]' && this.history.length) this.history.length = 0
+    if (interrupted) {
+      state.lastStatus = 130
+      const quiet = (t: string) => t.replace(/^bash: execution aborted\n?/m, '')
+      return { stdout: quiet(stdout), stderr: quiet(stderr), status: 130, interrupted: true }
+    }
+    if (outcome.completed || limited) {
+      if (limited) state.lastStatus = result.exitCode
+      return { stdout, stderr, status: state.lastStatus }
+    }
+    // The line left the shell (`exit`, `set -e` and a failure, `logout`).
+    const code = result.exitCode
+    const farewell = state.login ? 'logout' : 'exit'
+    this.stack.pop()
+    const parent = this.stack[this.stack.length - 1]
+    if (parent) {
+      parent.lastStatus = code
+      return { stdout, stderr, status: code, farewell }
+    }
+    return { stdout, stderr, status: code, exited: code, farewell }
+  }
+}

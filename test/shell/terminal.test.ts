@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { openScreen, type Screen } from './harness'
+
+// The simulated node's terminal as a learner uses it, read back from a headless xterm.
+
+let screen: Screen | undefined
+afterEach(async () => {
+  await screen?.close()
+  screen = undefined
+})
+
+async function open(cols = 80): Promise<Screen> {
+  screen = await openScreen({ cols })
+  await screen.waitFor('root@controlplane:~# ')
+  return screen
+}
+
+/** Type a line and wait for the next prompt after it. */
+async function run(s: Screen, line: string): Promise<string> {
+  const before = (s.text().match(/root@controlplane:[^#]*# /g) ?? []).length
+  s.type(`${line}\r`)
+  return s.waitFor((t) => (t.match(/root@controlplane:[^#]*# /g) ?? []).length > before)
+}
+
+describe('simulated shell terminal', () => {
+  it('shows the Debian root prompt and runs a typed command', async () => {
+    const s = await open()
+    const text = await run(s, 'echo hello world')
+    expect(text).toContain('root@controlplane:~# echo hello world\nhello world\nroot@controlplane:~# ')
+  })
+
+  it('keeps the working directory, exported and plain variables, aliases and functions across lines', async () => {
+    const s = await open()
+    await run(s, 'cd /etc/kubernetes/manifests')
+    expect(s.cursorLine()).toBe('root@controlplane:/etc/kubernetes/manifests# ')
+    await run(
+      s,
+      'export ETCDCTL_API=3; PLAIN=x; alias lsm="ls /etc/kubernetes/manifests"; greet() { echo "hi $1"; }',
+    )
+    await run(s, 'cd -')
+    expect(s.text()).toContain('\n/root\n')
+    const text = await run(
+      s,
+      'echo "$ETCDCTL_API $PLAIN"; env | grep -c ETCDCTL_API; env | grep -c PLAIN; lsm; greet you',
+    )
+    expect(text).toContain('3 x\n1\n0\n')
+    expect(text).toContain('etcd.yaml')
+    expect(text).toContain('hi you')
+    await run(s, 'cd ~/../etc && pwd')
+    expect(s.text()).toContain('root@controlplane:/etc# ')
+  })
+
+  it('keeps $? and reports unknown commands like bash', async () => {
+    const s = await open()
+    await run(s, 'nosuchcommand')
+    const text = await run(s, 'echo status=$?')
+    expect(text).toContain('bash: nosuchcommand: command not found\n')
+    expect(text).toContain('status=127')
+  })
+
+  it('edits the line: arrows, Home/End, Ctrl-A/E/U/K/W, Backspace, Delete', async () => {
+    const s = await open()
+    s.type('echo wrld\x1b[D\x1b[D\x1b[Do\x05!\r')
+    await s.waitFor('\nworld!\n')
+    s.type('xx\x15echo one two three\x17\x17four\r')
+    await s.waitFor('\none four\n')
+    s.type('echo abcdef\x1b[D\x1b[D\x1b[D\x0b\x01\x1b[3~\x1b[3~\x1b[3~\x1b[3~\x1b[3~echo \x1b[F\x7fZ\r')
+    await s.waitFor('\nabZ\n')
+    s.type('echo 1234\x1b[H\x1b[C\x1b[C\x1b[C\x1b[C\x1b[C\x1b[C\x1b[CX\r')
+    await s.waitFor('\n12X34\n')
+  })
+
+  it('recalls history with Up/Down and finds it with Ctrl-R', async () => {
+    const s = await open()
+    await run(s, 'echo first')
+    await run(s, 'echo second')
+    s.type('\x1b[A\x1b[A')
+    await s.waitFor((t) => t.endsWith('root@controlplane:~# echo first'))
+    s.type('\x1b[B')
+    await s.waitFor((t) => t.endsWith('root@controlplane:~# echo second'))
+    s.type('\x15\x12fir')
+    await s.waitFor("(reverse-i-search)`fir': echo first")
+    s.type('\r')
+    await s.waitFor((t) => t.split('\n').filter((l) => l === 'first').length === 2)
+    s.type('\x12zzz')
+    await s.waitFor("(failed reverse-i-search)`zzz'")
+    s.type('\x07')
+    await s.waitFor((t) => t.endsWith('root@controlplane:~# '))
+    const hist = await run(s, 'history')
+    expect(hist).toMatch(/\s+1\s+echo first\n\s+2\s+echo second\n/)
+  })
+
+  it('completes commands and paths with Tab, listing on the second Tab', async () => {
+    const s = await open()
+    s.type('ech\t')
+    await s.waitFor((t) => t.endsWith('# echo '))
+    s.type('\x15ls /etc/kubernetes/mani\t')
+    await s.waitFor((t) => t.endsWith('# ls /etc/kubernetes/manifests/'))
+    s.type('kube-\t')
+    await s.waitFor((t) => t.endsWith('manifests/kube-'))
+    s.type('\t')
+    await s.waitFor('kube-apiserver.yaml')
+    expect(s.text()).toContain('kube-scheduler.yaml')
+    await s.waitFor((t) => t.endsWith('# ls /etc/kubernetes/manifests/kube-'))
+    s.type('sch\t')
+    await s.waitFor((t) => t.endsWith('manifests/kube-scheduler.yaml '))
+    s.type('\r')
+    await s.waitFor('\n/etc/kubernetes/manifests/kube-scheduler.yaml\n')
+  })
+
+  it('interrupts a running command with Ctrl-C and at the prompt discards the line', async () => {
+    const s = await open()
+    s.type('sleep 600\r')
+    await s.settle(100)
+    s.type('\x03')
+    await s.waitFor((t) => /sleep 600\n\^C\nroot@controlplane:~# $/.test(t))
+    const st = await run(s, 'echo $?')
+    expect(st).toContain('\n130\n')
+    s.type('echo not run\x03')
+    await s.waitFor('# echo not run^C\nroot@controlplane:~# ')
+  })
+
+  it('reads multi-line input with the continuation prompt: for, if, heredoc, backslash', async () => {
+    const s = await open()
+    s.type('for i in a b\r')
+    await s.waitFor((t) => t.endsWith('\n> '))
+    s.type('do echo "item $i"\rdone\r')
+    await s.waitFor('item a\nitem b\n')
+    s.type('cat <<EOF > /tmp/h.txt\rline one\r  line two\rEOF\r')
+    await s.settle()
+    await run(s, 'cat /tmp/h.txt')
+    expect(s.text()).toContain('line one\n  line two\n')
+    s.type('echo a \\\r')
+    await s.waitFor((t) => t.endsWith('\n> '))
+    s.type('b\r')
+    await s.waitFor('\na b\n')
+  })
+
+  it('clears the screen, exits with a status on exit n, and says logout', async () => {
+    const s = await open()
+    await run(s, 'echo before-clear')
+    s.type('clear\r')
+    await s.waitFor((t) => !t.includes('before-clear') || t.trim().startsWith('root@controlplane'))
+    s.type('exit 5\r')
+    await s.waitFor('logout')
+    await new Promise((r) => setTimeout(r, 20))
+    expect(s.exitCode()).toBe(5)
+  })
+
+  it('Ctrl-D on an empty line logs out; on a nested shell it returns to the outer one', async () => {
+    const s = await open()
+    await run(s, 'export KEEP=1; LOST=1')
+    await run(s, 'bash')
+    await run(s, 'echo "[$KEEP][$LOST][$SHLVL]"')
+    expect(s.text()).toContain('[1][][2]')
+    s.type('\x04')
+    await s.waitFor((t) => /exit\nroot@controlplane:~# $/.test(t))
+    s.type('\x04')
+    await s.waitFor('logout')
+    await new Promise((r) => setTimeout(r, 20))
+    expect(s.exitCode()).toBe(0)
+  })
+
+  it('a new login shell reads ETCDCTL_* exported from a profile file', async () => {
+    const s = await open()
+    await run(
+      s,
+      "echo 'export ETCDCTL_API=3' > /etc/profile.d/etcdctl.sh; echo 'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt' >> ~/.bashrc",
+    )
+    await run(s, 'echo "[$ETCDCTL_API][$ETCDCTL_CACERT]"')
+    expect(s.text()).toContain('[][]')
+    await run(s, 'su -')
+    await run(s, 'echo "<$ETCDCTL_API><$ETCDCTL_CACERT>"')
+    expect(s.text()).toContain('<3></etc/kubernetes/pki/etcd/ca.crt>')
+    await run(s, 'exit')
+    await run(s, 'source ~/.bashrc; echo "{$ETCDCTL_CACERT}"')
+    expect(s.text()).toContain('{/etc/kubernetes/pki/etcd/ca.crt}')
+  })
+
+  it('redraws long lines that wrap at the terminal width', async () => {
+    const s = await open(40)
+    const long = `echo ${'x'.repeat(60)}`
+    s.type(long)
+    s.type('\x01\x1b[C\x1b[C\x1b[C\x1b[C\x1b[CY ')
+    s.type('\r')
+    await s.waitFor(`Y ${'x'.repeat(34)}`)
+    expect(s.text().replace(/\n/g, '')).toContain(`Y ${'x'.repeat(60)}root@`)
+  })
+
+  it('survives garbage input and split UTF-8', async () => {
+    const s = await open()
+    s.type('\x1b[999;999Z\x1b[?1;2c\x1bOQ\x00\x1b\x1b[1;5C\x9b')
+    const bytes = new TextEncoder().encode('echo ünïcødé\r')
+    s.stream.write(bytes.slice(0, 7))
+    s.stream.write(bytes.slice(7))
+    await s.waitFor('\nünïcødé\n')
+    s.type('\x1b[200~echo pasted\x1b[201~\r')
+    await s.waitFor('\npasted\n')
+  })
+
+  it('cuts off a runaway loop and keeps working', async () => {
+    const s = await open()
+    const text = await run(s, 'while true; do :; done')
+    expect(text).toContain('ckalab stopped it')
+    const after = await run(s, 'echo alive')
+    expect(after).toContain('\nalive\n')
+  }, 30_000)
+})
