@@ -427,6 +427,13 @@ async function readBytes(fs: IFileSystem, path: string): Promise<Uint8Array | un
   }
 }
 
+function memberSet(members: MemberRecord[]): string {
+  return members
+    .map((m) => m.id)
+    .sort()
+    .join(',')
+}
+
 export interface Bootstrap {
   clusterId: bigint
   members: MemberRecord[]
@@ -453,6 +460,7 @@ export class RaftGroup {
   keyspace: Keyspace
   members: MemberRecord[]
   versionSet = false
+  lastLeaderId = 0n
 
   constructor(
     readonly clusterId: bigint,
@@ -484,7 +492,8 @@ export class RaftGroup {
 
 export class EtcdRuntime {
   readonly processes = new Set<EtcdProcess>()
-  readonly groups = new Map<string, RaftGroup>()
+  /** Groups of running members: same cluster ID and the same membership (a restore starts a new one). */
+  readonly groups = new Set<RaftGroup>()
   private mismatchLogged = new Set<string>()
 
   constructor(readonly cluster: SimCluster) {}
@@ -501,11 +510,11 @@ export class EtcdRuntime {
   }
 
   admit(p: EtcdProcess): void {
-    const key = hexId(p.clusterId)
-    let g = this.groups.get(key)
+    const mine = memberSet(p.members)
+    let g = [...this.groups].find((x) => x.clusterId === p.clusterId && memberSet(x.members) === mine)
     if (!g) {
       g = new RaftGroup(p.clusterId, p)
-      this.groups.set(key, g)
+      this.groups.add(g)
     } else if (p.index > g.index || (p.index === g.index && p.keyspace.revision > g.keyspace.revision)) {
       // A member that is ahead brings its log; the others catch up from it.
       g.keyspace = p.keyspace
@@ -532,7 +541,7 @@ export class EtcdRuntime {
       p.members = g.members.map((m) => ({ ...m }))
       g.processes.splice(g.processes.indexOf(p), 1)
       if (g.leader === p) g.leader = undefined
-      if (g.processes.length === 0) this.groups.delete(hexId(g.clusterId))
+      if (g.processes.length === 0) this.groups.delete(g)
       p.group = undefined
     }
     this.processes.delete(p)
@@ -555,7 +564,7 @@ export class EtcdRuntime {
 
   /** Elect leaders where a quorum can talk, log cluster ID mismatches where it cannot. */
   recompute(): void {
-    for (const g of this.groups.values()) {
+    for (const g of this.groups) {
       const reach = new Map<EtcdProcess, number>()
       for (const p of g.processes) {
         let n = 1
@@ -566,6 +575,10 @@ export class EtcdRuntime {
             if (!other) continue
             if (other.clusterId !== p.clusterId) {
               this.logMismatch(p, other)
+              continue
+            }
+            if (other.group !== g) {
+              this.logUnknownPeer(p, other)
               continue
             }
             if (hexId(other.memberId) === m.id && g.processes.includes(other)) {
@@ -584,9 +597,13 @@ export class EtcdRuntime {
         if (eligible.length === 0) {
           if (previous) for (const p of g.processes) this.logLostLeader(p, previous)
         } else {
-          const leader = [...eligible].sort(
-            (a, b) => a.startedAt - b.startedAt || (a.memberId < b.memberId ? -1 : 1),
-          )[0] as EtcdProcess
+          // The last leader wins again when it can (its log is the longest); otherwise the
+          // member that has waited longest, then the lowest ID: deterministic, unlike raft's timers.
+          const leader = (eligible.find((p) => p.memberId === g.lastLeaderId) ??
+            [...eligible].sort(
+              (a, b) => a.startedAt - b.startedAt || (a.memberId < b.memberId ? -1 : 1),
+            )[0]) as EtcdProcess
+          g.lastLeaderId = leader.memberId
           g.term++
           g.leader = leader
           g.index++ // the new leader's empty entry
@@ -663,6 +680,28 @@ export class EtcdRuntime {
       caller: 'raft/node.go:327',
       msg: `raft.node: ${me} lost leader ${hexId(previous.memberId)} at term ${p.raftTerm}`,
       capnslog: ['raft', `raft.node: ${me} lost leader ${hexId(previous.memberId)} at term ${p.raftTerm}`],
+    })
+  }
+
+  /** Same cluster ID, different membership (e.g. one member restored alone): the peer is not known there. */
+  private logUnknownPeer(sender: EtcdProcess, receiver: EtcdProcess): void {
+    const key = `unknown/${sender.startedAt}/${hexId(sender.memberId)}->${receiver.startedAt}/${hexId(receiver.memberId)}`
+    if (this.mismatchLogged.has(key)) return
+    this.mismatchLogged.add(key)
+    receiver.log({
+      level: 'warn',
+      caller: 'rafthttp/http.go:394',
+      msg: 'failed to find remote peer in cluster',
+      fields: {
+        'local-member-id': hexId(receiver.memberId),
+        'remote-peer-id-stream-handler': hexId(receiver.memberId),
+        'remote-peer-id-from': hexId(sender.memberId),
+        'cluster-id': hexId(receiver.clusterId),
+      },
+      capnslog: [
+        'rafthttp',
+        `failed to find member ${hexId(sender.memberId)} in cluster ${hexId(receiver.clusterId)}`,
+      ],
     })
   }
 

@@ -51,7 +51,7 @@ export function addJoiningMember(
   unixSeconds: number,
 ): void {
   const rt = etcdRuntime(cluster)
-  for (const g of rt.groups.values()) {
+  for (const g of rt.groups) {
     if (g.members.some((m) => m.peerURLs.includes(peerURL))) return
     const id = joinedMemberId(peerURL, 'etcd-cluster', unixSeconds).toString(16)
     g.members.push({ id, name: '', peerURLs: [peerURL], clientURLs: [] })

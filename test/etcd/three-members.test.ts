@@ -1,0 +1,113 @@
+// Three stacked members (issue 3 §6): one raft group with a shared keyspace,
+// quorum, a restore on one member only (a second cluster that cannot reach
+// quorum and meets cluster ID mismatches), and a consistent restore on all
+// three that forms one cluster again. Only the etcd part of the simulator is
+// loaded; members are stopped and started directly, as the kubelet would.
+import { describe, expect, test } from 'vitest'
+import { VirtualClock } from '../../simulator/src/sim/clock'
+import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
+import { etcdArgsFromManifest, etcdRuntime, startEtcd } from '../../simulator/src/sim/etcd/index'
+import type { EtcdProcess } from '../../simulator/src/sim/etcd/server'
+import type { SimNode } from '../../simulator/src/sim/node'
+
+const E =
+  'etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key'
+
+async function argsOf(node: SimNode, dataDir?: string): Promise<string[]> {
+  const args = etcdArgsFromManifest((await node.readText('/etc/kubernetes/manifests/etcd.yaml')) ?? '') ?? []
+  return dataDir ? args.map((a) => (a.startsWith('--data-dir=') ? `--data-dir=${dataDir}` : a)) : args
+}
+
+function memberOn(cluster: SimCluster, node: SimNode): EtcdProcess {
+  const p = [...etcdRuntime(cluster).processes].find((x) => x.node === node && x.status === 'running')
+  if (!p) throw new Error(`no etcd on ${node.name}`)
+  return p
+}
+
+async function restart(cluster: SimCluster, node: SimNode, dataDir?: string): Promise<EtcdProcess> {
+  const old = [...etcdRuntime(cluster).processes].find((x) => x.node === node && x.status === 'running')
+  if (old) await old.stop()
+  const p = startEtcd({ node, args: await argsOf(node, dataDir) })
+  await p.ready
+  return p
+}
+
+describe('three stacked etcd members', () => {
+  test('one cluster, quorum, partial and consistent restore', async () => {
+    const cluster = await createSimCluster(
+      { controlPlanes: 3, kubernetes: '1.34' },
+      { clock: new VirtualClock() },
+    )
+    const [n1, n2, n3] = cluster.nodes as [SimNode, SimNode, SimNode]
+    try {
+      const list = await n1.exec(`${E} member list`)
+      expect(list.exitCode).toBe(0)
+      const rows = list.stdout.trim().split('\n')
+      expect(rows).toHaveLength(3)
+      // The init node's ID is deterministic; joined members' IDs carry a timestamp.
+      expect(rows[0]).toBe(
+        '264d7b068180479b, started, controlplane, https://172.30.1.2:2380, https://172.30.1.2:2379, false',
+      )
+      const status = await n1.exec(`${E} endpoint status --cluster`)
+      expect(status.stdout.split('\n').filter((l) => l.includes(', true, false, ')).length).toBe(1)
+      expect(status.stdout).toContain(
+        'https://172.30.1.2:2379, 264d7b068180479b, 3.6.4, 3.6.0, 20 kB, 16 kB, 20%, 0 B, true',
+      )
+
+      expect((await n1.exec(`${E} put /before 1`)).stdout).toBe('OK\n')
+      expect((await n3.exec(`${E} get /before --print-value-only`)).stdout).toBe('1\n')
+
+      // Two of three down: no leader, writes time out, health fails.
+      await memberOn(cluster, n2).stop()
+      await memberOn(cluster, n3).stop()
+      const t0 = cluster.clock.now()
+      const put = await n1.exec(`${E} put /x 1`)
+      expect(put).toMatchObject({ exitCode: 1, stderr: 'Error: context deadline exceeded\n' })
+      expect(cluster.clock.now() - t0).toBe(5000)
+      const health = await n1.exec(`${E} endpoint health`)
+      expect(health.exitCode).toBe(1)
+      expect(health.stderr).toContain('is unhealthy: failed to commit proposal: context deadline exceeded')
+      await restart(cluster, n2)
+      await restart(cluster, n3)
+      expect((await n1.exec(`${E} endpoint health --cluster`)).exitCode).toBe(0)
+
+      expect((await n1.exec(`${E} snapshot save /opt/snap.db`)).exitCode).toBe(0)
+      expect((await n2.exec(`${E} put /after 1`)).exitCode).toBe(0)
+      const peers =
+        'controlplane=https://172.30.1.2:2380,controlplane2=https://172.30.1.3:2380,controlplane3=https://172.30.1.4:2380'
+      for (const n of [n2, n3]) {
+        const r = await n1.exec(`cat /opt/snap.db > /dev/null`)
+        expect(r.exitCode).toBe(0)
+        await n.fs.writeFile('/opt/snap.db', await n1.fs.readFileBuffer('/opt/snap.db'))
+      }
+      const restoreOn = (n: SimNode, name: string, ip: string) =>
+        n.exec(
+          `etcdutl snapshot restore /opt/snap.db --data-dir /var/lib/etcd-restored --name ${name} --initial-cluster ${peers} --initial-advertise-peer-urls https://${ip}:2380`,
+        )
+
+      // Restore on the first member only: a new cluster ID, alone without quorum.
+      expect((await restoreOn(n1, 'controlplane', '172.30.1.2')).exitCode).toBe(0)
+      const lone = await restart(cluster, n1, '/var/lib/etcd-restored')
+      expect(lone.clusterId.toString(16)).not.toBe(memberOn(cluster, n2).clusterId.toString(16))
+      const get = await n1.exec(`${E} get /before`)
+      expect(get.exitCode).toBe(1)
+      expect(memberOn(cluster, n2).logs().join('\n')).toContain('request cluster ID mismatch')
+
+      // Restore on all three from the same snapshot: one cluster again, pre-snapshot data only.
+      expect((await restoreOn(n2, 'controlplane2', '172.30.1.3')).exitCode).toBe(0)
+      expect((await restoreOn(n3, 'controlplane3', '172.30.1.4')).exitCode).toBe(0)
+      await restart(cluster, n2, '/var/lib/etcd-restored')
+      await restart(cluster, n3, '/var/lib/etcd-restored')
+      const ids = [n1, n2, n3].map((n) => memberOn(cluster, n).clusterId)
+      expect(new Set(ids).size).toBe(1)
+      expect((await n3.exec(`${E} get /before --print-value-only`)).stdout).toBe('1\n')
+      expect((await n3.exec(`${E} get /after`)).stdout).toBe('')
+      const after = await n1.exec(`${E} member list -w table`)
+      expect(after.stdout.match(/started/g)).toHaveLength(3)
+      const st = await n1.exec(`${E} endpoint status --cluster`)
+      expect(st.stdout.split('\n').filter((l) => l.includes(', true, false, ')).length).toBe(1)
+    } finally {
+      await cluster.dispose()
+    }
+  })
+})
