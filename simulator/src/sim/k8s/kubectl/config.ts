@@ -63,6 +63,18 @@ function mergeInto(target: Kubeconfig, doc: any): void {
     target.currentContext = doc['current-context']
 }
 
+// Every kubectl call reads the kubeconfig; parsing the same text again is the
+// most expensive part of a `kubectl get`, so parsed documents are kept by content.
+const parsed = new Map<string, unknown>()
+
+function parseCached(text: string): unknown {
+  if (parsed.has(text)) return structuredClone(parsed.get(text))
+  const doc = parseYaml(text)
+  if (parsed.size > 32) parsed.clear()
+  parsed.set(text, doc)
+  return structuredClone(doc)
+}
+
 export async function loadKubeconfig(
   fs: IFileSystem,
   cwd: string,
@@ -89,7 +101,7 @@ export async function loadKubeconfig(
     const text = await fs.readFile(path)
     let doc: unknown
     try {
-      doc = parseYaml(text)
+      doc = parseCached(text)
     } catch (err) {
       throw new ConfigError(`error loading config file "${path}": ${(err as Error).message.split('\n')[0]}`)
     }

@@ -10,6 +10,8 @@ import { type LoadedConfig, loadKubeconfig, resolveTarget, type Target } from '.
 // output buffers.
 
 export interface ExecRequest {
+  /** The node the pod is bound to (spec.nodeName). */
+  nodeName?: string
   namespace: string
   pod: string
   container?: string
@@ -24,7 +26,18 @@ export interface KubectlBackend {
   /** The apiserver the node's kubeconfig points at, or undefined when none is reachable at that address. */
   client(node: SimNode, target: Target): ApiClient | undefined
   /** Run a command inside a pod's container (`kubectl exec`). */
-  exec?(req: ExecRequest): Promise<CommandResult>
+  exec?(req: ExecRequest): Promise<ExecOutcome>
+}
+
+/**
+ * What exec gives back: the program's result, or why it could not start
+ * (`startError`: the runtime's OCI message), or `notRunning` when the
+ * container is not running on that node.
+ */
+export interface ExecOutcome extends CommandResult {
+  startError?: string
+  execId?: string
+  notRunning?: boolean
 }
 
 /** An `error: …` line and exit 1, kubectl's usual way to refuse. */
@@ -139,15 +152,19 @@ export function discoveryErrorLines(k: Kube, message: string, targetUrl: string)
     cause = `Get \\"${base}/api?timeout=32s\\": dial tcp ${dial}: connect: connection refused`
   } else if (unable) cause = `Get \\"${base}/api?timeout=32s\\": ${unable[1]}`
   else return ''
+  let out = ''
+  for (let i = 0; i < 5; i++)
+    out += `${klogPrefix(k, 'memcache.go:265', i)} "Unhandled Error" err="couldn't get current server API group list: ${cause}"\n`
+  return out
+}
+
+/** A klog error header as kubectl writes it: `E0115 09:00:05.000113   31605 file.go:N]`, timed by the clock. */
+export function klogPrefix(k: Kube, fileLine: string, seq = 0): string {
   const start = k.now()
   const pid = 4000 + (Math.floor(start / 1000) % 60000)
-  let out = ''
-  for (let i = 0; i < 5; i++) {
-    const t = new Date(start)
-    const micros = String(t.getUTCMilliseconds() * 1000 + 113 + i * 1871).padStart(6, '0')
-    const p2 = (n: number) => String(n).padStart(2, '0')
-    const stamp = `${p2(t.getUTCMonth() + 1)}${p2(t.getUTCDate())} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${micros}`
-    out += `E${stamp} ${String(pid).padStart(7)} memcache.go:265] "Unhandled Error" err="couldn't get current server API group list: ${cause}"\n`
-  }
-  return out
+  const t = new Date(start)
+  const micros = String((t.getUTCMilliseconds() * 1000 + 113 + seq * 1871) % 1_000_000).padStart(6, '0')
+  const p2 = (n: number) => String(n).padStart(2, '0')
+  const stamp = `${p2(t.getUTCMonth() + 1)}${p2(t.getUTCDate())} ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}.${micros}`
+  return `E${stamp} ${String(pid).padStart(7)} ${fileLine}]`
 }

@@ -1,6 +1,6 @@
 import { ApiError, type KubeObject } from '../api'
 import type { FlagSpec, Parsed } from './args'
-import { type Kube, UsageError } from './context'
+import { type Kube, RawError, UsageError } from './context'
 import { customColumns, jsonPath, listOf, type OutputFormat, parseOutput, serialize } from './output'
 import { ALL_CATEGORY, apiVersionOf, lookupResource, qualifiedKind, type ResourceType } from './resources'
 import {
@@ -172,9 +172,14 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
   const f = p.flags
   if (f.raw !== undefined) {
     const path = String(f.raw)
-    const api = await k.api()
-    const body = await api.raw(path)
-    k.print(body.endsWith('\n') || body === '' ? body : body)
+    // --raw talks to the path directly, without discovery: no memcache lines.
+    try {
+      const api = await k.api()
+      k.print(await api.raw(path))
+    } catch (err) {
+      if (err instanceof ApiError) throw new RawError(`${err.message}\n`)
+      throw err
+    }
     return 0
   }
   if (f.watch) throw new UsageError('watch is not supported in this lab; run the command again instead')

@@ -2,7 +2,7 @@ import type { CommandResult, SimCommand, SimCommandContext } from '../../command
 import { ApiError } from '../api'
 import { FlagError, type FlagSpec, GLOBAL_FLAGS, type Parsed, parseArgs, splitVerb } from './args'
 import { ConfigError } from './config'
-import { discoveryErrorLines, Kube, type KubectlBackend, RawError, UsageError } from './context'
+import { discoveryErrorLines, Kube, type KubectlBackend, klogPrefix, RawError, UsageError } from './context'
 import { VERBS, type Verb } from './verbs'
 
 // The `kubectl` command: finds the verb, parses its flags, runs it, and turns
@@ -93,6 +93,15 @@ export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend
   }
   if (parsed.flags.help) return { stdout: verb.help ?? `${verb.short ?? ''}\n`, stderr: '', exitCode: 0 }
   const k = new Kube(ctx, backend, parsed.flags)
+  const missing = (verb.required ?? []).filter((f) => parsed.flags[f] === undefined)
+  if (missing.length) {
+    const list = missing.map((f) => `"${f}"`).join(', ')
+    const stderr =
+      k.minor >= 26
+        ? `${klogPrefix(k, 'run.go:72')} "command failed" err="required flag(s) ${list.replace(/"/g, '\\"')} not set"\n`
+        : `Error: required flag(s) ${list} not set\n`
+    return { stdout: '', stderr, exitCode: 1 }
+  }
   let code: number
   try {
     code = await (verb.run as NonNullable<Verb['run']>)(k, parsed)

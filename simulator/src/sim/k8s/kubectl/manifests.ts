@@ -12,23 +12,27 @@ export interface SourcedObject {
   source: string
 }
 
-/** go-yaml's wording for the yaml library's error codes (the ones learners hit). */
-function goYamlMessage(code: string, message: string): string {
+/**
+ * go-yaml's wording and line for the yaml library's first error. go-yaml
+ * reports scanner errors on the 1-based line and parser errors on the line
+ * before the problem; the offsets below reproduce what kubectl prints for
+ * the mistakes learners make (over-indented key, dedent, tab, missing colon).
+ */
+function goYamlError(code: string, line: number): { line: number; message: string } {
   switch (code) {
     case 'TAB_AS_INDENT':
-      return 'found character that cannot start any token'
+      return { line, message: 'found character that cannot start any token' }
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return { line: line + 1, message: 'mapping values are not allowed in this context' }
+    case 'MULTILINE_IMPLICIT_KEY':
+      return { line: line + 1, message: "could not find expected ':'" }
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
-      return 'did not find expected key'
-    case 'BLOCK_AS_IMPLICIT_KEY':
-    case 'MULTILINE_IMPLICIT_KEY':
-      return "could not find expected ':'"
-    case 'UNEXPECTED_TOKEN':
-      return /sequence/i.test(message) ? "did not find expected '-' indicator" : 'did not find expected key'
+      return { line: Math.max(1, line - 1), message: 'did not find expected key' }
     case 'DUPLICATE_KEY':
-      return `mapping key ${message.match(/"[^"]*"/)?.[0] ?? '""'} already defined`
+      return { line, message: 'did not find expected key' }
     default:
-      return 'mapping values are not allowed in this context'
+      return { line, message: 'did not find expected key' }
   }
 }
 
@@ -47,11 +51,10 @@ function parseText(text: string, source: string): KubeObject[] {
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     const e = doc.errors[0]
     if (e) {
-      const line = (e.linePos?.[0]?.line ?? 1) as number
-      const tabLine = text.split('\n').findIndex((l) => /^\s*\t/.test(l))
-      const reported = e.code === 'TAB_AS_INDENT' && tabLine >= 0 ? tabLine + 1 : line
+      const line = text.slice(0, e.pos[0]).split('\n').length
+      const g = goYamlError(e.code, line)
       throw new UsageError(
-        `error parsing ${source}: error converting YAML to JSON: yaml: line ${reported}: ${goYamlMessage(e.code, e.message)}`,
+        `error parsing ${source}: error converting YAML to JSON: yaml: line ${g.line}: ${g.message}`,
       )
     }
     const v = doc.toJS()

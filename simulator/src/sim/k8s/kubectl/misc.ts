@@ -13,7 +13,7 @@ import { formatTable } from './tabwriter'
 export async function runDescribe(k: Kube, p: Parsed): Promise<number> {
   if (p.positional.length === 0) {
     k.warn(
-      'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
+      'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
     )
     return 1
   }
@@ -147,6 +147,7 @@ export async function runExec(k: Kube, p: Parsed): Promise<number> {
   if (!k.backend.exec)
     throw new UsageError('unable to upgrade connection: exec is not available in this cluster')
   const r = await k.backend.exec({
+    nodeName: pod.spec?.nodeName,
     namespace: pod.metadata.namespace ?? (await k.namespace()),
     pod: pod.metadata.name,
     container,
@@ -155,10 +156,14 @@ export async function runExec(k: Kube, p: Parsed): Promise<number> {
     tty: wantTty && !!k.ctx.tty,
     ctx: k.ctx,
   })
+  if (r.notRunning) throw new UsageError(`unable to upgrade connection: container not found ("${container}")`)
+  if (r.startError)
+    throw new UsageError(
+      `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${r.execId ?? ''}": ${r.startError}`,
+    )
   k.print(r.stdout)
   k.warn(r.stderr)
-  if (r.exitCode !== 0 && r.exitCode !== 126 && r.exitCode !== 127)
-    k.warn(`command terminated with exit code ${r.exitCode}\n`)
+  if (r.exitCode !== 0) k.warn(`command terminated with exit code ${r.exitCode}\n`)
   return r.exitCode
 }
 
@@ -222,7 +227,7 @@ export async function runVersion(k: Kube, p: Parsed): Promise<number> {
     const doc: Record<string, unknown> = { clientVersion: client }
     if (kustomize) doc.kustomizeVersion = kustomize
     if (server) doc.serverVersion = server
-    k.print(out === 'json' ? JSON.stringify(doc, null, 2) + '\n' : serialize('yaml', doc))
+    k.print(out === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `${serialize('yaml', doc)}\n`)
   } else if (k.minor < 28) {
     if (p.flags.short) {
       k.print(`Client Version: ${v}\n`)
@@ -352,7 +357,7 @@ type WaitCond =
   | { kind: 'jsonpath'; path: string; value?: string }
 
 function parseFor(text: string | undefined): WaitCond {
-  if (!text) throw new UsageError('--for must be specified')
+  if (!text) throw new UsageError('unrecognized condition: ""')
   if (text === 'delete') return { kind: 'delete' }
   if (text.startsWith('condition=')) {
     const rest = text.slice('condition='.length)

@@ -39,6 +39,8 @@ export interface Verb {
   /** Resolves resource types through discovery (so 1.26+ prints memcache lines when the server is down). */
   discovery?: boolean
   run?: (k: Kube, p: Parsed) => Promise<number>
+  /** Flags cobra insists on before running (`required flag(s) "image" not set`). */
+  required?: string[]
   sub?: Record<string, Verb>
 }
 
@@ -86,6 +88,7 @@ export const VERBS: Record<string, Verb> = {
           'Create a deployment with the specified name.',
         ),
         flags: [L('image'), I('replicas', 'r'), I('port'), OUTPUT, DRY],
+        required: ['image'],
         discovery: true,
         run: runCreateDeployment,
       },
@@ -167,6 +170,7 @@ export const VERBS: Record<string, Verb> = {
       'kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]',
       'Set a new size for a deployment, replica set, replication controller, or stateful set.',
     ),
+    required: ['replicas'],
     flags: [I('replicas'), I('current-replicas'), S('selector', 'l'), B('all'), FILE, S('timeout')],
     discovery: true,
     run: runScale,
