@@ -14,6 +14,19 @@ async function settings(ctx: CheckContext): Promise<string> {
   return r.stdout.trim() ? r.stdout.trim().split('\n').join(', ') : 'no ETCDCTL_* variables'
 }
 
+/** Undefined when a login shell starts; otherwise why the check cannot judge. */
+async function cannotLogin(ctx: CheckContext, expected: string): Promise<CheckOutcome | undefined> {
+  const r = await ctx.exec(ctx.node('cp1'), loginShell('echo login-shell-ok'))
+  if (r.stdout.includes('login-shell-ok')) return undefined
+  return {
+    verdict: 'unknown',
+    expected,
+    actual: 'the grader could not start a login shell on the node',
+    note: `bash -l -i -c exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`,
+    hint: 'A broken profile file can stop every login shell: check /etc/profile.d/*.sh and ~/.bashrc for errors.',
+  }
+}
+
 function failure(expected: string, actual: string, env: string): CheckOutcome {
   const none = env === 'no ETCDCTL_* variables'
   return {
@@ -32,6 +45,8 @@ const memberList: Check = {
   points: 50,
   async run(ctx) {
     const expected = '`etcdctl member list` in a new login shell lists the member and exits 0'
+    const broken = await cannotLogin(ctx, expected)
+    if (broken) return broken
     const r = await ctx.exec(ctx.node('cp1'), loginShell('etcdctl member list'))
     if (r.exitCode === 0 && /, started, /.test(r.stdout))
       return { verdict: 'pass', expected, actual: r.stdout.trim().split('\n')[0] }
@@ -46,6 +61,8 @@ const endpointHealth: Check = {
   points: 50,
   async run(ctx) {
     const expected = '`etcdctl endpoint health` in a new login shell: https://127.0.0.1:2379 is healthy'
+    const broken = await cannotLogin(ctx, expected)
+    if (broken) return broken
     const r = await ctx.exec(ctx.node('cp1'), loginShell('etcdctl endpoint health'))
     const text = `${r.stdout}\n${r.stderr}`
     const healthy = /^(https:\/\/)?(127\.0\.0\.1|localhost|[\d.]+):2379 is healthy/m.exec(text)

@@ -79,34 +79,38 @@ const threeMembers: Check = {
     const expected = `each of ${want.endpoints.join(', ')} lists the same ${want.names.length} started members: ${want.names.join(', ')}`
     const cp = ctx.node('cp1')
     let actual = ''
-    const ok = await ctx.waitFor(async () => {
-      const lists: Member[][] = []
-      for (const ep of want.endpoints) {
-        const ml = await memberList(ctx, cp, ep)
-        if (!ml.members) {
-          actual = `${ep} cannot list members: ${ml.error}`
+    const ok = await ctx.waitFor(
+      async () => {
+        const lists: Member[][] = []
+        for (const ep of want.endpoints) {
+          const ml = await memberList(ctx, cp, ep)
+          if (!ml.members) {
+            actual = `${ep} cannot list members: ${ml.error}`
+            return undefined
+          }
+          lists.push(ml.members)
+        }
+        const key = (ms: Member[]) =>
+          ms
+            .map((m) => `${m.id}:${m.name}`)
+            .sort()
+            .join(',')
+        const first = lists[0]
+        const names = first.map((m) => m.name).sort()
+        if (lists.some((l) => key(l) !== key(first))) {
+          actual = `the members disagree: ${lists.map((l, i) => `${want.endpoints[i]} sees [${key(l)}]`).join('; ')}`
           return undefined
         }
-        lists.push(ml.members)
-      }
-      const key = (ms: Member[]) =>
-        ms
-          .map((m) => `${m.id}:${m.name}`)
-          .sort()
-          .join(',')
-      const first = lists[0]
-      const names = first.map((m) => m.name).sort()
-      if (lists.some((l) => key(l) !== key(first))) {
-        actual = `the members disagree: ${lists.map((l, i) => `${want.endpoints[i]} sees [${key(l)}]`).join('; ')}`
-        return undefined
-      }
-      if (first.some((m) => m.isLearner || m.name === '') || names.join(',') !== want.names.join(',')) {
-        actual = `members: ${first.map((m) => `${m.id} ${m.name || '(unstarted)'}${m.isLearner ? ' (learner)' : ''}`).join(', ')}`
-        return undefined
-      }
-      actual = `all endpoints list ${key(first)}`
-      return true
-    }, WAIT_MS)
+        if (first.some((m) => m.isLearner || m.name === '') || names.join(',') !== want.names.join(',')) {
+          actual = `members: ${first.map((m) => `${m.id} ${m.name || '(unstarted)'}${m.isLearner ? ' (learner)' : ''}`).join(', ')}`
+          return undefined
+        }
+        actual = `all endpoints list ${key(first)}`
+        return true
+      },
+      WAIT_MS,
+      5000,
+    )
     if (ok) return { verdict: 'pass', expected, actual }
     return {
       verdict: 'fail',
@@ -127,19 +131,23 @@ const oneCluster: Check = {
     if (!want) return noFacts()
     const expected = 'every member answers with the same cluster ID and its own member ID'
     let actual = ''
-    const ok = await ctx.waitFor(async () => {
-      const st = await perEndpoint(ctx, want.endpoints)
-      const down = st.filter((s) => typeof s === 'string') as string[]
-      if (down.length > 0) {
-        actual = down.join('; ')
-        return undefined
-      }
-      const ss = st as EndpointStatus[]
-      const clusters = new Set(ss.map((s) => s.clusterId))
-      const ids = new Set(ss.map((s) => s.memberId))
-      actual = ss.map((s) => `${s.endpoint}: cluster ${s.clusterId}, member ${s.memberId}`).join('; ')
-      return clusters.size === 1 && ids.size === ss.length ? true : undefined
-    }, WAIT_MS)
+    const ok = await ctx.waitFor(
+      async () => {
+        const st = await perEndpoint(ctx, want.endpoints)
+        const down = st.filter((s) => typeof s === 'string') as string[]
+        if (down.length > 0) {
+          actual = down.join('; ')
+          return undefined
+        }
+        const ss = st as EndpointStatus[]
+        const clusters = new Set(ss.map((s) => s.clusterId))
+        const ids = new Set(ss.map((s) => s.memberId))
+        actual = ss.map((s) => `${s.endpoint}: cluster ${s.clusterId}, member ${s.memberId}`).join('; ')
+        return clusters.size === 1 && ids.size === ss.length ? true : undefined
+      },
+      WAIT_MS,
+      5000,
+    )
     if (ok) return { verdict: 'pass', expected, actual }
     return {
       verdict: 'fail',
@@ -160,19 +168,23 @@ const leader: Check = {
     if (!want) return noFacts()
     const expected = `all ${want.endpoints.length} members report the same leader, which is one of them`
     let actual = ''
-    const ok = await ctx.waitFor(async () => {
-      const st = await perEndpoint(ctx, want.endpoints)
-      const ss = st.filter((s) => typeof s !== 'string') as EndpointStatus[]
-      if (ss.length < st.length) {
-        actual = (st.filter((s) => typeof s === 'string') as string[]).join('; ')
-        return undefined
-      }
-      const leaders = new Set(ss.map((s) => s.leader))
-      const ids = new Set(ss.map((s) => s.memberId))
-      actual = ss.map((s) => `${s.endpoint} (member ${s.memberId}) says leader ${s.leader}`).join('; ')
-      const [l] = [...leaders]
-      return leaders.size === 1 && l !== '0' && ids.has(l) && ids.size === ss.length ? true : undefined
-    }, WAIT_MS)
+    const ok = await ctx.waitFor(
+      async () => {
+        const st = await perEndpoint(ctx, want.endpoints)
+        const ss = st.filter((s) => typeof s !== 'string') as EndpointStatus[]
+        if (ss.length < st.length) {
+          actual = (st.filter((s) => typeof s === 'string') as string[]).join('; ')
+          return undefined
+        }
+        const leaders = new Set(ss.map((s) => s.leader))
+        const ids = new Set(ss.map((s) => s.memberId))
+        actual = ss.map((s) => `${s.endpoint} (member ${s.memberId}) says leader ${s.leader}`).join('; ')
+        const [l] = [...leaders]
+        return leaders.size === 1 && l !== '0' && ids.has(l) && ids.size === ss.length ? true : undefined
+      },
+      WAIT_MS,
+      5000,
+    )
     if (ok) return { verdict: 'pass', expected, actual }
     return {
       verdict: 'fail',

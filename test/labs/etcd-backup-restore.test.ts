@@ -9,6 +9,15 @@ const M = '/etc/kubernetes/manifests'
 // Every valid way of doing the task (reference §4.2) must pass.
 proveLab('etcd-backup-restore', [
   {
+    title: 'A as in the kubernetes.io docs: `etcdutl --data-dir DIR snapshot restore FILE`',
+    script: [
+      SAVE,
+      'etcdutl --data-dir /var/lib/etcd-from-backup snapshot restore /opt/backup/etcd-snapshot.db',
+      `sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-from-backup#' ${M}/etcd.yaml`,
+      'sleep 40',
+    ].join('\n'),
+  },
+  {
     title: 'B: --data-dir, mountPath and hostPath all renamed',
     script: [
       SAVE,
