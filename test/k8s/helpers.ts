@@ -31,8 +31,10 @@ export function running(node: SimNode, name: string) {
     .filter((c) => c.name === name)
 }
 
-export async function deployments(node: SimNode, ns = 'default'): Promise<string[]> {
-  return (await apiClientFor(node).list('deployments', { namespace: ns })).map((d) => d.metadata.name).sort()
+export async function deployments(node: SimNode, ns = 'default', server?: string): Promise<string[]> {
+  return (await apiClientFor(node, server).list('deployments', { namespace: ns }))
+    .map((d) => d.metadata.name)
+    .sort()
 }
 
 export const ETCD_CERTS =

@@ -129,8 +129,10 @@ export class NodeRuntime {
     const slash = image.lastIndexOf('/')
     const repo = at > slash ? image.slice(0, at) : image
     const tag = at > slash ? image.slice(at + 1) : 'latest'
-    const mb = 10 + Math.floor(this.rng() * 140)
-    const info = { repo, tag, id: randomHex(this.rng, 64), size: `${mb}.${Math.floor(this.rng() * 10)}MB` }
+    // The same image has the same id on every node.
+    const rng = createRng(seedFrom(image))
+    const mb = 10 + Math.floor(rng() * 140)
+    const info = { repo, tag, id: randomHex(rng, 64), size: `${mb}.${Math.floor(rng() * 10)}MB` }
     this.images.set(image, info)
     return info
   }

@@ -157,7 +157,68 @@ async function ssh(ctx: SimCommandContext): Promise<CommandResult> {
   return { stdout: '', stderr: '', exitCode: code }
 }
 
+/** `host:path` → the node and path; a plain path is local. */
+function splitRemote(ctx: SimCommandContext, spec: string): { node: SimNode; path: string } | string {
+  const m = /^(?:[^@/:]+@)?([^/:]+):(.*)$/.exec(spec)
+  if (!m) return { node: ctx.node, path: ctx.fs.resolvePath(ctx.cwd, spec) }
+  const host = m[1] as string
+  const node = ctx.node.cluster.nodeByAddress(ctx.node, host)
+  if (!node) return `ssh: Could not resolve hostname ${host}: Name or service not known`
+  const path = m[2] || '/root'
+  return { node, path: path.startsWith('/') ? path : `/root/${path}` }
+}
+
+async function copyTree(
+  from: SimNode,
+  src: string,
+  to: SimNode,
+  dst: string,
+  recursive: boolean,
+): Promise<string | undefined> {
+  const st = await from.fs.stat(src).catch(() => undefined)
+  if (!st) return `scp: ${src}: No such file or directory`
+  let target = dst
+  const dstSt = await to.fs.stat(dst).catch(() => undefined)
+  if (dstSt?.isDirectory) target = `${dst.replace(/\/$/, '')}/${src.replace(/\/$/, '').replace(/.*\//, '')}`
+  if (st.isDirectory) {
+    if (!recursive) return `scp: ${src}: not a regular file`
+    await to.fs.mkdir(target, { recursive: true })
+    for (const name of await from.fs.readdir(src)) {
+      const err = await copyTree(from, `${src}/${name}`, to, `${target}/${name}`, true)
+      if (err) return err
+    }
+    return undefined
+  }
+  try {
+    await to.fs.writeFile(target, await from.fs.readFileBuffer(src))
+  } catch {
+    return `scp: ${target}: No such file or directory`
+  }
+  return undefined
+}
+
+async function scp(ctx: SimCommandContext): Promise<CommandResult> {
+  const recursive = ctx.args.some((a) => /^-[a-zA-Z]*r/.test(a))
+  const paths = ctx.args.filter((a, i) => !a.startsWith('-') && !SSH_VALUE_FLAGS.has(ctx.args[i - 1] ?? ''))
+  if (paths.length < 2) {
+    return fail(
+      'usage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]\n           [-i identity_file] [-J destination] [-l limit] [-o ssh_option]\n           [-P port] [-S program] [-X sftp_option] source ... target\n',
+      1,
+    )
+  }
+  const target = splitRemote(ctx, paths.at(-1) as string)
+  if (typeof target === 'string') return fail(`${target}\n`, 255)
+  for (const s of paths.slice(0, -1)) {
+    const src = splitRemote(ctx, s)
+    if (typeof src === 'string') return fail(`${src}\n`, 255)
+    const err = await copyTree(src.node, src.path, target.node, target.path, recursive)
+    if (err) return fail(`${err}\n`, 1)
+  }
+  return ok()
+}
+
 export const netCommands: SimCommand[] = [
+  { name: 'scp', run: scp },
   { name: 'ssh', run: ssh },
   { name: 'hostname', run: hostname },
   { name: 'ip', run: ip },
