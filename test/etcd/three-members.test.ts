@@ -111,3 +111,27 @@ describe('three stacked etcd members', () => {
     }
   })
 })
+
+describe('snapshot save without certificates', () => {
+  test('hangs until interrupted; the .part file stays as after a real Ctrl-C', async () => {
+    const cluster = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.31' },
+      { clock: new VirtualClock() },
+    )
+    try {
+      const node = cluster.nodes[0] as SimNode
+      const r = await node.exec('etcdctl --endpoints=https://127.0.0.1:2379 snapshot save /opt/h.db', {
+        timeoutMs: 200,
+      })
+      expect(r.timedOut).toBe(true)
+      expect((await node.exec('ls /opt')).stdout).toBe('h.db.part\n')
+      const t = await node.exec(
+        'etcdctl --endpoints=https://127.0.0.1:2379 --command-timeout=2s snapshot save /opt/h.db',
+      )
+      expect(t.exitCode).toBe(5)
+      expect(t.stderr).toMatch(/created temporary db file[\s\S]*\nError: context deadline exceeded\n$/)
+    } finally {
+      await cluster.dispose()
+    }
+  })
+})

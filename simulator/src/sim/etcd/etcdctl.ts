@@ -973,21 +973,20 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
       await ctx.fs.rm(absPart, { force: true }).catch(() => {})
     }
     if (!cfg.commandTimeoutExplicit) {
-      // The snapshot stream has no deadline: it waits until interrupted.
-      try {
-        await new Promise<void>((_, reject) => {
-          const abort = () => {
-            const e = new Error('interrupted')
-            e.name = 'AbortError'
-            reject(e)
-          }
-          if (!ctx.signal) return
-          if (ctx.signal.aborted) abort()
-          ctx.signal.addEventListener('abort', abort, { once: true })
-        })
-      } finally {
-        await cleanup()
-      }
+      // The snapshot stream has no deadline: it waits until interrupted. At a
+      // terminal the lines so far are already on the screen while it waits.
+      if (ctx.tty) ctx.tty.write(`${cfg.prefix}${lines.join('\n')}\n`.replace(/\n/g, '\r\n'))
+      // Ctrl-C kills etcdctl before its deferred cleanup: the .part file stays, as with the real one.
+      await new Promise<void>((_, reject) => {
+        const abort = () => {
+          const e = new Error('interrupted')
+          e.name = 'AbortError'
+          reject(e)
+        }
+        if (!ctx.signal) return
+        if (ctx.signal.aborted) abort()
+        ctx.signal.addEventListener('abort', abort, { once: true })
+      })
     }
     await waitTimeout(run, cfg.commandTimeout)
     await cleanup()

@@ -40,6 +40,8 @@ export class EtcdProcess {
   readonly node: SimNode
   readonly fs: IFileSystem
   readonly startedAt: number
+  /** The command line after `etcd`, as given. */
+  readonly args: string[]
   /** Resolves when the member is serving or has exited. */
   readonly ready: Promise<void>
   memberId = 0n
@@ -68,6 +70,7 @@ export class EtcdProcess {
     this.node = node
     this.fs = fs
     this.config = parseEtcdArgs(args)
+    this.args = args[0] === 'etcd' || args[0]?.endsWith('/etcd') ? args.slice(1) : [...args]
     this.startedAt = runtime.cluster.clock.now()
     this.ready = this.boot().catch((err) => {
       this.log({
@@ -146,6 +149,51 @@ export class EtcdProcess {
       fields: { args: ['etcd', ...this.argsEcho()] },
       capnslog: ['etcdmain', `etcd Version: ${v}`],
     })
+    const go =
+      this.profile.etcdMinor === '3.4'
+        ? 'go1.12.17'
+        : this.profile.etcdMinor === '3.5'
+          ? 'go1.21.12'
+          : 'go1.24.4'
+    this.log({
+      level: 'info',
+      caller: 'embed/etcd.go:128',
+      msg: 'configuring peer listeners',
+      fields: { 'listen-peer-urls': c.listenPeerUrls },
+      capnslog: ['etcdmain', `Go Version: ${go}`],
+    })
+    this.log({
+      level: 'info',
+      caller: 'embed/etcd.go:311',
+      msg: 'starting an etcd server',
+      fields: {
+        'etcd-version': v,
+        'go-version': go,
+        name: c.name,
+        'data-dir': c.dataDir,
+        'listen-client-urls': c.listenClientUrls,
+        'advertise-client-urls': c.advertiseClientUrls,
+        'initial-cluster': c.initialCluster,
+        'initial-cluster-state': c.initialClusterState,
+        'initial-cluster-token': c.initialClusterToken,
+      },
+      capnslog: ['embed', `name = ${c.name}`],
+    })
+    if (this.profile.etcdMinor === '3.4') {
+      this.log({ level: 'info', caller: '', msg: '', capnslog: ['embed', `data dir = ${c.dataDir}`] })
+      this.log({
+        level: 'info',
+        caller: '',
+        msg: '',
+        capnslog: ['embed', `member dir = ${c.dataDir}/member`],
+      })
+      this.log({
+        level: 'info',
+        caller: '',
+        msg: '',
+        capnslog: ['embed', `initial cluster = ${c.initialCluster}`],
+      })
+    }
     // TLS files are read at start, as etcd does; a missing one stops it.
     for (const [label, path] of [
       ['cert', c.certFile],
@@ -298,7 +346,7 @@ export class EtcdProcess {
   }
 
   private argsEcho(): string[] {
-    return []
+    return this.args
   }
 
   private async writeFreshDirs(): Promise<void> {
@@ -634,6 +682,18 @@ export class EtcdRuntime {
     const me = hexId(p.memberId)
     const lid = hexId(leader.memberId)
     if (p === leader) {
+      p.log({
+        level: 'info',
+        caller: 'raft/raft.go:923',
+        msg: `${me} is starting a new election at term ${term - 1}`,
+        capnslog: ['raft', `${me} is starting a new election at term ${term - 1}`],
+      })
+      p.log({
+        level: 'info',
+        caller: 'raft/raft.go:713',
+        msg: `${me} became candidate at term ${term}`,
+        capnslog: ['raft', `${me} became candidate at term ${term}`],
+      })
       p.log({
         level: 'info',
         caller: 'raft/raft.go:765',
