@@ -43,7 +43,7 @@ function parsePath(src: string): Seg[] {
     if (c === '.') {
       if (s[i + 1] === '.') {
         segs.push({ t: 'recursive' })
-        i += 2
+        i++ // the second dot starts the field that follows (`..image` → recursive, .image)
         continue
       }
       i++

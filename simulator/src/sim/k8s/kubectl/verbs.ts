@@ -131,6 +131,7 @@ export const VERBS: Record<string, Verb> = {
       B('tty', 't'),
     ],
     discovery: true,
+    required: ['image'],
     run: runRun,
   },
   apply: {
