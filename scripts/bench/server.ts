@@ -223,7 +223,8 @@ export async function benchServer(): Promise<Record<string, number>> {
         const marker = `L${i}x${k++}`
         t.send(`echo ${marker}\r`)
         try {
-          await t.waitFor(new RegExp(`\\n${marker}\\r?\\n`), 5000)
+          // The command's output line, not the echo of the typed command.
+          await t.waitFor(new RegExp(`(?<!echo )${marker}\\r?\\n`), 5000)
           commandTimes.push(performance.now() - started)
         } catch {
           errors++

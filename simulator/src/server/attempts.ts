@@ -352,6 +352,8 @@ export class AttemptManager {
   private visibleReport(l: Live): AttemptView['report'] {
     const r = this.o.store.latestReport(l.row.id)
     if (!r) return null
+    // A report about an environment that a reset threw away is history, not status.
+    if (l.row.state === 'creating' || (l.row.readyAt !== null && r.at < l.row.readyAt)) return null
     if (l.row.mode === 'exam' && !r.final) return null
     return r
   }

@@ -16,6 +16,15 @@ export function AttemptPage({ token }: { token: string }) {
   const task = useLabText(attempt?.lab)
   const [left, setLeft] = useState(() => Math.round(Math.min(560, window.innerWidth * 0.38)))
   const dragging = useRef(false)
+  const taskRef = useRef<HTMLElement | null>(null)
+  const [reportHidden, setReportHidden] = useState(false)
+
+  // A new report is shown (again) at the top of the task pane.
+  useEffect(() => {
+    if (!a.lastReport) return
+    setReportHidden(false)
+    taskRef.current?.scrollTo({ top: 0 })
+  }, [a.lastReport])
 
   useEffect(() => {
     const move = (e: PointerEvent) => {
@@ -50,8 +59,8 @@ export function AttemptPage({ token }: { token: string }) {
 
   const exam = attempt.mode === 'exam'
   const ready = attempt.state === 'ready'
-  const report = attempt.report?.report ?? a.lastReport
-  const showReport = report && (!exam || attempt.state === 'submitted')
+  const report = a.lastReport ?? attempt.report?.report ?? null
+  const showReport = report && !reportHidden && (!exam || attempt.state === 'submitted')
 
   return (
     <main className="attempt" data-state={attempt.state}>
@@ -123,11 +132,12 @@ export function AttemptPage({ token }: { token: string }) {
         </div>
       )}
       <div className="split" style={{ gridTemplateColumns: `${left}px 6px minmax(0, 1fr)` }}>
-        <aside className="task">
+        <aside className="task" ref={taskRef}>
           {showReport && report && (
             <ReportPanel
               report={report}
               final={exam}
+              onHide={() => setReportHidden(true)}
               downloads={{ json: api.reportUrl(token, 'json'), junit: api.reportUrl(token, 'xml') }}
             />
           )}

@@ -8,10 +8,12 @@ export function ReportPanel({
   report,
   final,
   downloads,
+  onHide,
 }: {
   report: Report
   final: boolean
   downloads: { json: string; junit: string }
+  onHide?: () => void
 }) {
   const summary = summarize(report.checks, report.score)
   return (
@@ -44,6 +46,11 @@ export function ReportPanel({
       </ul>
       <p className="downloads">
         Download: <a href={downloads.json}>JSON</a> · <a href={downloads.junit}>JUnit XML</a>
+        {onHide && (
+          <button type="button" className="link" onClick={onHide}>
+            Hide the report
+          </button>
+        )}
       </p>
     </section>
   )
