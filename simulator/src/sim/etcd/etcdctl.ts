@@ -178,12 +178,12 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   const pathWords = path ? path.split(' ').length : 0
   if (parsed.error) {
     const group = parsed.words[0]
-    const usage =
-      path.startsWith('snapshot') || (group === 'snapshot' && !path)
+    // cobra shows the usage of the command the flag was given to.
+    const usage = path
+      ? leafHelp(profile, path)
+      : group === 'snapshot'
         ? snapshotHelp(profile)
-        : path === '' && (!group || !GROUPS.has(group))
-          ? etcdctlHelp(profile)
-          : etcdctlHelp(profile)
+        : etcdctlHelp(profile)
     return out(usage, `Error: ${parsed.error}\n\nError: ${parsed.error}\n`, 1)
   }
   const run: Run = {
@@ -438,6 +438,8 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
+  if (endpoints.length === 0)
+    return { result: out('', `${prefix}Error: etcdclient: no available endpoints\n`, EXIT_ERROR) }
   const ct = flags.has('command-timeout') ? parseDuration(flags.get('command-timeout') as string) : 5000
   if (ct === undefined)
     return {
