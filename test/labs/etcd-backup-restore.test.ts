@@ -30,7 +30,7 @@ proveLab('etcd-backup-restore', [
     title: 'D: the parent directory mounted, --data-dir below it',
     script: [
       SAVE,
-      'etcdutl --data-dir /var/lib/etcd-from-backup snapshot restore /opt/backup/etcd-snapshot.db',
+      'etcdutl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-from-backup',
       `sed -i -e 's#--data-dir=/var/lib/etcd$#--data-dir=/var/lib/etcd-from-backup#' -e 's#mountPath: /var/lib/etcd$#mountPath: /var/lib#' -e 's#path: /var/lib/etcd$#path: /var/lib#' ${M}/etcd.yaml`,
       'sleep 40',
     ].join('\n'),
