@@ -1,5 +1,7 @@
 // Registers the k8s part of the simulator: the kubelet, the container
 // runtime, the control plane processes and their commands.
+
+import { VirtualClock } from '../clock'
 import { registerClusterPlugin, type SimCluster, unregisterClusterPlugin } from '../cluster'
 import { registerCommands } from '../commands/registry'
 import { addJoiningMember } from '../etcd/static-boot'
@@ -8,6 +10,7 @@ import { installAddons } from './addons'
 import { crictl } from './commands/crictl'
 import { netCommands } from './commands/net'
 import { systemCommands } from './commands/system'
+import './kubectl/register'
 import { Kubelet } from './kubelet'
 import './kubectl/register'
 import { registerProcesses } from './processes'
@@ -23,8 +26,33 @@ export function kubeletOf(cluster: SimCluster, nodeName: string): Kubelet | unde
 
 const kubelets = new WeakMap<SimCluster, Map<string, Kubelet>>()
 
+/**
+ * On a virtual clock, let the control plane's async work (controller passes,
+ * kubelet syncs) finish between small steps of time, so "sleep 5" in a
+ * replay sees what five seconds on a real cluster would have done.
+ */
+function stepVirtualClock(cluster: SimCluster): void {
+  const clock = cluster.clock
+  if (!(clock instanceof VirtualClock)) return
+  const world = k8sWorld(cluster)
+  const advance = clock.advance.bind(clock)
+  clock.advance = async (ms: number) => {
+    let left = Math.max(0, ms)
+    await world.idle()
+    while (left > 0) {
+      const step = Math.min(ADVANCE_STEP_MS, left)
+      await advance(step)
+      await world.idle()
+      left -= step
+    }
+  }
+}
+
+const ADVANCE_STEP_MS = 100
+
 async function attach(cluster: SimCluster): Promise<void> {
   const world = k8sWorld(cluster)
+  stepVirtualClock(cluster)
   const fresh = !cluster.extensions.has('restore')
   world.booting = true
   const map = new Map<string, Kubelet>()
