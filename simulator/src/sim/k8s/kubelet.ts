@@ -119,6 +119,8 @@ export class Kubelet {
     this.every(RELIST_MS, () => this.relist())
     this.every(HOUSEKEEPING_MS, () => this.housekeeping())
     this.world.soon(1000, () => this.housekeeping())
+    // A new kubelet process has no crash back-off memory.
+    this.resetBackoff()
   }
 
   stop(): void {
@@ -126,6 +128,8 @@ export class Kubelet {
     this.active = false
     for (const t of this.timers.splice(0)) t()
     for (const u of this.unwatch.splice(0)) u()
+    for (const c of this.restartTimers.values()) c()
+    this.restartTimers.clear()
     this.eventTimer?.()
     this.eventTimer = undefined
     this.pendingEvents.clear()
@@ -138,7 +142,6 @@ export class Kubelet {
   restart(): void {
     this.stop()
     this.start()
-    this.resetBackoff()
   }
 
   private every(ms: number, fn: () => Promise<void> | void): void {
@@ -439,6 +442,8 @@ export class Kubelet {
   }
 
   private restartTimers = new Map<string, () => void>()
+  /** Crash back-off level per container; a kubelet restart forgets it (the restart count stays). */
+  private backoff = new Map<string, number>()
 
   /** A container exited on its own: restart it with the kubelet's back-off. */
   private onRuntimeChange(): void {
@@ -449,8 +454,9 @@ export class Kubelet {
         if (c.state !== 'CONTAINER_EXITED') continue
         const key = `${r.uid}/${name}`
         if (this.restartTimers.has(key)) continue
-        const n = (r.restarts.get(name) ?? 0) + 1
-        r.restarts.set(name, n)
+        r.restarts.set(name, (r.restarts.get(name) ?? 0) + 1)
+        const n = (this.backoff.get(key) ?? 0) + 1
+        this.backoff.set(key, n)
         const delay = n === 1 ? 0 : Math.min(BACKOFF_MAX_MS, 10_000 * 2 ** (n - 2))
         if (delay > 0) {
           this.log(
@@ -477,6 +483,7 @@ export class Kubelet {
   resetBackoff(): void {
     for (const c of this.restartTimers.values()) c()
     this.restartTimers.clear()
+    this.backoff.clear()
     this.onRuntimeChange()
   }
 
