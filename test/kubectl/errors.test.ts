@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { harness } from './fake-api'
+import { ADMIN_CONF, harness } from './fake-api'
 import { seedCluster } from './fixtures'
 
 // What kubectl prints when it cannot reach a server, has no kubeconfig, or is
