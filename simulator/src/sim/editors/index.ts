@@ -1,2 +1,6 @@
-// Registers the editors part of the simulator (commands and cluster plugins).
-export {}
+// Registers the terminal editors (vim, vi, nano) on every simulated node.
+import { registerCommands } from '../commands/registry'
+import { nanoCommand } from './nano'
+import { viCommand, vimCommand } from './vim-command'
+
+registerCommands([vimCommand, viCommand, nanoCommand])

@@ -45,7 +45,7 @@ describe('KeyDecoder', () => {
       const chunk = new Uint8Array(1 + (i % 13))
       for (let j = 0; j < chunk.length; j++) {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff
-        chunk[j] = seed & 0xff
+        chunk[j] = (seed >> 16) & 0xff
       }
       expect(() => d.feed(chunk)).not.toThrow()
     }

@@ -1,0 +1,108 @@
+import type { CommandResult, SimCommandContext, TerminalSizeLike, Tty } from '../commands/types'
+import { type Key, KeyDecoder } from '../shell/keys'
+
+// What vim and nano share: the alternate screen, keys from the terminal,
+// resizes, and a promise that settles when the program quits.
+
+export const ALT_SCREEN_ON = '\x1b[?1049h\x1b[22;0;0t\x1b[H\x1b[2J'
+export const ALT_SCREEN_OFF = '\x1b[?1049l\x1b[23;0;0t'
+
+export interface FullScreenApp {
+  /** Draw the whole screen. */
+  render(size: TerminalSizeLike): string
+  /** Handle keys; return an exit status to quit. */
+  keys(keys: Key[]): Promise<number | undefined> | number | undefined
+  /** Called when the program must stop (terminal closed). */
+  abort?(): void
+}
+
+export async function runFullScreen(
+  tty: Tty,
+  ctx: Pick<SimCommandContext, 'signal'>,
+  app: FullScreenApp,
+): Promise<CommandResult> {
+  const decoder = new KeyDecoder()
+  tty.write(ALT_SCREEN_ON + app.render(tty.size))
+  return new Promise<CommandResult>((resolve) => {
+    let busy = Promise.resolve()
+    let done = false
+    const finish = (code: number) => {
+      if (done) return
+      done = true
+      offInput()
+      offResize()
+      ctx.signal?.removeEventListener('abort', onAbort)
+      tty.write(ALT_SCREEN_OFF)
+      resolve({ stdout: '', stderr: '', exitCode: code })
+    }
+    const onAbort = () => {
+      app.abort?.()
+      finish(1)
+    }
+    const offInput = tty.onInput((data) => {
+      const keys = decoder.feed(data)
+      if (keys.length === 0) return
+      // Keys are handled one batch at a time, in order, even when saving takes a moment.
+      busy = busy.then(async () => {
+        if (done) return
+        try {
+          const code = await app.keys(keys)
+          if (code !== undefined) finish(code)
+          else tty.write(app.render(tty.size))
+        } catch {
+          // An editor bug must not leave the terminal stuck in the alternate screen.
+          finish(1)
+        }
+      })
+    })
+    const offResize = tty.onResize((size) => {
+      if (!done) tty.write(app.render(size))
+    })
+    ctx.signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** UTF-8 byte length, for the "NNL, NNB" messages. */
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length
+}
+
+/** Split file content into lines the way editors load it. */
+export function splitLines(content: string): { lines: string[]; noEol: boolean } {
+  if (content === '') return { lines: [''], noEol: false }
+  const noEol = !content.endsWith('\n')
+  const body = noEol ? content : content.slice(0, -1)
+  return { lines: body.replace(/\r\n/g, '\n').split('\n'), noEol }
+}
+
+/** Cut or pad a string to exactly `width` cells (tabs expanded by the caller). */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return ''
+  const chars = Array.from(text)
+  return chars.length >= width ? chars.slice(0, width).join('') : text + ' '.repeat(width - chars.length)
+}
+
+/** Expand tabs to the next multiple of 8, keeping a map from buffer index to screen column. */
+export function expandTabs(line: string, tabstop = 8): { text: string; col: (index: number) => number } {
+  const cols: number[] = []
+  let text = ''
+  let c = 0
+  for (let i = 0; i < line.length; i++) {
+    cols.push(c)
+    const ch = line[i] as string
+    if (ch === '\t') {
+      const n = tabstop - (c % tabstop)
+      text += ' '.repeat(n)
+      c += n
+    } else if (ch < ' ' || ch === '\x7f') {
+      const shown = ch === '\x7f' ? '^?' : `^${String.fromCharCode(ch.charCodeAt(0) + 64)}`
+      text += shown
+      c += 2
+    } else {
+      text += ch
+      c += 1
+    }
+  }
+  cols.push(c)
+  return { text, col: (index) => cols[Math.min(index, cols.length - 1)] ?? c }
+}
