@@ -89,6 +89,18 @@ function lines(profile: ProfileId): Array<[string, string]> {
     ['etcdctl-snapshot-status', 'etcdctl snapshot status /opt/snap.db -w table'],
     ['etcdctl-snapshot-restore', 'etcdctl snapshot restore /opt/snap.db --data-dir /var/lib/via-etcdctl'],
   ]
+  c.push(
+    ['alarm-list', `${E} alarm list`],
+    ['compaction', `${E} compaction 3`],
+    ['compaction-again', `${E} compaction 2`],
+    ['defrag', `${E} defrag`],
+    ['member-remove-unknown', `${E} member remove 1234`],
+    ['member-add-learner', `${E} member add extra --peer-urls=https://10.0.0.9:2380 --learner`],
+    ['member-list-after-learner', `${E} member list`],
+    ['member-add-voter', `${E} member add extra2 --peer-urls=https://10.0.0.10:2380`],
+    ['member-list-without-quorum', `${E} member list`],
+    ['put-without-quorum', `${E} put /golden/c 3`],
+  )
   if (profile !== '1.20') c.push(['etcdutl-version', 'etcdutl version'])
   return c
 }

@@ -127,8 +127,13 @@ export class NoLeaderError extends Error {
   }
 }
 
+/** The membership as the server lists it: ordered by member ID. */
 export function membersOf(p: EtcdProcess): MemberRecord[] {
-  return p.group?.members ?? p.members
+  return [...(p.group?.members ?? p.members)].sort((a, b) => {
+    const x = BigInt(`0x${a.id}`)
+    const y = BigInt(`0x${b.id}`)
+    return x < y ? -1 : x > y ? 1 : 0
+  })
 }
 
 export function serverRange(

@@ -17,7 +17,7 @@ import { base64Of, goDuration, goJson, humanBytes, type JsonValue, renderTable }
 import { commandHelp, etcdctlHelp, leafHelp, snapshotHelp } from './help'
 import { hexId } from './ids'
 import type { KeyValue } from './keyspace'
-import type { EtcdProcess } from './server'
+import { type EtcdProcess, etcdRuntime, joinedMemberId } from './server'
 import { resolvePathFrom, snapshotRestore, snapshotStatus } from './snapshot'
 import { snapshotBytes } from './storage'
 
@@ -59,6 +59,15 @@ const GLOBAL_35: FlagDef[] = [
 
 const LOCAL: Record<string, FlagDef[]> = {
   'member list': [{ name: 'consistency', type: 'string' }],
+  'member add': [
+    { name: 'peer-urls', type: 'string' },
+    { name: 'learner', type: 'bool' },
+  ],
+  'member remove': [],
+  'member promote': [],
+  'alarm list': [],
+  defrag: [{ name: 'cluster', type: 'bool' }],
+  compaction: [{ name: 'physical', type: 'bool' }],
   'endpoint status': [{ name: 'cluster', type: 'bool' }],
   'endpoint health': [{ name: 'cluster', type: 'bool' }],
   get: [
@@ -278,6 +287,17 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
       return del(run, cfg, format)
     case 'snapshot save':
       return snapshotSave(run, cfg)
+    case 'member add':
+      return memberAdd(run, cfg)
+    case 'member remove':
+    case 'member promote':
+      return memberChange(run, cfg, path === 'member remove' ? 'removed from' : 'promoted in')
+    case 'alarm list':
+      return alarmList(run, cfg)
+    case 'defrag':
+      return defrag(run, cfg)
+    case 'compaction':
+      return compaction(run, cfg)
   }
   return out('', `Error: unknown command "${path}" for "etcdctl"\n`, 1)
 }
@@ -532,6 +552,11 @@ async function memberList(run: Run, cfg: ClientCfg, format: string): Promise<Com
   const c = connectAny(run, cfg)
   if (!c.ok) return failUnary(run, cfg, c.error)
   const p = c.proc
+  // MemberList is linearizable from 3.5 on: without a leader it times out.
+  if (run.profile.etcdMinor !== '3.4' && run.flags.get('consistency') !== 's' && !p.group?.leader) {
+    await waitTimeout(run, cfg.commandTimeout)
+    return out('', `${cfg.prefix}Error: context deadline exceeded\n`, EXIT_ERROR)
+  }
   const members = membersOf(p)
   const h = header(p, false)
   const hex = parseBool(run.flags.get('hex'))
@@ -1179,4 +1204,167 @@ function runV2(ctx: SimCommandContext, profile: Profile): CommandResult {
     if (!V2_BOOL.has(name) && !a.includes('=')) i++
   }
   return out(V2_HELP(profile.etcdVersion))
+}
+
+/** A server-side error: clientv3's retry interceptor logs the gRPC status, then etcdctl prints the message. */
+function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): CommandResult {
+  const { profile, log } = run
+  const now = run.ctx.node.cluster.clock.now()
+  const err = `rpc error: code = ${code} desc = ${msg}`
+  let line: string
+  if (profile.etcdMinor === '3.4') {
+    const target = `endpoint://client-${uuid(`${now}/${cfg.endpoints.join(',')}`)}/${hostPort(cfg.endpoints[0] ?? '')}`
+    line = log.line('warn', 'clientv3/retry_interceptor.go:62', 'retrying of unary invoker failed', {
+      target,
+      attempt: 0,
+      error: err,
+    })
+  } else {
+    const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
+    const caller = `v3@v${profile.etcdVersion}/retry_interceptor.go:${profile.etcdMinor === '3.5' ? 62 : 63}`
+    line = log.line(
+      'warn',
+      caller,
+      'retrying of unary invoker failed',
+      { target: `etcd-endpoints://${ptr}/${hostPort(cfg.endpoints[0] ?? '')}`, attempt: 0, error: err },
+      { logger: 'etcd-client' },
+    )
+  }
+  return out('', `${cfg.prefix}${line}\nError: ${msg}\n`, EXIT_ERROR)
+}
+
+function idText(id: bigint): string {
+  return id.toString(16).padStart(16, ' ')
+}
+
+async function memberAdd(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  const name = run.positional[0]
+  if (run.positional.length !== 1 || !name)
+    return out('', `${cfg.prefix}Error: member name not provided\n`, EXIT_BAD_ARGS)
+  const urls = (run.flags.get('peer-urls') ?? '').split(',').filter(Boolean)
+  if (urls.length === 0) return out('', `${cfg.prefix}Error: member peer urls not provided\n`, EXIT_BAD_ARGS)
+  const learner = parseBool(run.flags.get('learner'))
+  const r = await withLeader(run, cfg, (p) => {
+    const g = p.group
+    if (!g?.leader) throw new NoLeaderError()
+    for (const m of g.members)
+      if (m.peerURLs.some((u) => urls.includes(u)))
+        return { code: 'FailedPrecondition', error: 'etcdserver: Peer URLs already exists' }
+    const id = joinedMemberId(urls[0] as string, '', Math.floor(run.ctx.node.cluster.clock.now() / 1000))
+    g.members.push({
+      id: hexId(id),
+      name: '',
+      peerURLs: urls,
+      clientURLs: [],
+      isLearner: learner || undefined,
+    })
+    g.commit()
+    for (const x of g.processes) void x.writeWal()
+    etcdRuntime(run.ctx.node.cluster).recompute()
+    return { id, p, members: membersOf(p).map((m) => ({ ...m })) }
+  })
+  if (isResult(r)) return r
+  if ('error' in r) return serverError(run, cfg, r.code, r.error)
+  // etcdctl 3.4 does not say "as learner".
+  const as = learner && run.profile.etcdMinor !== '3.4' ? ' as learner ' : ' '
+  let s = `Member ${idText(r.id)} added${as}to cluster ${idText(r.p.clusterId)}\n`
+  const conf: string[] = []
+  for (const m of r.members)
+    for (const u of m.peerURLs) conf.push(`${m.id === hexId(r.id) ? name : m.name}=${u}`)
+  s += `\nETCD_NAME=${JSON.stringify(name)}\nETCD_INITIAL_CLUSTER=${JSON.stringify(conf.join(','))}\nETCD_INITIAL_ADVERTISE_PEER_URLS=${JSON.stringify(urls.join(','))}\nETCD_INITIAL_CLUSTER_STATE="existing"\n`
+  return out(s, cfg.prefix)
+}
+
+async function memberChange(
+  run: Run,
+  cfg: ClientCfg,
+  verb: 'removed from' | 'promoted in',
+): Promise<CommandResult> {
+  const arg = run.positional[0]
+  if (run.positional.length !== 1 || !arg)
+    return out('', `${cfg.prefix}Error: member ID is not provided\n`, EXIT_BAD_ARGS)
+  if (!/^[0-9a-fA-F]{1,16}$/.test(arg))
+    return out(
+      '',
+      `${cfg.prefix}Error: bad member ID arg (strconv.ParseUint: parsing ${JSON.stringify(arg)}: invalid syntax), expecting ID in Hex\n`,
+      EXIT_BAD_ARGS,
+    )
+  const id = BigInt(`0x${arg}`)
+  const r = await withLeader(run, cfg, (p) => {
+    const g = p.group
+    if (!g?.leader) throw new NoLeaderError()
+    const m = g.members.find((x) => x.id === hexId(id))
+    if (!m) return { code: 'NotFound', error: 'etcdserver: member not found' }
+    if (verb === 'promoted in') {
+      if (!m.isLearner)
+        return { code: 'FailedPrecondition', error: 'etcdserver: can only promote a learner member' }
+      m.isLearner = undefined
+    } else {
+      g.members.splice(g.members.indexOf(m), 1)
+    }
+    g.commit()
+    for (const x of g.processes) void x.writeWal()
+    const removed = verb === 'removed from' ? g.processes.find((x) => x.memberId === id) : undefined
+    if (removed) void removed.removedFromCluster()
+    etcdRuntime(run.ctx.node.cluster).recompute()
+    return { p }
+  })
+  if (isResult(r)) return r
+  if ('error' in r) return serverError(run, cfg, r.code, r.error)
+  return out(`Member ${idText(id)} ${verb} cluster ${idText(r.p.clusterId)}\n`, cfg.prefix)
+}
+
+async function alarmList(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  const r = await withLeader(run, cfg, (p) => {
+    if (!p.group?.leader) throw new NoLeaderError()
+    return ''
+  })
+  if (isResult(r)) return r
+  return out('', cfg.prefix)
+}
+
+async function defrag(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  let stdout = ''
+  let stderr = cfg.prefix
+  let failed = false
+  for (const ep of cfg.endpoints) {
+    const c = dial(run.ctx.node.cluster, run.ctx.node, ep, cfg.tls)
+    if (!c.ok) {
+      await waitTimeout(run, cfg.commandTimeout)
+      stderr += `${warnLine(run, { ...cfg, endpoints: [ep] }, c.error)}\nFailed to defragment etcd member[${ep}] (context deadline exceeded)\n`
+      failed = true
+      continue
+    }
+    c.proc.data.defragment()
+    c.proc.queueFlush()
+    stdout += `Finished defragmenting etcd member[${ep}]\n`
+  }
+  return out(stdout, stderr, failed ? EXIT_ERROR : 0)
+}
+
+async function compaction(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  const arg = run.positional[0]
+  if (run.positional.length !== 1 || !arg)
+    return out('', `${cfg.prefix}Error: compaction command needs 1 argument\n`, EXIT_BAD_ARGS)
+  const rev = Number(arg)
+  if (!Number.isInteger(rev))
+    return out(
+      '',
+      `${cfg.prefix}Error: strconv.ParseInt: parsing ${JSON.stringify(arg)}: invalid syntax\n`,
+      EXIT_BAD_ARGS,
+    )
+  const r = await withLeader(run, cfg, (p) => {
+    const g = p.group
+    if (!g?.leader) throw new NoLeaderError()
+    if (rev <= g.keyspace.compactRevision)
+      return { code: 'OutOfRange', error: 'etcdserver: mvcc: required revision has been compacted' }
+    if (rev > g.keyspace.revision)
+      return { code: 'OutOfRange', error: 'etcdserver: mvcc: required revision is a future revision' }
+    g.keyspace.compact(rev)
+    g.commit()
+    return { ok: true }
+  })
+  if (isResult(r)) return r
+  if ('error' in r) return serverError(run, cfg, r.code, r.error)
+  return out(`compacted revision ${rev}\n`, cfg.prefix)
 }

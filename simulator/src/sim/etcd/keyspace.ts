@@ -107,6 +107,13 @@ export class Keyspace {
     this.compactRevision = Math.max(this.compactRevision, Math.min(revision, this.revision))
   }
 
+  /** defrag: the file shrinks to what live keys use. */
+  defragment(): void {
+    let n = 0
+    for (const kv of this.kvs.values()) n += utf8Length(kv.key) + utf8Length(kv.value) + PER_REVISION
+    this.writtenBytes = n
+  }
+
   /** The bytes live keys use (etcd 3.6's "IN USE"). */
   inUseBytes(): number {
     let n = 0

@@ -446,6 +446,18 @@ export class EtcdProcess {
     for (const l of this.stopListeners) l()
   }
 
+  /** `member remove` of this member: etcd logs it and exits. */
+  async removedFromCluster(): Promise<void> {
+    this.log({
+      level: 'warn',
+      caller: 'etcdserver/server.go:1093',
+      msg: 'server error',
+      fields: { error: 'the member has been permanently removed from the cluster' },
+      capnslog: ['etcdserver', 'the member has been permanently removed from the cluster'],
+    })
+    this.exit(0)
+  }
+
   /** SIGTERM: flush and leave. */
   async stop(): Promise<void> {
     await this.ready
@@ -521,8 +533,9 @@ export class RaftGroup {
     this.versionSet = first.index > first.members.length
   }
 
+  /** Learners replicate but do not vote, so they do not count towards the quorum. */
   get quorum(): number {
-    return Math.floor(this.members.length / 2) + 1
+    return Math.floor(this.members.filter((m) => !m.isLearner).length / 2) + 1
   }
 
   /** Record a change: raft index moves and every member writes its db. */
@@ -616,8 +629,13 @@ export class EtcdRuntime {
       const reach = new Map<EtcdProcess, number>()
       for (const p of g.processes) {
         let n = 1
+        const self = g.members.find((m) => m.id === hexId(p.memberId))
+        if (!self || self.isLearner) {
+          reach.set(p, 0)
+          continue
+        }
         for (const m of g.members) {
-          if (m.id === hexId(p.memberId)) continue
+          if (m.id === hexId(p.memberId) || m.isLearner) continue
           for (const url of m.peerURLs) {
             const other = this.peerAt(p.node.name, url)
             if (!other) continue
@@ -820,11 +838,7 @@ export class EtcdRuntime {
         let me = other.group.members.find((m) => m.peerURLs.some((u) => myUrls.includes(u)))
         if (!me && myUrls[0]) {
           // kubeadm join adds the member (`member add`, a timestamped ID) right before starting it.
-          const id = joinedMemberId(
-            myUrls[0],
-            p.config.initialClusterToken,
-            Math.floor(this.cluster.clock.now() / 1000),
-          )
+          const id = joinedMemberId(myUrls[0], '', Math.floor(this.cluster.clock.now() / 1000))
           me = { id: hexId(id), name: '', peerURLs: [...myUrls], clientURLs: [] }
           other.group.members.push(me)
           other.group.index++
@@ -865,6 +879,7 @@ export function startEtcd(o: { node: SimNode; args: string[]; fs?: IFileSystem }
 }
 
 /** Pre-made membership for kubeadm-joined members (IDs with a timestamp, like a runtime member add). */
+/** A member added at runtime (`member add`): etcd hashes its peer URLs with no token and the time. */
 export function joinedMemberId(peerURL: string, token: string, unixSeconds: number): bigint {
   return computeMemberId([peerURL], token, unixSeconds)
 }

@@ -53,7 +53,7 @@ export function addJoiningMember(
   const rt = etcdRuntime(cluster)
   for (const g of rt.groups) {
     if (g.members.some((m) => m.peerURLs.includes(peerURL))) return
-    const id = joinedMemberId(peerURL, 'etcd-cluster', unixSeconds).toString(16)
+    const id = joinedMemberId(peerURL, '', unixSeconds).toString(16)
     g.members.push({ id, name: '', peerURLs: [peerURL], clientURLs: [] })
     void name
     g.index++
