@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   KindCapacityError,
@@ -304,7 +307,10 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     spawnSync(`${FIXTURE}/run-node.sh`, [orphan, '1', NODE_IMAGE], { stdio: 'ignore' })
     expect(containersOf(orphan)).toEqual([`${orphan}-control-plane`])
     expect(await d.reap([env.id], { minAgeMs: 60_000 })).toEqual([]) // too young: maybe being created elsewhere
+    mkdirSync(join(tmpdir(), 'ckalab-kind', `${PREFIX}stale-dir`), { recursive: true })
     expect(await d.reap([env.id], { minAgeMs: 0 })).toEqual([orphan])
+    expect(existsSync(join(tmpdir(), 'ckalab-kind', `${PREFIX}stale-dir`))).toBe(false)
+    expect(existsSync(join(tmpdir(), 'ckalab-kind', d.clusterName(env.id)))).toBe(true)
     expect(containersOf(orphan)).toEqual([])
     expect(containersOf(d.clusterName(env.id))).toHaveLength(1)
   })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
@@ -244,6 +244,13 @@ export class KindDriver implements Driver {
       if (Date.now() - newest < minAgeMs) continue
       await this.deleteCluster(name)
       reaped.push(name)
+    }
+    // configs and kubeconfigs left by a process that died mid-create
+    const dirs = await readdir(this.workDir).catch(() => [] as string[])
+    for (const dir of dirs) {
+      if (dir.startsWith(this.prefix) && !clusters.has(dir) && !live.has(dir) && !this.creating.has(dir)) {
+        await rm(join(this.workDir, dir), { recursive: true, force: true }).catch(() => undefined)
+      }
     }
     return reaped
   }
