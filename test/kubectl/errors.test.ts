@@ -68,10 +68,7 @@ test('KUBECONFIG and --kubeconfig choose the file', async () => {
   const h = harness('1.34', { noConfig: true })
   seedCluster(h.api)
   h.fs.mkdirSync('/etc/kubernetes', { recursive: true })
-  h.fs.writeFileSync(
-    '/etc/kubernetes/admin.conf',
-    h.fs.readFileSync ? (await import('./fake-api')).ADMIN_CONF : '',
-  )
+  h.fs.writeFileSync('/etc/kubernetes/admin.conf', ADMIN_CONF)
   expect(
     (await h.run('get ns -o name', { env: { KUBECONFIG: '/etc/kubernetes/admin.conf' } })).exitCode,
   ).toBe(0)

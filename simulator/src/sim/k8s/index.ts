@@ -12,7 +12,6 @@ import { netCommands } from './commands/net'
 import { systemCommands } from './commands/system'
 import './kubectl/register'
 import { Kubelet } from './kubelet'
-import './kubectl/register'
 import { registerProcesses } from './processes'
 import { agentOf, k8sWorld } from './world'
 
