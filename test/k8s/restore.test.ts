@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ProfileId } from '../../simulator/src/seam'
 import { apiClientFor } from '../../simulator/src/sim/k8s/client'
+import { runningEtcd } from '../../simulator/src/sim/k8s/inspect'
 import type { SimNode } from '../../simulator/src/sim/node'
 import { cluster, deployments, ETCD_CERTS, pass, sh } from './helpers'
 
@@ -50,6 +51,7 @@ describe('etcd restore variants', () => {
     )
     await pass(c, 3000)
     expect(await deployments(node)).toEqual(['before'])
+    expect(runningEtcd(node)?.hostDataDir).toBe('/var/lib/etcd-from-backup')
     await pass(c, 20_000)
     const mirror = await apiClientFor(node).get('pods', 'etcd-controlplane', 'kube-system')
     const vol = mirror.spec.volumes.find((v: { name: string }) => v.name === 'etcd-data')
@@ -129,6 +131,7 @@ describe('etcd restore variants', () => {
     )
     await pass(c, 5000)
     expect(await deployments(node)).toEqual([])
+    expect(runningEtcd(node)?.hostDataDir).toBeUndefined()
     await pass(c, 30_000)
     const ns = (await apiClientFor(node).list('namespaces')).map((n) => n.metadata.name)
     expect(ns).toContain('default')

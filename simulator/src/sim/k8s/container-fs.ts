@@ -119,12 +119,20 @@ export class ContainerFs implements IFileSystem {
     return r.fs.readFileBuffer(r.path)
   }
 
-  writeFile(path: string, content: FileContent, options?: WriteFileOptions | BufferEncoding): Promise<void> {
+  async writeFile(
+    path: string,
+    content: FileContent,
+    options?: WriteFileOptions | BufferEncoding,
+  ): Promise<void> {
     const r = this.writable(path, 'open')
     return r.fs.writeFile(r.path, content, options as WriteFileOptions)
   }
 
-  appendFile(path: string, content: FileContent, options?: WriteFileOptions | BufferEncoding): Promise<void> {
+  async appendFile(
+    path: string,
+    content: FileContent,
+    options?: WriteFileOptions | BufferEncoding,
+  ): Promise<void> {
     const r = this.writable(path, 'open')
     return r.fs.appendFile(r.path, content, options as WriteFileOptions)
   }
@@ -144,7 +152,7 @@ export class ContainerFs implements IFileSystem {
     return r.fs.lstat(r.path)
   }
 
-  mkdir(path: string, options?: MkdirOptions): Promise<void> {
+  async mkdir(path: string, options?: MkdirOptions): Promise<void> {
     const r = this.writable(path, 'mkdir')
     return r.fs.mkdir(r.path, options)
   }
@@ -156,7 +164,7 @@ export class ContainerFs implements IFileSystem {
     return [...names].sort()
   }
 
-  rm(path: string, options?: RmOptions): Promise<void> {
+  async rm(path: string, options?: RmOptions): Promise<void> {
     const r = this.writable(path, 'unlinkat')
     return r.fs.rm(r.path, options)
   }
@@ -208,17 +216,17 @@ export class ContainerFs implements IFileSystem {
     return out
   }
 
-  chmod(path: string, mode: number): Promise<void> {
+  async chmod(path: string, mode: number): Promise<void> {
     const r = this.writable(path, 'chmod')
     return r.fs.chmod(r.path, mode)
   }
 
-  symlink(target: string, linkPath: string): Promise<void> {
+  async symlink(target: string, linkPath: string): Promise<void> {
     const r = this.writable(linkPath, 'symlink')
     return r.fs.symlink(target, r.path)
   }
 
-  link(existingPath: string, newPath: string): Promise<void> {
+  async link(existingPath: string, newPath: string): Promise<void> {
     const a = this.route(existingPath)
     const b = this.writable(newPath, 'link')
     if (a.fs !== b.fs) throw new Error(`EXDEV: cross-device link not permitted, link '${existingPath}'`)
@@ -236,7 +244,7 @@ export class ContainerFs implements IFileSystem {
     return normalizePath(path)
   }
 
-  utimes(path: string, atime: Date, mtime: Date): Promise<void> {
+  async utimes(path: string, atime: Date, mtime: Date): Promise<void> {
     const r = this.writable(path, 'utime')
     return r.fs.utimes(r.path, atime, mtime)
   }

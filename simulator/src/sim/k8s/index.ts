@@ -155,3 +155,4 @@ registerClusterPlugin({ name: 'k8s-runtime', attach })
 export { type ApiClient, ApiError, type KubeObject } from './api'
 export { apiClientFor } from './client'
 export { type ContainerExecResult, execInContainer } from './exec'
+export { type EtcdContainerView, runningEtcd } from './inspect'

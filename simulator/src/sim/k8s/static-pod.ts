@@ -109,7 +109,7 @@ function validate(obj: Record<string, any>): string[] {
  * kubelet's "couldn't parse as pod(...)" / "invalid pod" messages.
  */
 export function parseStaticPod(text: string, source: string, nodeName: string): ParseResult {
-  const doc = YAML.parseDocument(text, { uniqueKeys: false, prettyErrors: false })
+  const doc = YAML.parseDocument(text, { uniqueKeys: false })
   if (doc.errors.length > 0) {
     const e = doc.errors[0]
     const line = e.linePos?.[0]?.line ?? 1
