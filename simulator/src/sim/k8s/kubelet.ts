@@ -655,12 +655,13 @@ export class Kubelet {
   }
 
   private async reportStatus(r: PodRecord): Promise<void> {
-    if (!r.apiPod) return
+    if (!r.apiPod && !r.staticPod) return
     try {
       const api = this.api()
       const current = await api.get('pods', r.podName, r.namespace)
-      if (current.metadata.uid !== r.uid) return
-      current.status = { ...this.podStatus(r), qosClass: current.status?.qosClass ?? 'BestEffort' }
+      // A static pod's status goes to its mirror pod, if the mirror is this pod's.
+      if (r.staticPod ? current.metadata.annotations?.['kubernetes.io/config.mirror'] !== r.uid : current.metadata.uid !== r.uid) return
+      current.status = { ...this.podStatus(r), qosClass: current.status?.qosClass ?? (r.staticPod ? 'Burstable' : 'BestEffort') }
       delete current.metadata.resourceVersion
       await api.update('pods', current)
     } catch {
