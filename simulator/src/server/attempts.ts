@@ -64,6 +64,8 @@ interface Live {
   queue: Promise<unknown>
   tickRunning: boolean
   tickSoon: Debounced | undefined
+  /** The environment says when its state changed; otherwise terminal activity stands in for it. */
+  envReportsChanges: boolean
 }
 
 export interface AttemptManagerOptions {
@@ -300,11 +302,14 @@ export class AttemptManager {
       node,
       size,
       saved,
-      onActivity: () => {
+      onOutput: () => {
         l.screenSave?.schedule()
-        // The shell may have changed files that the environment does not report itself.
-        l.envSave?.schedule()
+        if (!l.envReportsChanges) l.envSave?.schedule()
+      },
+      onCommand: () => {
+        // A command may have done what a lab trigger waits for; look soon rather than at the next tick.
         l.tickSoon?.schedule()
+        if (!l.envReportsChanges) l.envSave?.schedule()
       },
       onError: (err) => this.o.log.warn('terminal error', { attempt: l.row.id, node: node.name, err }),
     })
@@ -340,6 +345,7 @@ export class AttemptManager {
       queue: Promise.resolve(),
       tickRunning: false,
       tickSoon: undefined,
+      envReportsChanges: false,
     }
   }
 
@@ -444,23 +450,35 @@ export class AttemptManager {
           if (l.env !== env || l.row.state !== 'ready') return
           this.o.store.saveEnvState(id, await serializeEnvironment(env))
         },
-        this.o.envSaveMs ?? 300,
-        1500,
+        this.o.envSaveMs ?? 400,
+        2000,
         (err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
       )
-      l.unsubscribeEnv = env.onChange?.(() => l.envSave?.schedule())
+      // Saving costs a full serialization, so it follows the environment's own change
+      // signals (its onChange, and each node's filesystem watch when it has one).
+      const save = () => l.envSave?.schedule()
+      const offs: (() => void)[] = []
+      if (env.onChange) offs.push(env.onChange(save))
+      for (const node of env.nodes) {
+        const fs = (node as { fs?: { onChange?: (l: () => void) => () => void } }).fs
+        if (typeof fs?.onChange === 'function') offs.push(fs.onChange(save))
+      }
+      l.envReportsChanges = offs.length > 0
+      l.unsubscribeEnv = () => {
+        for (const off of offs) off()
+      }
     }
     l.screenSave = debounce(
       async () => {
         for (const [node, s] of l.sessions) this.o.store.saveScreen(id, { node, ...(await s.snapshot()) })
       },
-      this.o.screenSaveMs ?? 300,
-      1500,
+      this.o.screenSaveMs ?? 600,
+      2500,
       (err) => this.o.log.error('saving a terminal screen failed', { attempt: id, err }),
     )
     l.tickSoon = debounce(
       () => this.tick(l),
-      150,
+      200,
       1000,
       (err) => this.o.log.warn('lab trigger failed', { attempt: id, err }),
     )

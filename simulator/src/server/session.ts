@@ -65,8 +65,10 @@ export interface SessionOptions {
   saved?: SavedScreen
   flow?: Partial<FlowLimits>
   scrollback?: number
-  /** Called when the screen changed, so the owner can schedule a save. */
-  onActivity?: () => void
+  /** The screen changed, so the owner can schedule a save. */
+  onOutput?: () => void
+  /** Enter was pressed: a command may now change the environment. */
+  onCommand?: () => void
   onError?: (err: unknown) => void
 }
 
@@ -164,6 +166,7 @@ export class TerminalSession {
       void this.ensureStream().catch((err) => this.opts.onError?.(err))
       return
     }
+    if (data.includes(13)) this.opts.onCommand?.()
     if (this.stream) this.stream.write(data)
     // Keys typed while the shell is still opening are kept, as a pty would.
     else if (this.pendingInput.length < 1024) this.pendingInput.push(data.slice())
@@ -254,7 +257,7 @@ export class TerminalSession {
       this.flushScheduled = true
       setImmediate(() => this.flush())
     }
-    this.opts.onActivity?.()
+    this.opts.onOutput?.()
   }
 
   private onExit(code: number): void {
@@ -262,7 +265,7 @@ export class TerminalSession {
     this.closeStream()
     this.exited = true
     for (const { client } of this.clients.values()) client.send(encodeExit(code))
-    this.opts.onActivity?.()
+    this.opts.onOutput?.()
   }
 
   private flush(): void {
