@@ -14,7 +14,7 @@ import {
 import { ClientLog } from './clientlog'
 import { type FlagDef, parseArgs, parseBool, parseDuration } from './flags'
 import { base64Of, goDuration, goJson, humanBytes, type JsonValue, renderTable } from './format'
-import { commandHelp, etcdctlHelp, leafHelp, snapshotHelp } from './help'
+import { etcdctlHelp, groupHelp, leafHelp, snapshotHelp } from './help'
 import { hexId } from './ids'
 import type { KeyValue } from './keyspace'
 import { type EtcdProcess, etcdRuntime, joinedMemberId } from './server'
@@ -27,6 +27,7 @@ import { snapshotBytes } from './storage'
 // exceeded` once the command timeout has passed on the simulated clock).
 
 const EXIT_ERROR = 1
+const EXIT_BAD_CONNECTION = 2
 const EXIT_BAD_FEATURE = 4
 const EXIT_INTERRUPTED = 5
 const EXIT_BAD_ARGS = 128
@@ -179,6 +180,8 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   const lookup = (name: string, words: string[]) => {
     const g = globals.find((f) => f.name === name)
     if (g) return g
+    // --count-only came with etcdctl 3.5.
+    if (name === 'count-only' && profile.etcdMinor === '3.4') return undefined
     return LOCAL[pathOf(words)]?.find((f) => f.name === name)
   }
   const shortLookup = (s: string) => globals.find((f) => f.short === s)
@@ -190,8 +193,8 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
     // cobra shows the usage of the command the flag was given to.
     const usage = path
       ? leafHelp(profile, path)
-      : group === 'snapshot'
-        ? snapshotHelp(profile)
+      : group && GROUPS.has(group)
+        ? groupHelp(profile, group)
         : etcdctlHelp(profile)
     return out(usage, `Error: ${parsed.error}\n\nError: ${parsed.error}\n`, 1)
   }
@@ -210,17 +213,7 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
     if (first === 'snapshot') {
       return out(snapshotHelp(profile))
     }
-    if (GROUPS.has(first)) {
-      return out(
-        commandHelp(
-          profile,
-          first,
-          `${first} <subcommand> [flags]`,
-          `${first[0]?.toUpperCase()}${first.slice(1)} related commands`,
-          '  -h, --help[=false]\thelp for ' + first + '\n',
-        ),
-      )
-    }
+    if (GROUPS.has(first)) return out(groupHelp(profile, first))
     return unknownCommand(profile, first, 'etcdctl')
   }
   if (parseBool(run.flags.get('help'))) return out(leafHelp(profile, path))
@@ -459,7 +452,7 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
     .map((s) => s.trim())
     .filter(Boolean)
   if (endpoints.length === 0)
-    return { result: out('', `${prefix}Error: etcdclient: no available endpoints\n`, EXIT_ERROR) }
+    return { result: out('', `${prefix}Error: etcdclient: no available endpoints\n`, EXIT_BAD_CONNECTION) }
   const ct = flags.has('command-timeout') ? parseDuration(flags.get('command-timeout') as string) : 5000
   if (ct === undefined)
     return {
@@ -747,8 +740,8 @@ async function endpointHealth(run: Run, cfg: ClientCfg, format: string): Promise
       results.push({
         ep,
         health: false,
-        took: goDuration(cfg.commandTimeout),
-        error: 'failed to commit proposal: context deadline exceeded',
+        took: goDuration(cfg.commandTimeout + 1.236329),
+        error: 'context deadline exceeded',
       })
       continue
     }
@@ -757,8 +750,8 @@ async function endpointHealth(run: Run, cfg: ClientCfg, format: string): Promise
       results.push({
         ep,
         health: false,
-        took: goDuration(cfg.commandTimeout),
-        error: 'failed to commit proposal: context deadline exceeded',
+        took: goDuration(cfg.commandTimeout + 1.236329),
+        error: 'context deadline exceeded',
       })
       continue
     }
@@ -778,7 +771,7 @@ async function endpointHealth(run: Run, cfg: ClientCfg, format: string): Promise
         const line = `${x.ep} is healthy: successfully committed proposal: took = ${x.took}\n`
         if (healthyToStdout) stdout += line
         else stderr += line
-      } else stderr += `${x.ep} is unhealthy: ${x.error}\n`
+      } else stderr += `${x.ep} is unhealthy: failed to commit proposal: ${x.error}\n`
     }
   }
   if (results.some((x) => !x.health)) return out(stdout, `${stderr}Error: unhealthy cluster\n`, EXIT_ERROR)
@@ -836,10 +829,10 @@ async function get(run: Run, cfg: ClientCfg, format: string): Promise<CommandRes
   if (format === 'table')
     return out('', `${cfg.prefix}Error: table not supported as output format\n`, EXIT_BAD_FEATURE)
   const prefix = parseBool(run.flags.get('prefix'))
-  if (prefix && args.length === 2)
+  if ((prefix || fromKey) && args.length === 2)
     return out(
       '',
-      `${cfg.prefix}Error: too many arguments, only accept one argument when \`--prefix\` is set.\n`,
+      `${cfg.prefix}Error: too many arguments, only accept one argument when \`--prefix\` or \`--from-key\` is set\n`,
       EXIT_BAD_ARGS,
     )
   const serializable = run.flags.get('consistency') === 's'
@@ -891,7 +884,8 @@ async function get(run: Run, cfg: ClientCfg, format: string): Promise<CommandRes
 async function put(run: Run, cfg: ClientCfg, format: string): Promise<CommandResult> {
   const args = run.positional
   let value = args[1]
-  if (args.length === 1 && run.ctx.stdin) value = run.ctx.stdin.replace(/\n$/, '')
+  // The value read from stdin keeps its trailing newline, as etcdctl stores it.
+  if (args.length === 1 && run.ctx.stdin) value = run.ctx.stdin
   if (args.length === 0 || args.length > 2 || value === undefined)
     return out(
       '',
@@ -1264,7 +1258,7 @@ async function memberAdd(run: Run, cfg: ClientCfg): Promise<CommandResult> {
     return { id, p, members: membersOf(p).map((m) => ({ ...m })) }
   })
   if (isResult(r)) return r
-  if ('error' in r) return serverError(run, cfg, r.code, r.error)
+  if ('error' in r) return serverError(run, cfg, r.code ?? 'Unknown', r.error ?? '')
   // etcdctl 3.4 does not say "as learner".
   const as = learner && run.profile.etcdMinor !== '3.4' ? ' as learner ' : ' '
   let s = `Member ${idText(r.id)} added${as}to cluster ${idText(r.p.clusterId)}\n`
@@ -1310,7 +1304,7 @@ async function memberChange(
     return { p }
   })
   if (isResult(r)) return r
-  if ('error' in r) return serverError(run, cfg, r.code, r.error)
+  if ('error' in r) return serverError(run, cfg, r.code ?? 'Unknown', r.error ?? '')
   return out(`Member ${idText(id)} ${verb} cluster ${idText(r.p.clusterId)}\n`, cfg.prefix)
 }
 
@@ -1365,6 +1359,6 @@ async function compaction(run: Run, cfg: ClientCfg): Promise<CommandResult> {
     return { ok: true }
   })
   if (isResult(r)) return r
-  if ('error' in r) return serverError(run, cfg, r.code, r.error)
+  if ('error' in r) return serverError(run, cfg, r.code ?? 'Unknown', r.error ?? '')
   return out(`compacted revision ${rev}\n`, cfg.prefix)
 }

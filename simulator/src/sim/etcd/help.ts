@@ -144,32 +144,70 @@ ${globals(profile, '  -h, --help[=false]\t\t\t\thelp for etcdctl')}
 `
 }
 
-export function snapshotHelp(profile: Profile): string {
-  const cmds: string[][] = [
-    ['restore', 'Restores an etcd member snapshot to an etcd directory'],
-    ['save', 'Stores an etcd node backend snapshot to a given file'],
-    ['status', 'Gets backend snapshot status of a given file'],
-  ]
-  const list = profile.etcdMinor === '3.6' ? cmds.filter(([n]) => n === 'save') : cmds
+const GROUP_INFO: Record<string, { desc: string; cmds: string[][] }> = {
+  snapshot: {
+    desc: 'Manages etcd node snapshots',
+    cmds: [
+      ['restore', 'Restores an etcd member snapshot to an etcd directory'],
+      ['save', 'Stores an etcd node backend snapshot to a given file'],
+      ['status', 'Gets backend snapshot status of a given file'],
+    ],
+  },
+  member: {
+    desc: 'Membership related commands',
+    cmds: [
+      ['add', 'Adds a member into the cluster'],
+      ['list', 'Lists all members in the cluster'],
+      ['promote', 'Promotes a non-voting member in the cluster'],
+      ['remove', 'Removes a member from the cluster'],
+      ['update', 'Updates a member in the cluster'],
+    ],
+  },
+  endpoint: {
+    desc: 'Endpoint related commands',
+    cmds: [
+      ['hashkv', 'Prints the KV history hash for each endpoint in --endpoints'],
+      ['health', 'Checks the healthiness of endpoints specified in `--endpoints` flag'],
+      ['status', 'Prints out the status of endpoints specified in `--endpoints` flag'],
+    ],
+  },
+  alarm: {
+    desc: 'Alarm related commands',
+    cmds: [
+      ['disarm', 'Disarms all alarms'],
+      ['list', 'Lists all alarms'],
+    ],
+  },
+}
+
+/** `etcdctl <group>`: the group's commands (also shown for an unknown subcommand). */
+export function groupHelp(profile: Profile, group: string): string {
+  const info = GROUP_INFO[group] ?? { desc: `${group} related commands`, cmds: [] }
+  let cmds = info.cmds
+  if (group === 'snapshot' && profile.etcdMinor === '3.6') cmds = cmds.filter(([n]) => n === 'save')
   return `NAME:
-\tsnapshot - Manages etcd node snapshots
+\t${group} - ${info.desc}
 
 USAGE:
-\tetcdctl snapshot <subcommand> [flags]
+\tetcdctl ${group} <subcommand> [flags]
 
 API VERSION:
 \t${profile.etcdMinor}
 
 
 COMMANDS:
-${list.map(([a, b]) => `\t${a}\t${b}`).join('\n')}
+${tabbed(cmds)}
 
 OPTIONS:
-  -h, --help[=false]\thelp for snapshot
+  -h, --help[=false]\thelp for ${group}
 
 GLOBAL OPTIONS:
 ${globals(profile)}
 `
+}
+
+export function snapshotHelp(profile: Profile): string {
+  return groupHelp(profile, 'snapshot')
 }
 
 /** Help of a leaf or group command, in the same template. */
@@ -277,7 +315,6 @@ const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string
     desc: 'Gets the key or a range of keys',
     flags: [
       ['--consistency="l"', 'Linearizable(l) or Serializable(s)'],
-      ['--count-only[=false]', 'Get only the count'],
       ['--from-key[=false]', 'Get keys that are greater than or equal to the given key using byte compare'],
       ['--keys-only[=false]', 'Get only the keys'],
       ['--limit=0', 'Maximum number of results'],
