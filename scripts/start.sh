@@ -7,4 +7,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "ckalab: installing Node packages (first start only)…" >&2
   npm ci --no-audit --no-fund >&2
 fi
+# Build the browser app when it is missing or older than its sources.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
+  echo "ckalab: building the web app…" >&2
+  npx vite build --config web/vite.config.ts --logLevel warn >&2
+fi
 exec node bin/ckalab.mjs start "$@"
