@@ -37,10 +37,10 @@ export async function startHarness(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ckalab-proto-'))
   const driver = opts.driver ?? new FakeDriver()
   const catalog = opts.catalog ?? new FakeCatalog()
-  const boot = () =>
+  const boot = (port = 0) =>
     startServer({
       ...opts,
-      port: 0,
+      port,
       host: '127.0.0.1',
       driver,
       catalog,
@@ -90,8 +90,10 @@ export async function startHarness(
       return t
     },
     async restart() {
+      // Same port, so open pages (and reconnecting clients) find the new process.
+      const port = server.port
       await server.close()
-      server = await boot()
+      server = await boot(port)
     },
     async close() {
       await server.close()
