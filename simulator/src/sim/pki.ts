@@ -51,7 +51,13 @@ export class CertRegistry {
 
   lookup(content: string | undefined): PemInfo | undefined {
     if (content === undefined) return undefined
-    return this.byContent.get(content.trim())
+    // Every TLS handshake looks files up: try the bytes as they are before
+    // paying for a trimmed copy (a PEM file normally ends with one newline).
+    return (
+      this.byContent.get(content) ??
+      this.byContent.get(content.endsWith('\n') ? content.slice(0, -1) : content) ??
+      this.byContent.get(content.trim())
+    )
   }
 
   /** Issue a certificate and its key; returns both PEM texts. */
