@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gradeCommand, setAttemptSource, tryCommand } from './cli'
 
@@ -35,10 +38,19 @@ describe('command line', () => {
   it('grade says clearly that there is no such attempt', async () => {
     setAttemptSource(undefined)
     const { o, io: cio } = io()
-    expect(await gradeCommand(['a-123'], cio)).toBe(3)
+    const empty = await mkdtemp(join(tmpdir(), 'ckalab-data-'))
+    expect(await gradeCommand(['a-123', '--data-dir', empty], cio)).toBe(3)
     expect(o.err).toContain('no such attempt "a-123"')
     setAttemptSource({ open: async () => undefined })
     expect(await gradeCommand(['a-124'], cio)).toBe(3)
-    expect(o.err).toContain('no such attempt "a-124"\n')
+    expect(o.err).toContain('no such attempt "a-124"')
+    setAttemptSource({
+      open: async () => {
+        throw new Error('attempt "k1" runs on the kind driver')
+      },
+    })
+    expect(await gradeCommand(['k1'], cio)).toBe(3)
+    expect(o.err).toContain('ckalab: attempt "k1" runs on the kind driver')
+    setAttemptSource(undefined)
   })
 })

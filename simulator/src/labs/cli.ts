@@ -42,7 +42,7 @@ export interface AttemptSource {
 
 let attemptSource: AttemptSource | undefined
 
-/** Wires `ckalab grade` to the place attempts live (called by the server side once it exists). */
+/** Overrides where `ckalab grade` finds attempts (default: the web server's store in the data directory). */
 export function setAttemptSource(source: AttemptSource | undefined): void {
   attemptSource = source
 }
@@ -144,16 +144,20 @@ function parseTry(argv: string[]) {
   })
 }
 
-const GRADE_USAGE = 'usage: ckalab grade <attempt> [--format text|json|junit] [--verbose]'
+const GRADE_USAGE = 'usage: ckalab grade <attempt> [--data-dir DIR] [--format text|json|junit] [--verbose]'
 
 export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let values: { format?: string; verbose?: boolean }
+  let values: { format?: string; verbose?: boolean; 'data-dir'?: string }
   let positionals: string[]
   try {
     ;({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { format: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+      options: {
+        format: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        'data-dir': { type: 'string' },
+      },
     }))
   } catch (err) {
     return usageError(io, (err as Error).message, GRADE_USAGE)
@@ -162,11 +166,20 @@ export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promi
   const format = (values.format ?? 'text') as Format
   if (!FORMATS.includes(format)) return usageError(io, `unknown --format "${values.format}"`, GRADE_USAGE)
   const id = positionals[0]
-  const handle = attemptSource ? await attemptSource.open(id).catch(() => undefined) : undefined
+  let source = attemptSource
+  if (!source) {
+    const { storeAttemptSource, defaultDataDir } = await import('./attempt-store')
+    source = storeAttemptSource(values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir())
+  }
+  let handle: AttemptHandle | undefined
+  try {
+    handle = await source.open(id)
+  } catch (err) {
+    io.err(`ckalab: ${(err as Error).message}\n`)
+    return EXIT.usage
+  }
   if (!handle) {
-    io.err(
-      `ckalab: no such attempt "${id}"${attemptSource ? '' : ' (no attempt store is reachable from this command; start one with `ckalab start`)'}\n`,
-    )
+    io.err(`ckalab: no such attempt "${id}"; \`ckalab serve\` lists attempts on its web page\n`)
     return EXIT.usage
   }
   try {
@@ -176,7 +189,7 @@ export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promi
     io.out(renderReport(report, format, values.verbose === true))
     return exitCodeFor(report)
   } finally {
-    await attemptSource?.close?.(handle)
+    await source.close?.(handle)
   }
 }
 
