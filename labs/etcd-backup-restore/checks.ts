@@ -48,7 +48,7 @@ const restoredDataDir: Check = {
         verdict: 'fail',
         expected,
         actual: `${RESTORED} holds no etcd member directory.${strayNote}`,
-        hint: `Restore with \`etcdutl --data-dir ${RESTORED} snapshot restore ${SNAPSHOT}\`.`,
+        hint: `Restore with \`etcdutl snapshot restore ${SNAPSHOT} --data-dir ${RESTORED}\`.`,
       }
     }
     // When etcd runs on this directory, its keyspace tells a restore from a fresh, empty cluster.
