@@ -98,6 +98,73 @@ function wrap(command: SimCommand, node: SimNode, opts: ExecOptions): CustomComm
   })
 }
 
+/**
+ * A plain line-reading shell on the terminal (`kubectl exec -it … -- sh`):
+ * echo, backspace, Ctrl-C to drop the line, Ctrl-D or `exit` to leave.
+ */
+async function interactiveShell(bash: Bash, tty: Tty, prompt: string, signal?: AbortSignal): Promise<number> {
+  let line = ''
+  let busy = false
+  let last = 0
+  const crlf = (t: string) => t.replace(/\r?\n/g, '\r\n')
+  return new Promise<number>((resolve) => {
+    const finish = (code: number) => {
+      off()
+      signal?.removeEventListener('abort', onAbort)
+      resolve(code)
+    }
+    const onAbort = () => finish(130)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const run = async (text: string) => {
+      busy = true
+      const cmd = text.trim()
+      if (cmd === 'exit' || cmd.startsWith('exit ')) {
+        tty.write('exit\r\n')
+        finish(Number(cmd.split(/\s+/)[1] ?? last) || 0)
+        return
+      }
+      if (cmd) {
+        const r = await bash.exec(cmd, { signal })
+        last = r.exitCode
+        tty.write(crlf(r.stdout + r.stderr))
+      }
+      busy = false
+      tty.write(prompt)
+    }
+    const off = tty.onInput((data) => {
+      if (busy) return
+      for (const ch of data) {
+        if (ch === '\r' || ch === '\n') {
+          tty.write('\r\n')
+          const text = line
+          line = ''
+          void run(text)
+          return
+        }
+        if (ch === '\x03') {
+          line = ''
+          tty.write('^C\r\n' + prompt)
+        } else if (ch === '\x04') {
+          if (!line) {
+            tty.write('\r\n')
+            finish(last)
+            return
+          }
+        } else if (ch === '\x7f' || ch === '\b') {
+          if (line) {
+            line = line.slice(0, -1)
+            tty.write('\b \b')
+          }
+        } else if (ch >= ' ') {
+          line += ch
+          tty.write(ch)
+        }
+      }
+    })
+    tty.write(prompt)
+  })
+}
+
 /** Run argv in a container (by runtime object). */
 export async function execIn(
   node: SimNode,
@@ -125,6 +192,15 @@ export async function execIn(
       defenseInDepth: false,
     })
     const rest = argv.slice(1)
+    if (rest.length === 0 && opts.tty) {
+      const code = await interactiveShell(
+        bash,
+        opts.tty,
+        program.endsWith('bash') ? `root@${node.name}:/# ` : '# ',
+        opts.signal,
+      )
+      return { ...base, stdout: '', stderr: '', exitCode: code }
+    }
     let script: string
     if (rest[0] === '-c') script = rest[1] ?? ''
     else if (rest.length === 0) script = opts.stdin ?? ''

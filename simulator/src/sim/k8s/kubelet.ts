@@ -276,6 +276,7 @@ export class Kubelet {
 
   private async applyStaticPods(_why: 'watch' | 'relist'): Promise<void> {
     const desired = this.desiredStatic()
+    let changed = false
     const wanted = new Set(desired.map((p) => p.hash))
     // Pods gone or replaced: kill, and take their mirror pod away.
     for (const r of [...this.records.values()]) {
@@ -292,6 +293,7 @@ export class Kubelet {
       await this.deleteMirror(r)
       this.killPod(r)
       this.records.delete(r.uid)
+      changed = true
       void replaced
     }
     for (const pod of desired) {
@@ -314,8 +316,9 @@ export class Kubelet {
         `"SyncLoop ADD" source="file" pods=[${q(`${pod.namespace}/${podName}`)}]`,
       )
       this.schedulePodStart(r, SANDBOX_DELAY_MS)
+      changed = true
     }
-    this.node.cluster.notifyChange()
+    if (changed) this.node.cluster.notifyChange()
   }
 
   // ---- pods in the runtime -------------------------------------------------------
@@ -660,8 +663,16 @@ export class Kubelet {
       const api = this.api()
       const current = await api.get('pods', r.podName, r.namespace)
       // A static pod's status goes to its mirror pod, if the mirror is this pod's.
-      if (r.staticPod ? current.metadata.annotations?.['kubernetes.io/config.mirror'] !== r.uid : current.metadata.uid !== r.uid) return
-      current.status = { ...this.podStatus(r), qosClass: current.status?.qosClass ?? (r.staticPod ? 'Burstable' : 'BestEffort') }
+      if (
+        r.staticPod
+          ? current.metadata.annotations?.['kubernetes.io/config.mirror'] !== r.uid
+          : current.metadata.uid !== r.uid
+      )
+        return
+      current.status = {
+        ...this.podStatus(r),
+        qosClass: current.status?.qosClass ?? (r.staticPod ? 'Burstable' : 'BestEffort'),
+      }
       delete current.metadata.resourceVersion
       await api.update('pods', current)
     } catch {
