@@ -180,8 +180,9 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   const lookup = (name: string, words: string[]) => {
     const g = globals.find((f) => f.name === name)
     if (g) return g
-    // --count-only came with etcdctl 3.5.
-    if (name === 'count-only' && profile.etcdMinor === '3.4') return undefined
+    // --count-only, --bump-revision and --mark-compacted came with etcdctl 3.5.
+    if (profile.etcdMinor === '3.4' && ['count-only', 'bump-revision', 'mark-compacted'].includes(name))
+      return undefined
     return LOCAL[pathOf(words)]?.find((f) => f.name === name)
   }
   const shortLookup = (s: string) => globals.find((f) => f.short === s)
@@ -1062,6 +1063,7 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   }
   try {
     await ctx.fs.writeFile(abs, snapshotBytes(db))
+    await ctx.fs.chmod(abs, 0o600).catch(() => {}) // etcdctl creates it with 0600
     await ctx.fs.rm(absPart, { force: true })
   } catch (err) {
     return out('', `${cfg.prefix}${lines.join('\n')}\nError: ${(err as Error).message}\n`, EXIT_INTERRUPTED)

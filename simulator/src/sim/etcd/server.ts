@@ -354,6 +354,9 @@ export class EtcdProcess {
     await this.fs.mkdir(this.walPath.replace(/\/[^/]+$/, ''), { recursive: true })
     await this.writeWal()
     await this.flushNow()
+    for (const f of [this.dbPath, this.walPath]) await this.fs.chmod(f, 0o600).catch(() => {})
+    for (const d of [this.dataDir, `${this.dataDir}/member`, `${this.dataDir}/member/snap`])
+      await this.fs.chmod(d, 0o700).catch(() => {})
   }
 
   async writeWal(): Promise<void> {

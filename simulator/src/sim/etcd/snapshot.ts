@@ -87,8 +87,9 @@ export async function snapshotStatus(o: {
   }
   const st: StatusResult = {
     hash: keyspaceHash(db.keyspace),
-    revision: db.keyspace.revision,
-    totalKey: db.keyspace.entries + overheadKeys(o.profile),
+    // bbolt's view: the revision of the last key written (0 when none), every key in every bucket.
+    revision: db.keyspace.entries === 0 ? 0 : db.keyspace.revision,
+    totalKey: db.keyspace.entries + overheadKeys(o.profile) - (db.keyspace.entries === 0 ? 1 : 0),
     totalSize: db.size,
     version: o.profile.etcdMinor === '3.6' ? '3.6.0' : undefined,
   }
@@ -262,6 +263,11 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
       index,
     }),
   )
+  // etcd keeps its files private to the user it runs as.
+  for (const f of [`${absData}/member/snap/db`, `${absWal}/${WAL_FILE}`])
+    await o.fs.chmod(f, 0o600).catch(() => {})
+  for (const d of [absData, `${absData}/member`, `${absData}/member/snap`, absWal])
+    await o.fs.chmod(d, 0o700).catch(() => {})
   if (minor === '3.4')
     stderr += `${o.log.line('info', 'snapshot/v3_snapshot.go:309', 'restored snapshot', fields, { floatTs: true })}\n`
   else {
