@@ -460,8 +460,9 @@ export class AttemptManager {
       const offs: (() => void)[] = []
       if (env.onChange) offs.push(env.onChange(save))
       for (const node of env.nodes) {
-        const fs = (node as { fs?: { onChange?: (l: () => void) => () => void } }).fs
-        if (typeof fs?.onChange === 'function') offs.push(fs.onChange(save))
+        const fs = (node as { fs?: { onChange?: (l: (c?: { path?: string }) => void) => () => void } }).fs
+        if (typeof fs?.onChange === 'function')
+          offs.push(fs.onChange((change) => (isVolatilePath(change?.path) ? undefined : save())))
       }
       l.envReportsChanges = offs.length > 0
       l.unsubscribeEnv = () => {
@@ -590,4 +591,9 @@ function noticesOf(facts: Facts): { message: string; at: string }[] {
   return list
     .filter((n) => n && typeof n.message === 'string' && n.message !== '')
     .map((n) => ({ message: String(n.message), at: String(n.at ?? '') }))
+}
+
+/** Writes here (every `> /dev/null`, process files) change nothing worth saving. */
+export function isVolatilePath(path: string | undefined): boolean {
+  return path !== undefined && /^\/(dev|proc|sys|run)(\/|$)/.test(path)
 }
