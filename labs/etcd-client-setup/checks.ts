@@ -2,7 +2,8 @@ import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/labs
 
 // Checks for etcd-client-setup: run the commands the way the task says — in a
 // new interactive login shell as root, no flags — and judge what etcdctl does.
-// Where the settings live (/etc/profile.d, ~/.profile, ~/.bashrc) is the learner's choice.
+// Where the settings live (/etc/profile.d, ~/.profile, ~/.bashrc) is the learner's choice;
+// `command` skips aliases and shell functions, which the task rules out.
 
 /** A fresh interactive login shell, as a new terminal would start one. */
 function loginShell(command: string): string {
@@ -47,7 +48,7 @@ const memberList: Check = {
     const expected = '`etcdctl member list` in a new login shell lists the member and exits 0'
     const broken = await cannotLogin(ctx, expected)
     if (broken) return broken
-    const r = await ctx.exec(ctx.node('cp1'), loginShell('etcdctl member list'))
+    const r = await ctx.exec(ctx.node('cp1'), loginShell('command etcdctl member list'))
     if (r.exitCode === 0 && /, started, /.test(r.stdout))
       return { verdict: 'pass', expected, actual: r.stdout.trim().split('\n')[0] }
     const last = (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.exitCode}`
@@ -63,7 +64,7 @@ const endpointHealth: Check = {
     const expected = '`etcdctl endpoint health` in a new login shell: https://127.0.0.1:2379 is healthy'
     const broken = await cannotLogin(ctx, expected)
     if (broken) return broken
-    const r = await ctx.exec(ctx.node('cp1'), loginShell('etcdctl endpoint health'))
+    const r = await ctx.exec(ctx.node('cp1'), loginShell('command etcdctl endpoint health'))
     const text = `${r.stdout}\n${r.stderr}`
     const healthy = /^(https:\/\/)?(127\.0\.0\.1|localhost|[\d.]+):2379 is healthy/m.exec(text)
     if (r.exitCode === 0 && healthy) return { verdict: 'pass', expected, actual: healthy[0] }
