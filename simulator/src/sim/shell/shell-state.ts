@@ -131,23 +131,27 @@ export function wrapLine(
   const lines: string[] = []
   for (const name of state.exported) env[name] = state.vars.get(name) ?? ''
   env.BASH_HISTORY = historyJson
-  if (state.interactive) lines.push('shopt -s expand_aliases')
-  for (const opt of state.shopt) if (!DEFAULT_SHOPT.has(opt)) lines.push(`shopt -s ${opt} 2>/dev/null`)
+  // Only a line that could change exports or functions pays for reading them back.
+  const full = mayChangeDefinitions(state, text)
+  const shopts = [...state.shopt].filter((o) => !DEFAULT_SHOPT.has(o))
+  if (state.interactive) shopts.unshift('expand_aliases')
+  if (shopts.length) lines.push(`shopt -s ${shopts.join(' ')} 2>/dev/null`)
   const aliasParts: string[] = []
   for (const [name, value] of state.aliases)
-    aliasParts.push(`alias ${shellQuote(name)}=${shellQuote(runnableAlias(value))}`)
-  if (state.interactive) {
+    aliasParts.push(`${shellQuote(name)}=${shellQuote(runnableAlias(value))}`)
+  if (state.interactive && full) {
     lines.push(SOURCE_WRAPPER)
-    aliasParts.push(`alias source=${SOURCE_FN}`, `alias .=${SOURCE_FN}`)
+    aliasParts.push(`source=${SOURCE_FN}`, `.=${SOURCE_FN}`)
   }
-  if (aliasParts.length) lines.push(aliasParts.join('; '))
+  // One `alias` command with every definition: each command costs just-bash a little.
+  if (aliasParts.length) lines.push(`alias ${aliasParts.join(' ')}`)
   for (const def of state.functions.values()) lines.push(def)
   const assigns: string[] = []
   for (const [name, value] of state.vars) {
     if (state.exported.has(name) || MANAGED.has(name) || !VALID_NAME.test(name)) continue
     assigns.push(`${name}=${shellQuote(value)}`)
   }
-  if (assigns.length) lines.push(assigns.join('; '))
+  if (assigns.length) lines.push(assigns.join(' '))
   const exportNames = [...state.exported].filter((n) => VALID_NAME.test(n))
   // Variables handed in through the environment are not marked exported by just-bash; say so.
   if (exportNames.length) lines.push(`export ${exportNames.join(' ')}`)
@@ -155,12 +159,29 @@ export function wrapLine(
   if (mergeStderr) lines.push('exec 2>&1')
   const setOn = [...state.setOptions].filter((o) => SET_OPTIONS.includes(o))
   // Options like errexit go last so the prelude itself cannot trip them; `(exit n)` restores `$?`.
-  lines.push([...setOn.map((o) => `set -o ${o}`), `(exit ${state.lastStatus})`].join('; '))
+  const last = setOn.map((o) => `set -o ${o}`)
+  if (state.lastStatus !== 0) last.push(`(exit ${state.lastStatus})`)
+  if (last.length) lines.push(last.join('; '))
   lines.push(text)
   lines.push(
-    `${INTERNAL_PREFIX}STATUS=$?; ${INTERNAL_PREFIX}EXPORTED=$(compgen -e); ${INTERNAL_PREFIX}FN=$(compgen -A function); if [ -n "$${INTERNAL_PREFIX}FN" ]; then ${INTERNAL_PREFIX}FNDEF=$(type $${INTERNAL_PREFIX}FN 2>/dev/null); fi`,
+    full
+      ? `${INTERNAL_PREFIX}STATUS=$?; ${INTERNAL_PREFIX}EXPORTED=$(compgen -e); ${INTERNAL_PREFIX}FN=$(compgen -A function); if [ -n "$${INTERNAL_PREFIX}FN" ]; then ${INTERNAL_PREFIX}FNDEF=$(type $${INTERNAL_PREFIX}FN 2>/dev/null); fi`
+      : `${INTERNAL_PREFIX}STATUS=$?`,
   )
   return { script: lines.join('\n'), env }
+}
+
+/**
+ * Whether a line might export, unexport or define something the cheap
+ * epilogue would miss: any line when functions exist (a function can do
+ * anything), or one that names a builtin that changes definitions.
+ */
+export function mayChangeDefinitions(state: ShellState, text: string): boolean {
+  if (state.functions.size > 0) return true
+  if (state.setOptions.has('allexport')) return true
+  return /\b(source|export|declare|typeset|unset|readonly|local|eval|set|function|bash|sh|exec)\b|\(\s*\)|(^|[\s;&|(])\.\s/.test(
+    text,
+  )
 }
 
 /** Split `type f g` output into one definition per function. */
@@ -190,9 +211,10 @@ export interface LineOutcome {
 export function absorbResult(state: ShellState, env: Record<string, string>, exitCode: number): LineOutcome {
   const completed = `${INTERNAL_PREFIX}STATUS` in env
   const status = completed ? Number(env[`${INTERNAL_PREFIX}STATUS`]) || 0 : exitCode
-  const exportedList = completed
-    ? (env[`${INTERNAL_PREFIX}EXPORTED`] ?? '').split('\n').filter(Boolean)
-    : undefined
+  const exportedList =
+    completed && `${INTERNAL_PREFIX}EXPORTED` in env
+      ? (env[`${INTERNAL_PREFIX}EXPORTED`] ?? '').split('\n').filter(Boolean)
+      : undefined
   const vars = new Map<string, string>()
   const aliases = new Map<string, string>()
   for (const [name, value] of Object.entries(env)) {
@@ -225,7 +247,8 @@ export function absorbResult(state: ShellState, env: Record<string, string>, exi
   if (exportedList) state.exported = new Set(exportedList.filter((n) => vars.has(n)))
   else for (const n of [...state.exported]) if (!vars.has(n)) state.exported.delete(n)
   state.aliases = aliases
-  if (completed) state.functions = parseFunctionDump(env[`${INTERNAL_PREFIX}FNDEF`] ?? '')
+  if (completed && exportedList !== undefined && `${INTERNAL_PREFIX}FN` in env)
+    state.functions = parseFunctionDump(env[`${INTERNAL_PREFIX}FNDEF`] ?? '')
   state.lastStatus = status
   return { completed, status }
 }
