@@ -152,6 +152,17 @@ describe('HTTP API', () => {
     })
     expect(rebound).toBe(421)
     expect((await h.api('POST', `/api/attempts/${token}/terminals/nosuchnode/ticket`)).status).toBe(404)
+    expect((await h.api('POST', `/api/attempts/${token}/terminals/%E0%A4%A/ticket`)).status).toBe(400)
+    expect((await h.api('DELETE', `/api/attempts/${token}`)).status).toBe(404)
+    for (const path of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/assets/..%2f..%2f..%2fpackage.json',
+    ]) {
+      const body = await (await fetch(h.server.url + path)).text()
+      expect(body).not.toContain('root:')
+      expect(body).not.toContain('"devDependencies"')
+    }
     expect((await h.api('GET', `/api/attempts/${token}`)).body.state).toBe('ready')
   })
 

@@ -184,7 +184,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (action === 'solution' && parts.length === 3)
           return sendJson(res, 200, { markdown: await manager.solution(id) })
         if (action === 'terminals' && parts.length === 5 && parts[4] === 'ticket') {
-          const node = decodeURIComponent(parts[3])
+          let node: string
+          try {
+            node = decodeURIComponent(parts[3])
+          } catch {
+            throw new HttpError(400, 'the node name in the path is not valid percent-encoding')
+          }
           const view = manager.view(id)
           if (view.state !== 'ready')
             throw new HttpError(409, `the lab is ${view.state}; terminals open once it is ready`)
