@@ -135,3 +135,29 @@ describe('snapshot save without certificates', () => {
     }
   })
 })
+
+describe('data on disk', () => {
+  test('the member writes its db as it changes; a deleted data dir does not come back', async () => {
+    const cluster = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.20' },
+      { clock: new VirtualClock() },
+    )
+    try {
+      const node = cluster.nodes[0] as SimNode
+      const before = await node.fs.readFileBuffer('/var/lib/etcd/member/snap/db')
+      expect(before.length).toBe(20480)
+      expect((await node.exec(`${E} put /k v`)).exitCode).toBe(0)
+      const after = await node.fs.readFileBuffer('/var/lib/etcd/member/snap/db')
+      expect(after).not.toEqual(before)
+      const status = await node.exec('etcdctl snapshot status /var/lib/etcd/member/snap/db')
+      expect(status.stdout).toMatch(/^[0-9a-f]+, 2, \d+, 20 kB\n$/)
+      await node.exec('rm -rf /var/lib/etcd')
+      expect((await node.exec(`${E} put /k2 v`)).exitCode).toBe(0)
+      expect(await node.fs.exists('/var/lib/etcd')).toBe(false)
+      // Still serving from memory, as a real member with open files would.
+      expect((await node.exec(`${E} get /k2 --print-value-only`)).stdout).toBe('v\n')
+    } finally {
+      await cluster.dispose()
+    }
+  })
+})

@@ -369,6 +369,8 @@ export class EtcdProcess {
       index: this.raftIndex,
     }
     try {
+      // A data dir deleted under a running member stays deleted: etcd writes to open files.
+      if (!(await this.fs.exists(this.walPath.replace(/\/[^/]+$/, '')))) return
       await this.fs.writeFile(this.walPath, encodeWal(wal))
     } catch {
       // The directory went away under a running member; etcd keeps serving from memory.
@@ -386,6 +388,7 @@ export class EtcdProcess {
 
   async flushNow(): Promise<void> {
     try {
+      if (!(await this.fs.exists(`${this.dataDir}/member/snap`))) return
       await this.fs.writeFile(this.dbPath, this.dbBytes())
     } catch {
       // See writeWal.
