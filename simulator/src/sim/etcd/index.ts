@@ -12,5 +12,5 @@ registerCommands([
 ])
 
 export { type EtcdClient, EtcdClientError, etcdClient, membersOnNode } from './client'
-export { type EtcdProcess, etcdRuntime, startEtcd } from './server'
+export { type EtcdProcess, etcdRuntime, etcdVersionText, startEtcd } from './server'
 export { addJoiningMember, bootStaticEtcd, etcdArgsFromManifest, STATIC_BOOT_PLUGIN } from './static-boot'

@@ -889,3 +889,12 @@ export function startEtcd(o: { node: SimNode; args: string[]; fs?: IFileSystem }
 export function joinedMemberId(peerURL: string, token: string, unixSeconds: number): bigint {
   return computeMemberId([peerURL], token, unixSeconds)
 }
+
+/** `etcd --version` inside the etcd container, for the profile's release. */
+export function etcdVersionText(profile: Profile): string {
+  const sha =
+    profile.etcdMinor === '3.4' ? 'ae9734ed2' : profile.etcdMinor === '3.5' ? '9a5533382' : '5cd7bd2e6'
+  const go =
+    profile.etcdMinor === '3.4' ? 'go1.12.17' : profile.etcdMinor === '3.5' ? 'go1.21.12' : 'go1.24.4'
+  return `etcd Version: ${profile.etcdVersion}\nGit SHA: ${sha}\nGo Version: ${go}\nGo OS/Arch: linux/amd64\n`
+}
