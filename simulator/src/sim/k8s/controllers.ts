@@ -149,19 +149,27 @@ async function ignoreConflicts(p: Promise<unknown>): Promise<void> {
   }
 }
 
+let eventSeq = 0
+
+function eventSuffix(node: SimNode): string {
+  eventSeq = (eventSeq + 1) % 1000
+  return (BigInt(node.cluster.clock.now()) * 1_000_000n + BigInt(eventSeq * 997)).toString(16)
+}
+
 export async function recordEvent(
   api: ApiClient,
   node: SimNode,
   o: { obj: KubeObject; reason: string; message: string; component: string; type?: string; host?: string },
 ): Promise<void> {
-  const world = k8sWorld(node.cluster)
+  const _world = k8sWorld(node.cluster)
   const t = rfc3339(node.cluster.clock.now())
   const ns = o.obj.metadata.namespace ?? 'default'
   await ignoreConflicts(
     api.create('events', {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${o.obj.metadata.name}.${world.ids.hex(16)}`, namespace: ns },
+      // Event names are <object>.<unix nanoseconds in hex>, so they sort in the order they happened.
+      metadata: { name: `${o.obj.metadata.name}.${eventSuffix(node)}`, namespace: ns },
       involvedObject: {
         apiVersion: o.obj.apiVersion,
         kind: o.obj.kind,

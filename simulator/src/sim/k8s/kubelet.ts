@@ -2,6 +2,7 @@ import type { SimNode } from '../node'
 import type { FsChange } from '../vfs/watched-fs'
 import { type ApiClient, ApiError, type KubeObject } from './api'
 import { apiClientFor, defaultServer } from './client'
+import { recordEvent } from './controllers'
 import { klog, q } from './journal'
 import type { Container, Sandbox } from './runtime'
 import { argvOf, bindMountsOf, parseStaticPod, type StaticPod } from './static-pod'
@@ -416,6 +417,7 @@ export class Kubelet {
         if (existing?.state === 'CONTAINER_RUNNING') continue
         this.startContainer(r, spec)
       }
+      if (!r.startedAt && r.apiPod) void this.world.track(this.containerEvents(r))
       r.startedAt ??= this.now()
       void this.world.track(this.reportStatus(r))
       if (r.staticPod) void this.world.track(this.syncMirror(r))
@@ -657,6 +659,39 @@ export class Kubelet {
     this.mirrorsFromApi = false
   }
 
+  /** The events `kubectl describe pod` lists for a pod the kubelet started. */
+  private async containerEvents(r: PodRecord): Promise<void> {
+    const pod = r.apiPod
+    if (!pod) return
+    const api = this.api()
+    try {
+      for (const spec of this.containerSpecs(r)) {
+        const image = spec.image
+        for (const [reason, message] of [
+          ['Pulling', `Pulling image "${image}"`],
+          [
+            'Pulled',
+            this.profileNew
+              ? `Successfully pulled image "${image}" in 1.204s (1.204s including waiting). Image size: 72195292 bytes.`
+              : `Successfully pulled image "${image}" in 1.204170953s`,
+          ],
+          ['Created', `Created container ${spec.name}`],
+          ['Started', `Started container ${spec.name}`],
+        ]) {
+          await recordEvent(api, this.node, {
+            obj: pod,
+            reason: reason as string,
+            message: message as string,
+            component: 'kubelet',
+            host: this.node.name,
+          })
+        }
+      }
+    } catch {
+      // Events are best effort, as in the kubelet.
+    }
+  }
+
   private async reportStatus(r: PodRecord): Promise<void> {
     if (!r.apiPod && !r.staticPod) return
     try {
@@ -779,11 +814,9 @@ export class Kubelet {
     }
     if (cp) {
       labels['node-role.kubernetes.io/control-plane'] = ''
-      if (p.id === '1.20') {
-        delete labels['node-role.kubernetes.io/control-plane']
-        labels['node-role.kubernetes.io/master'] = ''
-      }
-      labels['node.kubernetes.io/exclude-from-external-load-balancers'] = ''
+      // kubeadm 1.20 applies both role labels; exclude-from-external-load-balancers came later.
+      if (p.id === '1.20') labels['node-role.kubernetes.io/master'] = ''
+      else labels['node.kubernetes.io/exclude-from-external-load-balancers'] = ''
     }
     const hasWorkers = this.node.cluster.nodes.some((n) => n.role === 'worker')
     const t = rfc3339(this.now())
