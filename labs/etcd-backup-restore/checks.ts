@@ -1,5 +1,4 @@
 import {
-  apiserverReady,
   effectiveDataDir,
   etcdHasKey,
   etcdHealthy,
@@ -7,7 +6,7 @@ import {
   memberList,
   normalizePath,
 } from '../../simulator/src/labs/kit/etcd'
-import { judgeSnapshot, judgeUndo } from '../../simulator/src/labs/kit/restore'
+import { judgeSnapshot, judgeUndo, waitForApiserver } from '../../simulator/src/labs/kit/restore'
 import type { Check, Probe } from '../../simulator/src/labs/types'
 
 // Checks for etcd-backup-restore. They judge what the cluster does, so every
@@ -143,7 +142,7 @@ const clusterHealthy: Check = {
     const expected =
       'etcd answers `endpoint health` over TLS with one started member, and the apiserver /readyz says ok'
     let last = ''
-    const ok = await ctx.waitFor(async () => {
+    const etcdOk = await ctx.waitFor(async () => {
       if (!(await etcdHealthy(ctx, cp))) {
         last = 'etcd does not answer `endpoint health` on https://127.0.0.1:2379'
         return undefined
@@ -154,12 +153,10 @@ const clusterHealthy: Check = {
         last = `member list shows ${ml.members?.length ?? 0} member(s), ${started.length} started`
         return undefined
       }
-      if (!(await apiserverReady(ctx, cp))) {
-        last = 'etcd is healthy, but the apiserver /readyz is not ok'
-        return undefined
-      }
       return true
     }, WAIT_MS)
+    const ok = etcdOk && (await waitForApiserver(ctx, WAIT_MS))
+    if (etcdOk && !ok) last = 'etcd is healthy, but the apiserver /readyz is not ok'
     if (ok) return { verdict: 'pass', expected, actual: 'etcd healthy (1 member), apiserver ready' }
     return {
       verdict: 'fail',

@@ -1,11 +1,11 @@
 import {
-  apiserverReady,
   deploymentState,
   effectiveDataDir,
   etcdHasKey,
   etcdHealthy,
   normalizePath,
 } from '../../simulator/src/labs/kit/etcd'
+import { waitForApiserver } from '../../simulator/src/labs/kit/restore'
 import type { Check } from '../../simulator/src/labs/types'
 
 // Checks for etcd-manifest-repair: etcd runs, on the node's existing data
@@ -100,7 +100,7 @@ const apiserverServing: Check = {
   async run(ctx) {
     const cp = ctx.node('cp1')
     const expected = `/readyz ok and deployments ${DEPLOYMENTS.join(', ')} listed through the apiserver`
-    const ready = await ctx.waitFor(async () => ((await apiserverReady(ctx, cp)) ? true : undefined), WAIT_MS)
+    const ready = await waitForApiserver(ctx, WAIT_MS)
     if (!ready)
       return {
         verdict: 'fail',

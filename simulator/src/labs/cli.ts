@@ -80,11 +80,76 @@ async function makeDriver(name: string): Promise<Driver> {
     const { SimDriver } = await import('../drivers/sim')
     return new SimDriver({ clock: 'virtual' })
   }
-  throw new LabError(`the driver "${name}" cannot replay scripts yet; use --driver sim`)
+  if (name === 'kind') return kindDriverForTry()
+  throw new LabError(`unknown driver "${name}"; use --driver sim or --driver kind`)
+}
+
+/**
+ * A real kind cluster for one replay. Settings come from the environment so
+ * tests can point at a stand-in: CKALAB_KIND (the kind binary),
+ * CKALAB_KIND_NODE_IMAGE (`1.20=repo/node:tag,…`), CKALAB_KIND_PREFIX.
+ * Progress goes to stderr; Ctrl-C cancels creation or deletes the cluster.
+ */
+async function kindDriverForTry(): Promise<Driver> {
+  const { KindDriver } = await import('../drivers/kind')
+  const nodeImages: Partial<Record<ProfileId, string>> = {}
+  for (const pair of (process.env.CKALAB_KIND_NODE_IMAGE ?? '').split(',').filter(Boolean)) {
+    const [profile, image] = pair.split('=')
+    if (image && PROFILES.includes(profile as ProfileId)) nodeImages[profile as ProfileId] = image
+  }
+  const kind = new KindDriver({
+    kindPath: process.env.CKALAB_KIND_PATH ?? process.env.CKALAB_KIND,
+    nodeImages,
+    clusterPrefix: process.env.CKALAB_KIND_PREFIX,
+  })
+  const probe = await kind.probe()
+  if (!probe.ok) throw new LabError(`kind cannot run here: ${probe.reason}\n  use --driver sim instead`)
+  const cancel = new AbortController()
+  let creating: Promise<Environment> | undefined
+  let env: Environment | undefined
+  let last = ''
+  const onSigint = () => {
+    process.stderr.write('\nckalab: interrupted; deleting the kind cluster\n')
+    cancel.abort()
+    // an aborted create() deletes what it started before it rejects
+    const cleanup = env ? env.dispose() : (creating ?? Promise.resolve())
+    void cleanup.catch(() => undefined).finally(() => process.exit(130))
+  }
+  process.once('SIGINT', onSigint)
+  return {
+    name: kind.name,
+    probe: () => kind.probe(),
+    async create(spec) {
+      creating = kind.create(
+        spec,
+        (p) => {
+          if (p.step !== last) process.stderr.write(`[kind ${Math.round(p.fraction * 100)}%] ${p.step}\n`)
+          last = p.step
+        },
+        cancel.signal,
+      )
+      const created = await creating.catch((e) => {
+        process.removeListener('SIGINT', onSigint)
+        throw e
+      })
+      env = created
+      return {
+        id: created.id,
+        driver: created.driver,
+        spec: created.spec,
+        nodes: created.nodes,
+        settle: (ms: number) => created.settle(ms),
+        dispose: async () => {
+          process.removeListener('SIGINT', onSigint)
+          await created.dispose()
+        },
+      }
+    },
+  }
 }
 
 const TRY_USAGE =
-  'usage: ckalab try <lab> [--driver sim] [--kubernetes 1.20|1.31|1.34] --script FILE [--format text|json|junit] [--transcript FILE] [--verbose]'
+  'usage: ckalab try <lab> [--driver sim|kind] [--kubernetes 1.20|1.31|1.34] --script FILE [--format text|json|junit] [--transcript FILE] [--verbose]'
 
 export async function tryCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
   let parsed: ReturnType<typeof parseTry>

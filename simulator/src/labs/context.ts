@@ -59,6 +59,8 @@ export interface ContextOptions {
   facts: Record<string, unknown>
   budgetMs: number
   signal: AbortSignal
+  /** Results shared between the checks of one grading (see `once`). */
+  shared?: Map<string, Promise<unknown>>
 }
 
 export class GradingContext implements CheckContext {
@@ -168,6 +170,13 @@ export class GradingContext implements CheckContext {
   async settle(ms: number): Promise<void> {
     this.guard()
     await this.o.env.settle(ms)
+  }
+
+  once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const shared = this.o.shared
+    if (!shared) return fn()
+    if (!shared.has(key)) shared.set(key, fn())
+    return shared.get(key) as Promise<T>
   }
 
   async waitFor<T>(

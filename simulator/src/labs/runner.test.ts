@@ -94,4 +94,22 @@ describe('runCheck', () => {
     expect((await runCheck(hinted('pass'), { env: env(), facts: {} })).hint).toBeUndefined()
     expect((await runCheck(hinted('fail'), { env: env(), facts: {} })).hint).toBe('do this')
   })
+
+  it('shares a once() result between the checks of one grading', async () => {
+    let calls = 0
+    const sharing: Check = {
+      id: 's',
+      title: 's',
+      points: 1,
+      async run(ctx) {
+        const v = await ctx.once('k', async () => ++calls)
+        return { verdict: v === 1 ? 'pass' : 'fail', expected: '1', actual: String(v) }
+      },
+    }
+    const r = await runChecks([sharing, sharing], { env: env(), facts: {} })
+    expect(r.map((c) => c.verdict)).toEqual(['pass', 'pass'])
+    expect(calls).toBe(1)
+    await runChecks([sharing], { env: env(), facts: {} })
+    expect(calls).toBe(2)
+  })
 })

@@ -26,13 +26,20 @@ export interface RunOptions {
   facts: Record<string, unknown>
   /** Overrides every check's own budget (tests). */
   budgetMs?: number
+  shared?: Map<string, Promise<unknown>>
 }
 
 export async function runCheck(check: Check, o: RunOptions): Promise<CheckResult> {
   const started = Date.now()
   const budgetMs = o.budgetMs ?? check.budgetMs ?? DEFAULT_BUDGET_MS
   const abort = new AbortController()
-  const ctx = new GradingContext({ env: o.env, facts: o.facts, budgetMs, signal: abort.signal })
+  const ctx = new GradingContext({
+    env: o.env,
+    facts: o.facts,
+    budgetMs,
+    signal: abort.signal,
+    shared: o.shared,
+  })
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), budgetMs)
@@ -86,6 +93,7 @@ function unknown(note: string): CheckOutcome {
 
 export async function runChecks(checks: Check[], o: RunOptions): Promise<CheckResult[]> {
   const out: CheckResult[] = []
-  for (const c of checks) out.push(await runCheck(c, o))
+  const shared = o.shared ?? new Map<string, Promise<unknown>>()
+  for (const c of checks) out.push(await runCheck(c, { ...o, shared }))
   return out
 }

@@ -75,6 +75,11 @@ export interface CheckContext {
   etcdctl(node: Node, args: string, endpoint?: string): Promise<ExecResult>
   /** Let time pass (instant on the simulator's virtual clock). */
   settle(ms: number): Promise<void>
+  /**
+   * Runs `fn` once per grading and shares its result with the later checks, e.g.
+   * "waited for the apiserver and it never became ready" is not waited for twice.
+   */
+  once<T>(key: string, fn: () => Promise<T>): Promise<T>
   /** Retry `probe` until it returns a value or `withinMs` of (environment) time passed. */
   waitFor<T>(probe: () => Promise<T | undefined>, withinMs: number, everyMs?: number): Promise<T | undefined>
 }

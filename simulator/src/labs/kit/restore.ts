@@ -51,6 +51,22 @@ export async function judgeSnapshot(ctx: CheckContext, file: string): Promise<Ch
   }
 }
 
+/**
+ * Waits (once per grading) for the first control plane's apiserver to be ready.
+ * A later check reuses a negative answer instead of waiting again; a positive
+ * one is re-checked, since it costs one request.
+ */
+export async function waitForApiserver(ctx: CheckContext, withinMs: number): Promise<boolean> {
+  const cp = ctx.node('cp1')
+  const waited = await ctx.once(
+    'apiserver-ready',
+    async () =>
+      (await ctx.waitFor(async () => ((await apiserverReady(ctx, cp)) ? true : undefined), withinMs)) ??
+      false,
+  )
+  return waited ? apiserverReady(ctx, cp) : false
+}
+
 export interface UndoFacts {
   /** Deployment that existed at snapshot time (namespace default). */
   before: string
@@ -78,7 +94,7 @@ export async function judgeUndo(ctx: CheckContext, f: UndoFacts): Promise<CheckO
       actual: `no change was made after a backup, because no valid current snapshot ever appeared at ${f.snapshotFile}`,
       hint: `The post-backup change is made once ${f.snapshotFile} holds a valid snapshot; save it there first.`,
     }
-  const ready = await ctx.waitFor(async () => ((await apiserverReady(ctx, cp)) ? true : undefined), f.waitMs)
+  const ready = await waitForApiserver(ctx, f.waitMs)
   if (!ready)
     return {
       verdict: 'unknown',
