@@ -150,3 +150,35 @@ describe('kubelet static pods', () => {
     expect(agentOf(node).journal.entries.length).toBeGreaterThan(5)
   })
 })
+
+describe('kubelet with bad manifests', () => {
+  it('never crashes on junk in the manifest folder', async () => {
+    const c = await cluster()
+    const node = c.nodes[0]
+    if (!node) throw new Error('no node')
+    const junk = [
+      'kind: Pod',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: "nope"',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    image: busybox\n    volumeMounts:\n    - name: missing\n      mountPath: /x',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\nspec:\n  volumes: 7\n  containers:\n  - name: a\n    image: busybox\n    command: [sleep, "3600"]',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: z',
+      '- a\n- b',
+      '\u0000\u0001\u0002binary',
+      '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"j"},"spec":{"containers":[{"name":"c","image":"nginx"}],"volumes":[{"name":"v","hostPath":{"path":"/data/j","type":"Directory"}}]}}',
+    ]
+    for (const [i, text] of junk.entries())
+      await node.fs.writeFile(`/etc/kubernetes/manifests/junk${i}.yaml`, text)
+    await node.fs.mkdir('/etc/kubernetes/manifests/subdir')
+    await pass(c, 25_000)
+    expect(running(node, 'etcd')).toHaveLength(1)
+    expect(running(node, 'a').length).toBe(1)
+    const j = await sh(node, 'journalctl -u kubelet --no-pager')
+    expect(j.stdout).toContain(
+      'invalid pod: [spec.containers[0].volumeMounts[0].name: Not found: \\"missing\\"]',
+    )
+    expect(j.stdout).toContain('hostPath type check failed: /data/j is not a directory')
+    expect(
+      (await apiClientFor(node).list('pods', { namespace: 'default' })).map((p) => p.metadata.name),
+    ).toContain('y-controlplane')
+  })
+})

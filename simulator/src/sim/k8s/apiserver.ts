@@ -455,6 +455,21 @@ export class ApiServer implements ContainerProcess {
           type: 'ClusterIP',
         },
       })
+      await this.ensure('endpoints', {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: {
+          name: 'kubernetes',
+          namespace: 'default',
+          labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+        },
+        subsets: [
+          {
+            addresses: [{ ip: this.flags.advertiseAddress ?? this.node.ip }],
+            ports: [{ name: 'https', port: this.flags.securePort, protocol: 'TCP' }],
+          },
+        ],
+      })
       for (const [name, value] of [
         ['system-node-critical', 2000001000],
         ['system-cluster-critical', 2000000000],

@@ -202,6 +202,7 @@ export class ControllerManager extends LeaderProcess {
       (api) => this.replicaSets(api),
       (api) => this.daemonSets(api),
       (api) => this.garbage(api),
+      (api) => this.endpoints(api),
       (api) => this.nodeLifecycle(api),
     ]
   }
@@ -493,6 +494,66 @@ export class ControllerManager extends LeaderProcess {
       if (!same(ds.status ?? {}, status)) {
         ds.status = status
         await ignoreConflicts(api.update('daemonsets', ds))
+      }
+    }
+  }
+
+  /** The endpoints controller: a selector service lists the ready pods it selects. */
+  private async endpoints(api: ApiClient): Promise<void> {
+    const [svcs, eps, pods] = await Promise.all([
+      api.list('services'),
+      api.list('endpoints'),
+      api.list('pods'),
+    ])
+    for (const svc of svcs) {
+      const sel = svc.spec?.selector as Record<string, string> | undefined
+      if (!sel || Object.keys(sel).length === 0) continue
+      const ns = svc.metadata.namespace
+      const reqs = Object.entries(sel).map(([key, v]) => ({ key, op: '=' as const, values: [v] }))
+      const ready = pods.filter(
+        (p) =>
+          p.metadata.namespace === ns &&
+          p.status?.podIP &&
+          matchesLabels(p.metadata.labels, reqs) &&
+          podReady(p),
+      )
+      const ports = (
+        (svc.spec.ports ?? []) as Array<{
+          name?: string
+          port: number
+          targetPort?: number | string
+          protocol?: string
+        }>
+      ).map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+        protocol: p.protocol ?? 'TCP',
+      }))
+      const subsets = ready.length
+        ? [
+            {
+              addresses: ready.map((p) => ({
+                ip: p.status.podIP,
+                nodeName: p.spec.nodeName,
+                targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
+              })),
+              ports,
+            },
+          ]
+        : []
+      const current = eps.find((e) => e.metadata.namespace === ns && e.metadata.name === svc.metadata.name)
+      if (!current) {
+        await ignoreConflicts(
+          api.create('endpoints', {
+            apiVersion: 'v1',
+            kind: 'Endpoints',
+            metadata: { name: svc.metadata.name, namespace: ns, labels: svc.metadata.labels ?? {} },
+            subsets,
+          }),
+        )
+      } else if (!same(current.subsets ?? [], subsets)) {
+        current.subsets = subsets
+        await ignoreConflicts(api.update('endpoints', current))
       }
     }
   }
