@@ -1,42 +1,48 @@
 import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/labs/types'
 
 // Checks for etcd-client-setup: run the commands the way the task says — in a
-// new interactive login shell as root, no flags — and judge what etcdctl does.
-// Where the settings live (/etc/profile.d, ~/.profile, ~/.bashrc) is the learner's choice;
-// `command` skips aliases and shell functions, which the task rules out.
+// new terminal (a new interactive login shell as root), no flags — and judge
+// what etcdctl does. Where the settings live (/etc/profile.d, ~/.profile,
+// ~/.bashrc) is the learner's choice; `command` skips aliases and shell
+// functions, which the task rules out.
 
-/** A fresh interactive login shell, as a new terminal would start one. */
-function loginShell(command: string): string {
-  return `bash -l -i -c '${command}'`
-}
+const NO_VARS = 'no ETCDCTL_* variables'
 
 async function settings(ctx: CheckContext): Promise<string> {
-  const r = await ctx.exec(ctx.node('cp1'), loginShell('env | grep ^ETCDCTL_ | sort'))
-  return r.stdout.trim() ? r.stdout.trim().split('\n').join(', ') : 'no ETCDCTL_* variables'
+  const r = await ctx.inNewTerminal(ctx.node('cp1'), 'env | grep ^ETCDCTL_ | sort')
+  const vars = r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('ETCDCTL_'))
+  return vars.length > 0 ? vars.join(', ') : NO_VARS
 }
 
-/** Undefined when a login shell starts; otherwise why the check cannot judge. */
-async function cannotLogin(ctx: CheckContext, expected: string): Promise<CheckOutcome | undefined> {
-  const r = await ctx.exec(ctx.node('cp1'), loginShell('echo login-shell-ok'))
-  if (r.stdout.includes('login-shell-ok')) return undefined
+function cannotJudge(expected: string, stderr: string): CheckOutcome {
   return {
     verdict: 'unknown',
     expected,
-    actual: 'the grader could not start a login shell on the node',
-    note: `bash -l -i -c exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`,
+    actual: 'the grader could not open a terminal on the node',
+    note: stderr,
     hint: 'A broken profile file can stop every login shell: check /etc/profile.d/*.sh and ~/.bashrc for errors.',
   }
 }
 
-function failure(expected: string, actual: string, env: string): CheckOutcome {
-  const none = env === 'no ETCDCTL_* variables'
+async function failure(
+  ctx: CheckContext,
+  expected: string,
+  exitCode: number,
+  output: string,
+): Promise<CheckOutcome> {
+  const env = await settings(ctx)
+  const last = output.trim().split('\n').pop() || `exit ${exitCode}`
   return {
     verdict: 'fail',
     expected,
-    actual: `${actual} (a new login shell has ${env})`,
-    hint: none
-      ? 'A new login shell does not see your settings: put `export ETCDCTL_…=…` lines into /etc/profile.d/etcdctl.sh (or ~/.bashrc).'
-      : 'The variables arrive, but etcdctl cannot connect with them: compare the CA, certificate and key with `--trusted-ca-file`, `--cert-file` and `--key-file` in etcd.yaml.',
+    actual: `exit ${exitCode}: ${last} (a new login shell has ${env})`,
+    hint:
+      env === NO_VARS
+        ? 'A new login shell does not see your settings: put `export ETCDCTL_…=…` lines into /etc/profile.d/etcdctl.sh (or ~/.bashrc).'
+        : 'The variables arrive, but etcdctl cannot connect with them: compare the CA, certificate and key with `--trusted-ca-file`, `--cert-file` and `--key-file` in etcd.yaml.',
   }
 }
 
@@ -45,14 +51,12 @@ const memberList: Check = {
   title: '`etcdctl member list` works without flags in a new login shell',
   points: 50,
   async run(ctx) {
-    const expected = '`etcdctl member list` in a new login shell lists the member and exits 0'
-    const broken = await cannotLogin(ctx, expected)
-    if (broken) return broken
-    const r = await ctx.exec(ctx.node('cp1'), loginShell('command etcdctl member list'))
+    const expected = '`etcdctl member list` in a new terminal lists the member and exits 0'
+    const r = await ctx.inNewTerminal(ctx.node('cp1'), 'command etcdctl member list')
+    if (r.exitCode === 255 && r.stderr) return cannotJudge(expected, r.stderr)
     if (r.exitCode === 0 && /, started, /.test(r.stdout))
       return { verdict: 'pass', expected, actual: r.stdout.trim().split('\n')[0] }
-    const last = (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.exitCode}`
-    return failure(expected, `exit ${r.exitCode}: ${last}`, await settings(ctx))
+    return failure(ctx, expected, r.exitCode, r.stdout)
   },
 }
 
@@ -61,15 +65,12 @@ const endpointHealth: Check = {
   title: '`etcdctl endpoint health` reports the local member healthy over TLS',
   points: 50,
   async run(ctx) {
-    const expected = '`etcdctl endpoint health` in a new login shell: https://127.0.0.1:2379 is healthy'
-    const broken = await cannotLogin(ctx, expected)
-    if (broken) return broken
-    const r = await ctx.exec(ctx.node('cp1'), loginShell('command etcdctl endpoint health'))
-    const text = `${r.stdout}\n${r.stderr}`
-    const healthy = /^(https:\/\/)?(127\.0\.0\.1|localhost|[\d.]+):2379 is healthy/m.exec(text)
+    const expected = '`etcdctl endpoint health` in a new terminal: https://127.0.0.1:2379 is healthy'
+    const r = await ctx.inNewTerminal(ctx.node('cp1'), 'command etcdctl endpoint health')
+    if (r.exitCode === 255 && r.stderr) return cannotJudge(expected, r.stderr)
+    const healthy = /^(https:\/\/)?(127\.0\.0\.1|localhost|[\d.]+):2379 is healthy/m.exec(r.stdout)
     if (r.exitCode === 0 && healthy) return { verdict: 'pass', expected, actual: healthy[0] }
-    const last = text.trim().split('\n').pop() ?? `exit ${r.exitCode}`
-    return failure(expected, `exit ${r.exitCode}: ${last}`, await settings(ctx))
+    return failure(ctx, expected, r.exitCode, r.stdout)
   },
 }
 

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml'
 import type { Environment, ExecResult, Node } from '../seam'
+import { ScriptTyper } from './typer'
 import type { CheckContext, CommandRecord, KubectlResult, ManifestView, NodeRef } from './types'
 
 // The context a check runs in: the environment's nodes behind a time budget,
@@ -133,6 +134,47 @@ export class GradingContext implements CheckContext {
       durationMs: Date.now() - started,
     })
     return text
+  }
+
+  async inNewTerminal(node: Node, commandLine: string): Promise<ExecResult> {
+    this.guard()
+    const started = Date.now()
+    const marker = 'ckalab-exit-status'
+    let r: ExecResult
+    let term: Awaited<ReturnType<Node['openTerminal']>> | undefined
+    try {
+      term = await node.openTerminal({ cols: 200, rows: 50 })
+      const typer = new ScriptTyper(term)
+      const budget = Math.max(1, this.remainingMs() - 500)
+      if (!(await typer.ready(budget))) throw new Error('the terminal never showed a prompt')
+      const before = typer.transcript.length
+      const typed = await typer.type(`${commandLine}; echo "${marker}=$?"`, { lineTimeoutMs: budget })
+      const text = typed.transcript.slice(before)
+      // The first line is the echo of what was typed; the marker line ends the output.
+      const lines = text.split('\n').slice(1)
+      const end = lines.findIndex((l) => l.startsWith(`${marker}=`))
+      const status = end >= 0 ? Number(lines[end].slice(marker.length + 1)) : 255
+      r = {
+        stdout: `${(end >= 0 ? lines.slice(0, end) : lines).join('\n')}\n`.replace(/^\n$/, ''),
+        stderr: typed.stuckAt ? 'the command did not finish in the time left' : '',
+        exitCode: Number.isFinite(status) ? status : 255,
+        ...(typed.stuckAt ? { timedOut: true } : {}),
+      }
+    } catch (err) {
+      r = { stdout: '', stderr: `could not open a terminal: ${(err as Error).message}`, exitCode: 255 }
+    } finally {
+      term?.dispose()
+    }
+    this.commands.push({
+      node: node.name,
+      command: `(in a new terminal) ${commandLine}`,
+      exitCode: r.exitCode,
+      stdout: clip(r.stdout),
+      stderr: clip(r.stderr),
+      durationMs: Date.now() - started,
+      ...(r.timedOut ? { timedOut: true } : {}),
+    })
+    return r
   }
 
   async manifest(node: Node, pod: string): Promise<ManifestView | undefined> {

@@ -68,6 +68,11 @@ export interface CheckContext {
   /** Run a command; recorded into the evidence. */
   exec(node: Node, cmd: string, opts?: { timeoutMs?: number; quiet?: boolean }): Promise<ExecResult>
   readText(node: Node, path: string): Promise<string | undefined>
+  /**
+   * Runs one command line in a new terminal on the node (a new interactive
+   * login shell, as a person opening a terminal gets); stdout and stderr merged.
+   */
+  inNewTerminal(node: Node, commandLine: string): Promise<ExecResult>
   /** The static pod manifest defining `pod` (e.g. etcd) in /etc/kubernetes/manifests. */
   manifest(node: Node, pod: string): Promise<ManifestView | undefined>
   kubectl(node: Node, args: string): Promise<KubectlResult>
