@@ -205,4 +205,15 @@ describe('simulated shell terminal', () => {
     const after = await run(s, 'echo alive')
     expect(after).toContain('\nalive\n')
   }, 30_000)
+
+  it('a write past the disk quota says No space left on device; a huge variable does not end the shell', async () => {
+    const s = await open()
+    await run(s, 's=$(printf "%01000000d" 0); for i in $(seq 12); do echo $s; done > /tmp/a')
+    for (const f of ['b', 'c', 'd', 'e']) await run(s, `cat /tmp/a > /tmp/${f}`)
+    const text = await run(s, 'cat /tmp/a > /tmp/f')
+    expect(text).toContain('No space left on device')
+    const after = await run(s, 'echo ${#s}')
+    expect(after).toContain('\n1000000\n')
+    expect(s.exitCode()).toBeUndefined()
+  }, 60_000)
 })

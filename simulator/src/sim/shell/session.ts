@@ -203,6 +203,15 @@ export class ShellSession {
     return out
   }
 
+  /** Whether `text` can end the shell: an exit, errexit, or a function or sourced file that may exit. */
+  private mayExit(state: ShellState, text: string): boolean {
+    if (/\b(exit|logout)\b/.test(text)) return true
+    if (state.setOptions.has('errexit') || /\bset\s+(-\w*e|-o\s+errexit)/.test(text)) return true
+    if (/(^|[\s;&|(])(source|\.)\s/.test(text)) return true
+    for (const body of state.functions.values()) if (/\bexit\b/.test(body)) return true
+    return false
+  }
+
   private async execute(text: string, signal?: AbortSignal): Promise<RunOutput> {
     const state = this.state
     const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
@@ -233,8 +242,10 @@ export class ShellSession {
       const quiet = (t: string) => t.replace(/^bash: execution aborted\n?/m, '')
       return { stdout: quiet(stdout), stderr: quiet(stderr), status: 130, interrupted: true }
     }
-    if (outcome.completed || limited) {
-      if (limited) state.lastStatus = result.exitCode
+    if (outcome.completed || limited || !this.mayExit(state, text)) {
+      // Not finishing without an `exit` in sight means just-bash gave up on the line
+      // (a limit, a parse error): report it and stay in the shell.
+      if (!outcome.completed) state.lastStatus = result.exitCode || 1
       return { stdout, stderr, status: state.lastStatus }
     }
     // The line left the shell (`exit`, `set -e` and a failure, `logout`).

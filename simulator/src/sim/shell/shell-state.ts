@@ -146,12 +146,12 @@ export function wrapLine(
   // One `alias` command with every definition: each command costs just-bash a little.
   if (aliasParts.length) lines.push(`alias ${aliasParts.join(' ')}`)
   for (const def of state.functions.values()) lines.push(def)
-  const assigns: string[] = []
+  // Plain variables travel in the environment too (just-bash does not export what it is handed),
+  // so a large value never has to go through the parser.
   for (const [name, value] of state.vars) {
     if (state.exported.has(name) || MANAGED.has(name) || !VALID_NAME.test(name)) continue
-    assigns.push(`${name}=${shellQuote(value)}`)
+    env[name] = value
   }
-  if (assigns.length) lines.push(assigns.join(' '))
   const exportNames = [...state.exported].filter((n) => VALID_NAME.test(n))
   // Variables handed in through the environment are not marked exported by just-bash; say so.
   if (exportNames.length) lines.push(`export ${exportNames.join(' ')}`)
