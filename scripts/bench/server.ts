@@ -35,6 +35,7 @@ async function startChild(dataDir: string): Promise<Child> {
   const proc = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
       '--import',
       'tsx',
       join(REPO, 'simulator/src/server/testing/serve-fixture.ts'),
@@ -89,12 +90,28 @@ class Term {
       const chunk = dec.decode(d.frame.data)
       this.frames++
       this.text = (this.text + chunk).slice(-4096)
+      this.log.push(chunk)
       ws.send(encodeAck(d.frame.data.length))
       for (const w of this.waiters.splice(0)) w(chunk)
     })
     ws.on('close', () => {
       this.closed = true
     })
+  }
+  /** Everything received since `mark()`, for waits that must not see older output. */
+  private log: string[] = []
+  mark(): number {
+    return this.log.length
+  }
+  async waitSince(mark: number, test: (s: string) => boolean, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs
+    while (!test(this.log.slice(mark).join(''))) {
+      const left = until - Date.now()
+      if (left <= 0 || this.closed) return false
+      await this.nextOutput(left).catch(() => {})
+    }
+    if (this.log.length > 10_000) this.log.splice(0, mark)
+    return true
   }
   nextOutput(timeoutMs = 5000): Promise<string> {
     return new Promise((res, rej) => {
@@ -154,17 +171,22 @@ async function openTerm(url: string, token: string, onFirst?: () => void): Promi
   return term
 }
 
-async function echoRoundTrips(term: Term, rounds: number, gapMs: number): Promise<number[]> {
+/**
+ * Keystroke echo: types a digit (the prompt has none) and times until it is
+ * echoed, then deletes it. A missing echo counts as an error, not a hang.
+ */
+async function echoRoundTrips(term: Term, rounds: number, gapMs: number, errors: { n: number }): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < rounds; i++) {
+    const digit = String((i % 9) + 1)
+    const mark = term.mark()
     const t0 = performance.now()
-    const out = term.nextOutput()
-    term.send('x')
-    await out
-    samples.push(performance.now() - t0)
-    const back = term.nextOutput()
+    term.send(digit)
+    if (await term.waitSince(mark, (s) => s.includes(digit), 5000)) samples.push(performance.now() - t0)
+    else errors.n++
+    const back = term.mark()
     term.send('\x7f')
-    await back
+    await term.waitSince(back, (s) => s.length > 0, 1000)
     if (gapMs) await sleep(gapMs)
   }
   return samples
@@ -198,7 +220,8 @@ export async function benchServer(): Promise<Record<string, number>> {
     // Echo alone.
     const probe = await openTerm(child.url, probeToken)
     await sleep(200)
-    const alone = await echoRoundTrips(probe, 300, 2)
+    const echoErrors = { n: 0 }
+    const alone = await echoRoundTrips(probe, 300, 2, echoErrors)
     result.echoP50Ms = pct(alone, 50)
     result.echoP99Ms = pct(alone, 99)
 
@@ -236,7 +259,7 @@ export async function benchServer(): Promise<Record<string, number>> {
     await sleep(1000)
     const underLoad: number[] = []
     const until = Date.now() + loadSeconds * 1000
-    while (Date.now() < until) underLoad.push(...(await echoRoundTrips(probe, 10, 20)))
+    while (Date.now() < until) underLoad.push(...(await echoRoundTrips(probe, 10, 20, echoErrors)))
     stop = true
     await Promise.all(loops)
     errors += loadTerms.filter((t) => t.closed).length
@@ -246,7 +269,7 @@ export async function benchServer(): Promise<Record<string, number>> {
     result.echoUnderLoadP99Ms = pct(underLoad, 99)
     result.loadCommandP99Ms = pct(commandTimes, 99)
     result.loadCommands = commandTimes.length
-    result.loadErrors = errors
+    result.loadErrors = errors + echoErrors.n
     result.rssUnderLoadMb = rssMb(child.pid)
     for (const t of loadTerms) t.ws.close()
     probe.ws.close()

@@ -15,9 +15,16 @@ import {
   type Report,
   serializeEnvironment,
 } from './ports'
+import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
 import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
 import { attemptIdOf, newToken } from './tokens'
+
+interface EnvSaver {
+  schedule(urgent?: boolean): void
+  flush(): Promise<void>
+  cancel(): void
+}
 
 export class AttemptError extends Error {
   constructor(
@@ -56,7 +63,9 @@ interface Live {
   lab: LabDetail | undefined
   env: Environment | undefined
   sessions: Map<string, TerminalSession>
-  envSave: Debounced | undefined
+  envSave: EnvSaver | undefined
+  /** When Enter was last pressed in one of this attempt's terminals. */
+  lastCommandAt: number
   screenSave: Debounced | undefined
   unsubscribeEnv: (() => void) | undefined
   abort: AbortController | undefined
@@ -75,7 +84,6 @@ export interface AttemptManagerOptions {
   log: Logger
   /** How often lab triggers look at ready attempts. */
   tickMs?: number
-  envSaveMs?: number
   screenSaveMs?: number
   /** Upper bound of live attempts, to keep one browser from exhausting the machine. */
   maxLiveAttempts?: number
@@ -85,9 +93,14 @@ export class AttemptManager {
   private readonly live = new Map<string, Live>()
   private tickTimer: ReturnType<typeof setInterval> | undefined
   private closed = false
+  private readonly saves: SaveQueue
   readonly ready: Promise<void>
 
   constructor(private readonly o: AttemptManagerOptions) {
+    this.saves = new SaveQueue({
+      run: (id) => this.saveEnv(id),
+      onError: (id, err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
+    })
     this.ready = this.restoreAll()
     const tickMs = o.tickMs ?? 1000
     if (tickMs > 0) {
@@ -307,6 +320,7 @@ export class AttemptManager {
         if (!l.envReportsChanges) l.envSave?.schedule()
       },
       onCommand: () => {
+        l.lastCommandAt = Date.now()
         // A command may have done what a lab trigger waits for; look soon rather than at the next tick.
         l.tickSoon?.schedule()
         if (!l.envReportsChanges) l.envSave?.schedule()
@@ -330,6 +344,7 @@ export class AttemptManager {
       // Keep a kind cluster for the next start (adopt); the simulator lives in the saved state.
       if (l.env && isSerializable(l.env)) await l.env.dispose().catch(() => {})
     }
+    await this.saves.close()
   }
 
   private newLive(row: AttemptRow, lab: LabDetail | undefined): Live {
@@ -339,6 +354,7 @@ export class AttemptManager {
       env: undefined,
       sessions: new Map(),
       envSave: undefined,
+      lastCommandAt: 0,
       screenSave: undefined,
       unsubscribeEnv: undefined,
       abort: undefined,
@@ -445,18 +461,15 @@ export class AttemptManager {
     l.env = env
     const id = l.row.id
     if (isSerializable(env)) {
-      l.envSave = debounce(
-        async () => {
-          if (l.env !== env || l.row.state !== 'ready') return
-          this.o.store.saveEnvState(id, await serializeEnvironment(env))
-        },
-        this.o.envSaveMs ?? 400,
-        2000,
-        (err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
-      )
+      l.envSave = {
+        schedule: (urgent = true) => this.saves.mark(id, urgent),
+        flush: () => this.saves.flush(id),
+        cancel: () => this.saves.forget(id),
+      }
       // Saving costs a full serialization, so it follows the environment's own change
       // signals (its onChange, and each node's filesystem watch when it has one).
-      const save = () => l.envSave?.schedule()
+      // Changes soon after a command are the learner's work; others (leases, heartbeats) can wait.
+      const save = () => l.envSave?.schedule(Date.now() - l.lastCommandAt < 15_000)
       const offs: (() => void)[] = []
       if (env.onChange) offs.push(env.onChange(save))
       for (const node of env.nodes) {
@@ -483,6 +496,15 @@ export class AttemptManager {
       1000,
       (err) => this.o.log.warn('lab trigger failed', { attempt: id, err }),
     )
+  }
+
+  private async saveEnv(id: string): Promise<void> {
+    const l = this.live.get(id)
+    const env = l?.env
+    if (!l || !env || l.row.state !== 'ready' || !isSerializable(env)) return
+    const bytes = await serializeEnvironment(env)
+    // The attempt may have been reset or stopped while serializing.
+    if (l.env === env && l.row.state === 'ready') this.o.store.saveEnvState(id, bytes)
   }
 
   private async flushSaves(l: Live): Promise<void> {
