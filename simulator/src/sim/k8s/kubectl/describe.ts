@@ -515,7 +515,7 @@ export async function describeNode(env: DescribeEnv, node: KubeObject): Promise<
     w.write(1, `Kube-Proxy Version:\t${info.kubeProxyVersion ?? info.kubeletVersion ?? ''}\n`)
   if (node.spec?.podCIDR) {
     w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`)
-    w.write(0, `PodCIDRs:\t${(node.spec.podCIDRs ?? [node.spec.podCIDR]).join(',')}\n`)
+    if (node.spec.podCIDRs?.length) w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(',')}\n`)
   }
   let pods: KubeObject[] = []
   try {
@@ -561,8 +561,9 @@ export async function describeNode(env: DescribeEnv, node: KubeObject): Promise<
   w.write(1, `cpu\t${cpuText(cr)} (${pct(cr, cpuTotal)})\t${cpuText(cl)} (${pct(cl, cpuTotal)})\n`)
   w.write(1, `memory\t${memText(mr)} (${pct(mr, memTotal)})\t${memText(ml)} (${pct(ml, memTotal)})\n`)
   w.write(1, 'ephemeral-storage\t0 (0%)\t0 (0%)\n')
-  w.write(1, 'hugepages-1Gi\t0 (0%)\t0 (0%)\n')
-  w.write(1, 'hugepages-2Mi\t0 (0%)\t0 (0%)\n')
+  // Extended resources (hugepages) appear only when the node reports them.
+  for (const key of Object.keys(alloc).sort())
+    if (key.startsWith('hugepages-')) w.write(1, `${key}\t0 (0%)\t0 (0%)\n`)
   describeEvents(w, await eventsFor(env, node), env.now)
   return w.toString()
 }

@@ -64,7 +64,11 @@ Use "kubectl <command> --help" for more information about a given command.
 
 export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend): Promise<CommandResult> {
   const { path, rest } = splitVerb(ctx.args, (p) => findVerb(p) !== undefined)
-  const verb = findVerb(path)
+  const minor = Number(ctx.node.cluster.profile?.kubernetesVersion.split('.')[1] ?? 34)
+  const found = findVerb(path)
+  // A verb newer than the profile's kubectl does not exist there.
+  if (found?.minMinor && minor < found.minMinor) return unknownCommand(ctx, path[0])
+  const verb = found
   const pathText = ['kubectl', ...path].join(' ')
   let parsed: Parsed
   const specs: FlagSpec[] = [...GLOBAL_FLAGS, ...(verb?.flags ?? [])]

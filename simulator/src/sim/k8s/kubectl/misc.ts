@@ -1,4 +1,5 @@
 import { ApiError, type KubeObject } from '../api'
+import { age } from './age'
 import type { Parsed } from './args'
 import { type Kube, RawError, UsageError } from './context'
 import { describeDeployment, describeGeneric, describeNode, describePod } from './describe'
@@ -472,6 +473,50 @@ export async function runApiResources(k: Kube, p: Parsed): Promise<number> {
       t.kind,
       ...(out === 'wide' ? [`[${t.verbs.join(' ')}]`] : []),
     ])
+  k.print(formatTable(rows))
+  return 0
+}
+
+/** `kubectl events` (1.26+): events sorted by last seen, oldest first. */
+export async function runEvents(k: Kube, p: Parsed): Promise<number> {
+  const all = !!p.flags['all-namespaces']
+  const ns = all ? undefined : await k.namespace()
+  const api = await k.api()
+  let events = await api.list('events', { namespace: ns })
+  const forObj = p.flags.for as string | undefined
+  if (forObj) {
+    const [kindText, name] = forObj.includes('/') ? forObj.split('/') : ['pod', forObj]
+    const t = lookupResource(kindText)
+    events = events.filter(
+      (e: any) => e.involvedObject?.name === name && (!t || e.involvedObject?.kind === t.kind),
+    )
+  }
+  const types = (p.flags.types as string[] | undefined) ?? []
+  if (types.length) events = events.filter((e: any) => types.includes(e.type))
+  const when = (e: any) => Date.parse(e.lastTimestamp || e.eventTime || e.firstTimestamp || '') || 0
+  events.sort((a, b) => when(a) - when(b))
+  if (events.length === 0) {
+    k.warn(ns ? `No events found in ${ns} namespace.\n` : 'No events found.\n')
+    return 0
+  }
+  const rows: string[][] = p.flags['no-headers']
+    ? []
+    : [[...(all ? ['NAMESPACE'] : []), 'LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']]
+  const now = k.now()
+  for (const e of events as any[]) {
+    const io = e.involvedObject ?? {}
+    const first = e.firstTimestamp || e.eventTime
+    let seen = age(e.lastTimestamp || e.eventTime || first, now)
+    if ((e.count ?? 1) > 1) seen = `${seen} (x${e.count} over ${age(first, now)})`
+    rows.push([
+      ...(all ? [e.metadata.namespace ?? ''] : []),
+      seen,
+      e.type ?? '',
+      e.reason ?? '',
+      `${io.kind ?? ''}/${io.name ?? ''}`,
+      String(e.message ?? '').trim(),
+    ])
+  }
   k.print(formatTable(rows))
   return 0
 }

@@ -380,19 +380,24 @@ export async function runDelete(k: Kube, p: Parsed): Promise<number> {
     k.print(
       `${qualifiedKind(type)} "${obj.metadata.name}" ${force && grace === 0 ? 'force deleted' : 'deleted'}${where}\n`,
     )
-    if (!(force && grace === 0) && f.wait !== false) await waitGone(k, type, obj.metadata.name, ns)
+    if (!(force && grace === 0) && f.wait !== false) await waitGone(k, type, obj, ns)
   }
   for (const e of errors) k.warn(`${e}\n`)
   return errors.length ? 1 : 0
 }
 
-/** kubectl delete waits (--wait=true) until the object is really gone. */
-async function waitGone(k: Kube, t: ResourceType, name: string, ns: string | undefined): Promise<void> {
+/**
+ * kubectl delete waits (--wait=true) until the object is really gone: until
+ * no object with that UID is left, so a mirror pod the kubelet recreates at
+ * once under the same name does not keep it waiting.
+ */
+async function waitGone(k: Kube, t: ResourceType, obj: KubeObject, ns: string | undefined): Promise<void> {
   const api = await k.api()
   const clock = k.ctx.node.cluster.clock
   for (let i = 0; i < 120; i++) {
     try {
-      await api.get(t.plural, name, ns)
+      const cur = await api.get(t.plural, obj.metadata.name, ns)
+      if (obj.metadata.uid && cur.metadata.uid !== obj.metadata.uid) return
     } catch {
       return
     }

@@ -12,6 +12,7 @@ import {
   runApiResources,
   runClusterInfo,
   runDescribe,
+  runEvents,
   runExec,
   runLogs,
   runRolloutStatus,
@@ -39,6 +40,8 @@ export interface Verb {
   /** Resolves resource types through discovery (so 1.26+ prints memcache lines when the server is down). */
   discovery?: boolean
   run?: (k: Kube, p: Parsed) => Promise<number>
+  /** First Kubernetes minor that has this verb (older kubectl says unknown command). */
+  minMinor?: number
   /** Flags cobra insists on before running (`required flag(s) "image" not set`). */
   required?: string[]
   sub?: Record<string, Verb>
@@ -262,6 +265,15 @@ export const VERBS: Record<string, Verb> = {
     flags: [S('for'), S('timeout'), B('all'), B('all-namespaces', 'A'), S('selector', 'l'), FILE],
     discovery: true,
     run: runWait,
+  },
+  events: {
+    help: help(
+      'kubectl events [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning] [options]',
+      'Display events.',
+    ),
+    flags: [B('all-namespaces', 'A'), S('for'), L('types'), B('no-headers'), B('watch', 'w'), OUTPUT],
+    minMinor: 26,
+    run: runEvents,
   },
   'api-resources': {
     help: help('kubectl api-resources [flags] [options]', 'Print the supported API resources on the server.'),
