@@ -1,6 +1,7 @@
 import { Bash, type CustomCommand, decodeBytesToUtf8, defineCommand } from 'just-bash'
 import { allCommands } from '../commands/registry'
 import type { CommandResult, SimCommand, SimCommandContext, Tty } from '../commands/types'
+import { etcdVersionText } from '../etcd/server'
 import type { SimNode } from '../node'
 import type { Container } from './runtime'
 import { agentOf } from './world'
@@ -165,6 +166,28 @@ async function interactiveShell(bash: Bash, tty: Tty, prompt: string, signal?: A
   })
 }
 
+/** The image's own server binary run a second time: `--version` answers, anything else fails to bind. */
+function serverBinary(node: SimNode, bin: string, args: string[]): CommandResult {
+  const p = node.cluster.profile
+  if (args.includes('--version') || args[0] === 'version') {
+    if (bin === 'etcd') return { stdout: etcdVersionText(p), stderr: '', exitCode: 0 }
+    return { stdout: `Kubernetes ${p.kubernetesVersion}\n`, stderr: '', exitCode: 0 }
+  }
+  if (bin === 'etcd') {
+    return {
+      stdout: '',
+      stderr: `{"level":"fatal","msg":"listener failed","error":"listen tcp 127.0.0.1:2379: bind: address already in use"}\n`,
+      exitCode: 1,
+    }
+  }
+  return {
+    stdout: '',
+    stderr:
+      'Error: failed to create listener: failed to listen on 0.0.0.0:6443: listen tcp 0.0.0.0:6443: bind: address already in use\n',
+    exitCode: 1,
+  }
+}
+
 /** Run argv in a container (by runtime object). */
 export async function execIn(
   node: SimNode,
@@ -232,10 +255,7 @@ export async function execIn(
     }
     return { ...base, stdout: '', stderr: '', exitCode: 126, startError: notFound(program) }
   }
-  if (!sim) {
-    // The image's server binary itself (etcd, kube-apiserver): starting a second copy is not modelled.
-    return { ...base, stdout: '', stderr: '', exitCode: 1, startError: undefined }
-  }
+  if (!sim) return { ...base, ...serverBinary(node, bin, argv.slice(1)) }
   const ctx: SimCommandContext = {
     node,
     args: argv.slice(1),
