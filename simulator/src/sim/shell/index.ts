@@ -10,4 +10,4 @@ SimNode.terminalFactory = openShellTerminal
 registerCommands([idCommand, envCommand, printenvCommand])
 
 export { ShellSession } from './session'
-export { openShellTerminal, ShellTerminal } from './terminal'
+export { attachShell, openShellTerminal, ShellTerminal } from './terminal'

@@ -406,3 +406,34 @@ export async function openShellTerminal(node: SimNode, size: TerminalSize): Prom
   await terminal.start()
   return terminal
 }
+
+/**
+ * Run an interactive login shell on `node` inside a program's terminal, as
+ * `ssh <node>` does: keys go to the inner shell until it exits. Resolves with
+ * its exit status.
+ */
+export async function attachShell(node: SimNode, tty: Tty, signal?: AbortSignal): Promise<number> {
+  const inner = new ShellTerminal(node, tty.size)
+  const decoder = new TextDecoder()
+  inner.onData((bytes) => tty.write(decoder.decode(bytes, { stream: true })))
+  const offInput = tty.onInput((data) => inner.write(data))
+  const offResize = tty.onResize((size) => inner.resize(size))
+  try {
+    return await new Promise<number>((resolve) => {
+      const onAbort = () => {
+        inner.dispose()
+        resolve(255)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      inner.onExit((code) => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve(code)
+      })
+      void inner.start()
+    })
+  } finally {
+    offInput()
+    offResize()
+    inner.dispose()
+  }
+}
