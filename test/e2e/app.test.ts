@@ -26,7 +26,7 @@ beforeAll(async () => {
   server = new ServerProcess('fake')
   await server.start()
   browser = await launchBrowser()
-})
+}, 120_000)
 
 afterAll(async () => {
   await browser?.close()
