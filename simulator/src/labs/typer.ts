@@ -66,7 +66,7 @@ export class ScriptTyper {
       if (PROMPT.test(text)) {
         // A prompt-looking line could be mid-output: wait for a quiet moment first.
         const len = this.raw.length
-        await new Promise((r) => setTimeout(r, 2))
+        await new Promise((r) => setImmediate(r))
         if (this.raw.length === len) return true
         continue
       }
