@@ -68,6 +68,14 @@ function lines(profile: ProfileId): Array<[string, string]> {
       'restore-full-flags',
       `${util} snapshot restore /opt/snap.db --data-dir=/var/lib/full --name controlplane --initial-cluster controlplane=https://172.30.1.2:2380 --initial-advertise-peer-urls https://172.30.1.2:2380`,
     ],
+    [
+      'flags-before-command',
+      `${util} --data-dir /var/lib/flags-first snapshot restore /opt/snap.db && ls /var/lib/flags-first/member`,
+    ],
+    [
+      'get-flag-first',
+      `etcdctl --prefix --endpoints=https://127.0.0.1:2379 ${CERTS} get /golden --keys-only`,
+    ],
     ['tls-no-certs', 'etcdctl --endpoints=https://127.0.0.1:2379 member list'],
     [
       'tls-wrong-ca',

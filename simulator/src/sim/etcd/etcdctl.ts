@@ -12,7 +12,7 @@ import {
   serverRange,
 } from './client'
 import { ClientLog } from './clientlog'
-import { type FlagDef, parseArgs, parseBool, parseDuration } from './flags'
+import { commandWords, type FlagDef, parseArgs, parseBool, parseDuration } from './flags'
 import { base64Of, goDuration, goJson, humanBytes, type JsonValue, renderTable } from './format'
 import { etcdctlHelp, groupHelp, leafHelp, snapshotHelp } from './help'
 import { hexId } from './ids'
@@ -186,8 +186,11 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
     return LOCAL[pathOf(words)]?.find((f) => f.name === name)
   }
   const shortLookup = (s: string) => globals.find((f) => f.short === s)
-  const parsed = parseArgs(ctx.args, lookup, shortLookup)
-  const path = pathOf(parsed.words)
+  const allFlags = [...globals, ...Object.values(LOCAL).flat()]
+  const isBool = (n: string) => allFlags.some((f) => (f.name === n || f.short === n) && f.type === 'bool')
+  const cmdWords = commandWords(ctx.args, isBool)
+  const parsed = parseArgs(ctx.args, (name) => lookup(name, cmdWords), shortLookup)
+  const path = parsed.error ? pathOf(parsed.words) : pathOf(cmdWords)
   const pathWords = path ? path.split(' ').length : 0
   if (parsed.error) {
     const group = parsed.words[0]

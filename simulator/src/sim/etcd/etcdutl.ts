@@ -1,6 +1,6 @@
 import type { CommandResult, SimCommandContext } from '../commands/types'
 import { ClientLog } from './clientlog'
-import { type FlagDef, parseArgs, parseBool } from './flags'
+import { commandWords, type FlagDef, parseArgs, parseBool } from './flags'
 import { etcdutlHelp } from './help'
 import { snapshotRestore, snapshotStatus } from './snapshot'
 
@@ -46,11 +46,14 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
   const profile = ctx.node.cluster.profile
   const log = new ClientLog(profile, () => ctx.node.cluster.clock.now())
   const isRestore = (w: string[]) => w[0] === 'snapshot' && w[1] === 'restore'
+  const cmdWords = commandWords(ctx.args, (n) =>
+    [...GLOBAL, ...RESTORE].some((f) => (f.name === n || f.short === n) && f.type === 'bool'),
+  )
   const parsed = parseArgs(
     ctx.args,
-    (name, words) =>
+    (name) =>
       GLOBAL.find((f) => f.name === name) ??
-      (isRestore(words) ? RESTORE.find((f) => f.name === name) : undefined),
+      (isRestore(cmdWords) ? RESTORE.find((f) => f.name === name) : undefined),
     (s) => GLOBAL.find((f) => f.short === s),
   )
   const w = parsed.words

@@ -99,3 +99,26 @@ export function parseDuration(text: string): number | undefined {
 export function parseBool(v: string | undefined): boolean {
   return v === 'true' || v === '1' || v === 't' || v === 'T' || v === 'TRUE' || v === 'True'
 }
+
+/**
+ * cobra finds the command before it parses flags: words that are not flags,
+ * where a `--flag` without `=` takes the next word as its value unless it is a
+ * known boolean. So `etcdutl --data-dir d snapshot restore f` is `snapshot restore`.
+ */
+export function commandWords(args: string[], isBool: (name: string) => boolean): string[] {
+  const words: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    if (a === '--') break
+    if (a.startsWith('--') && a.length > 2) {
+      if (!a.includes('=') && !isBool(a.slice(2))) i++
+      continue
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      if (a.length === 2 && !isBool(a.slice(1))) i++
+      continue
+    }
+    words.push(a)
+  }
+  return words
+}
