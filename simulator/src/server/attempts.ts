@@ -469,7 +469,7 @@ export class AttemptManager {
       // Saving costs a full serialization, so it follows the environment's own change
       // signals (its onChange, and each node's filesystem watch when it has one).
       // Changes soon after a command are the learner's work; others (leases, heartbeats) can wait.
-      const save = () => l.envSave?.schedule(Date.now() - l.lastCommandAt < 15_000)
+      const save = () => l.envSave?.schedule(Date.now() - l.lastCommandAt < 5000)
       const offs: (() => void)[] = []
       if (env.onChange) offs.push(env.onChange(save))
       for (const node of env.nodes) {
