@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['simulator/**/*.test.ts', 'labs/**/*.test.ts', 'web/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'simulator/**/*.test.ts',
+            'labs/**/*.test.ts',
+            'web/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },
@@ -21,13 +26,28 @@ export default defineConfig({
         },
       },
       {
-        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false },
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          testTimeout: 120_000,
+          fileParallelism: false,
+        },
       },
       {
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 300_000, fileParallelism: false },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          fileParallelism: false,
+        },
       },
       {
-        test: { name: 'kind', include: ['test/kind/**/*.test.ts'], testTimeout: 900_000, fileParallelism: false },
+        test: {
+          name: 'kind',
+          include: ['test/kind/**/*.test.ts'],
+          testTimeout: 900_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -11,7 +11,11 @@ interface BenchModule {
 const MODULES: BenchModule[] = [
   { title: 'simulated node and shell', load: () => import('./sim-shell'), fn: 'benchSimShell' },
   { title: 'simulated etcd', load: () => import('../../simulator/src/sim/etcd/bench'), fn: 'benchEtcd' },
-  { title: 'simulated control plane', load: () => import('../../simulator/src/sim/k8s/bench'), fn: 'benchK8s' },
+  {
+    title: 'simulated control plane',
+    load: () => import('../../simulator/src/sim/k8s/bench'),
+    fn: 'benchK8s',
+  },
   { title: 'grading', load: () => import('../../simulator/src/labs/bench'), fn: 'benchLabs' },
   { title: 'web server and terminals', load: () => import('./server'), fn: 'benchServer' },
 ]
@@ -39,7 +43,11 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2)
   const all: Record<string, Record<string, unknown>> = {}
   for (const m of MODULES) {
-    if (only.length > 0 && !only.some((o) => m.title.includes(o) || m.fn.toLowerCase().includes(o.toLowerCase()))) continue
+    if (
+      only.length > 0 &&
+      !only.some((o) => m.title.includes(o) || m.fn.toLowerCase().includes(o.toLowerCase()))
+    )
+      continue
     process.stdout.write(`\n## ${m.title}\n`)
     try {
       const mod = await m.load()

@@ -8,7 +8,11 @@ export function percentile(samples: number[], p: number): number {
 }
 
 /** Time `fn` `runs` times (after `warmup` untimed runs); returns milliseconds per run. */
-export async function timeRuns(fn: () => Promise<unknown> | unknown, runs: number, warmup = 3): Promise<number[]> {
+export async function timeRuns(
+  fn: () => Promise<unknown> | unknown,
+  runs: number,
+  warmup = 3,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn()
   const out: number[] = []
   for (let i = 0; i < runs; i++) {

@@ -51,7 +51,10 @@ describe('simulated cluster', () => {
   })
 
   it('refuses a write past the node quota with ENOSPC and keeps working', async () => {
-    const cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock: new VirtualClock() })
+    const cluster = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.34' },
+      { clock: new VirtualClock() },
+    )
     const node = cluster.nodes[0]
     // Fill the disk directly (fast), then let the shell hit the limit.
     let used = 0
@@ -60,7 +63,9 @@ describe('simulated cluster', () => {
       if (st?.isFile) used += st.size
     }
     node.fs.inner.writeFileSync('/var/filler', new Uint8Array(NODE_DISK_QUOTA_BYTES - used - 64 * 1024))
-    const r = await node.exec("for i in 1 2 3 4 5 6 7 8; do printf '%020000d' 0 > /tmp/more$i || exit 1; done")
+    const r = await node.exec(
+      "for i in 1 2 3 4 5 6 7 8; do printf '%020000d' 0 > /tmp/more$i || exit 1; done",
+    )
     expect(r.exitCode).not.toBe(0)
     expect(r.stderr).toMatch(/No space left on device/)
     const after = await node.exec('rm /var/filler && echo ok > /tmp/small && cat /tmp/small')
