@@ -175,7 +175,12 @@ async function openTerm(url: string, token: string, onFirst?: () => void): Promi
  * Keystroke echo: types a digit (the prompt has none) and times until it is
  * echoed, then deletes it. A missing echo counts as an error, not a hang.
  */
-async function echoRoundTrips(term: Term, rounds: number, gapMs: number, errors: { n: number }): Promise<number[]> {
+async function echoRoundTrips(
+  term: Term,
+  rounds: number,
+  gapMs: number,
+  errors: { n: number },
+): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < rounds; i++) {
     const digit = String((i % 9) + 1)

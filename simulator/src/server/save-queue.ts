@@ -70,7 +70,7 @@ export class SaveQueue {
     for (const entry of this.dirty) {
       const [, d] = entry
       if (d.urgent) {
-        if (!best || !best[1].urgent || d.since < best[1].since) best = entry
+        if (!best?.[1].urgent || d.since < best[1].since) best = entry
         continue
       }
       const due = d.since + (this.o.backgroundDelayMs ?? 30_000)
