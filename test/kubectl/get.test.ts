@@ -217,3 +217,17 @@ test('--raw /readyz, /livez, /version, /readyz?verbose', async () => {
   expect((await h.run(['get', '--raw', '/readyz?verbose'])).stdout).toContain('readyz check passed')
   expect(JSON.parse((await h.run('get --raw /version')).stdout).gitVersion).toBe('v1.34.1')
 })
+
+test('endpoints: ports outer, addresses inner, three shown then "+ N more..."', async () => {
+  h.api.add('endpoints', {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kube-dns', namespace: 'kube-system', creationTimestamp: '2026-01-15T08:59:00Z' },
+    subsets: [
+      { addresses: [{ ip: '10.244.0.2' }, { ip: '10.244.0.3' }], ports: [{ port: 53 }, { port: 9153 }] },
+    ],
+  } as any)
+  expect((await h.run('get ep -n kube-system')).stdout).toBe(
+    'NAME       ENDPOINTS                                                 AGE\nkube-dns   10.244.0.2:53,10.244.0.3:53,10.244.0.2:9153 + 1 more...   60s\n',
+  )
+})

@@ -168,6 +168,16 @@ export function noResourcesMessage(ns: string | undefined, namespaced: boolean):
   return namespaced && ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n'
 }
 
+async function served(k: Kube, req: ResourceRequest): Promise<boolean> {
+  try {
+    await (await k.api()).list(req.type.plural, { namespace: 'default' })
+    return true
+  } catch (err) {
+    if (err instanceof ApiError && err.reason === 'not-found') return false
+    throw err
+  }
+}
+
 export async function runGet(k: Kube, p: Parsed): Promise<number> {
   const f = p.flags
   if (f.raw !== undefined) {
@@ -204,6 +214,8 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
   const results: Array<{ type: ResourceType; objects: KubeObject[] }> = []
   const errors: string[] = []
   for (const req of requests) {
+    // `all` covers types this apiserver may not serve; kubectl lists what exists.
+    if (isAll && req.names.length === 0 && !(await served(k, req))) continue
     const r = await fetchObjects(k, req, {
       namespace: ns,
       labels: f.selector as string | undefined,

@@ -138,17 +138,27 @@ function externalIp(svc: KubeObject): string {
 }
 
 function endpointsText(ep: KubeObject): string {
+  // Ports outer, addresses inner, at most three shown: kubectl's formatEndpoints.
   const list: string[] = []
+  let count = 0
   for (const s of (ep as any).subsets ?? []) {
     const ports: any[] = s.ports ?? []
-    for (const a of s.addresses ?? []) {
-      if (ports.length === 0) list.push(a.ip)
-      for (const p of ports) list.push(`${a.ip}:${p.port}`)
+    const addrs: any[] = s.addresses ?? []
+    if (ports.length === 0) {
+      for (const a of addrs) {
+        if (list.length < 3) list.push(a.ip)
+        count++
+      }
+      continue
     }
+    for (const p of ports)
+      for (const a of addrs) {
+        if (list.length < 3) list.push(`${a.ip}:${p.port}`)
+        count++
+      }
   }
   if (list.length === 0) return '<none>'
-  if (list.length > 3) return `${list.slice(0, 3).join(',')} + ${list.length - 3} more...`
-  return list.join(',')
+  return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',')
 }
 
 function nodeRoles(node: KubeObject): string {
