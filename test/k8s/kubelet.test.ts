@@ -182,3 +182,21 @@ describe('kubelet with bad manifests', () => {
     ).toContain('y-controlplane')
   })
 })
+
+describe('runtime changes behind the kubelet', () => {
+  it('crictl stopp on the etcd pod: the kubelet starts a new sandbox and container', async () => {
+    const c = await cluster()
+    const node = c.nodes[0]
+    if (!node) throw new Error('no node')
+    const before = running(node, 'etcd')[0]
+    const r = await sh(node, 'crictl stopp $(crictl pods --name etcd -q)')
+    expect(r.stdout).toMatch(/^Stopped sandbox [0-9a-f]{64}\n$/)
+    expect(running(node, 'etcd')).toHaveLength(0)
+    await pass(c, 5000)
+    const after = running(node, 'etcd')
+    expect(after).toHaveLength(1)
+    expect(after[0]?.sandboxId).not.toBe(before?.sandboxId)
+    const pods = await sh(node, 'crictl pods --name etcd')
+    expect(pods.stdout).toContain('NotReady')
+  })
+})

@@ -38,6 +38,8 @@ interface PodRecord {
   restarts: Map<string, number>
   cancelStart?: () => void
   startedAt?: number
+  /** Being torn down by the kubelet: its exits are not crashes. */
+  killed?: boolean
   /** When the pod was last started; Running status is reported after that. */
   statusReported?: string
 }
@@ -325,6 +327,7 @@ export class Kubelet {
   // ---- pods in the runtime -------------------------------------------------------
 
   private killPod(r: PodRecord): void {
+    r.killed = true
     r.cancelStart?.()
     r.cancelStart = undefined
     for (const c of r.containers.values()) {
@@ -454,6 +457,20 @@ export class Kubelet {
   private onRuntimeChange(): void {
     if (!this.active) return
     for (const r of this.records.values()) {
+      if (r.killed) continue
+      if (r.sandbox && r.sandbox.state !== 'SANDBOX_READY' && !r.cancelStart) {
+        // The sandbox went away under the pod (crictl stopp/rmp): the kubelet makes a new one.
+        this.log(
+          'I',
+          'kuberuntime_manager.go:745',
+          `No ready sandbox for pod ${q(`${r.podName}_${r.namespace}(${r.uid})`)} can be found. Need to start a new one`,
+          `"No ready sandbox for pod can be found. Need to start a new one" pod=${q(`${r.namespace}/${r.podName}`)}`,
+        )
+        r.sandbox = undefined
+        for (const name of r.containers.keys()) r.restarts.set(name, (r.restarts.get(name) ?? 0) + 1)
+        this.schedulePodStart(r, SANDBOX_DELAY_MS)
+        continue
+      }
       if (r.sandbox?.state !== 'SANDBOX_READY') continue
       for (const [name, c] of r.containers) {
         if (c.state !== 'CONTAINER_EXITED') continue

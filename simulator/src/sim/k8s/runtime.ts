@@ -168,8 +168,9 @@ export class NodeRuntime {
   stopSandbox(id: string): void {
     const sb = this.sandboxes.find((s) => s.id === id)
     if (!sb) return
-    for (const c of this.containers) if (c.sandboxId === id) this.stopContainer(c.id, 0, 'Completed')
+    // The sandbox is gone before its containers report their exit, as the kubelet sees it.
     sb.state = 'SANDBOX_NOTREADY'
+    for (const c of this.containers) if (c.sandboxId === id) this.stopContainer(c.id, 0, 'Completed')
     this.changed()
   }
 

@@ -379,6 +379,26 @@ async function run(ctx: SimCommandContext): Promise<CommandResult> {
       return down ?? exec(ctx, p)
     case 'version':
       return down ?? version(ctx)
+    case 'stopp':
+    case 'rmp': {
+      if (down) return down
+      const rt = agentOf(ctx.node).runtime
+      const out: string[] = []
+      for (const id of p.positional) {
+        const matches = rt.sandboxes.filter((sb) => sb.id.startsWith(id))
+        const sb = matches.length === 1 ? matches[0] : undefined
+        if (!sb)
+          return fatal(
+            `getting sandbox status of pod "${id}": rpc error: code = NotFound desc = an error occurred when try to find sandbox: not found`,
+          )
+        if (sub === 'rmp' && sb.state === 'SANDBOX_READY' && !p.flags.has('-f') && !p.flags.has('--force'))
+          return fatal(`pod sandbox "${sb.id}" is running, please stop it first`)
+        if (sub === 'rmp') rt.removeSandbox(sb.id)
+        else rt.stopSandbox(sb.id)
+        out.push(sub === 'rmp' ? `Removed sandbox ${id}` : `Stopped sandbox ${id}`)
+      }
+      return ok(out.map((x) => `${x}\n`).join(''))
+    }
     case 'stop':
     case 'rm': {
       if (down) return down
