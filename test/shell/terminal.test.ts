@@ -212,8 +212,31 @@ describe('simulated shell terminal', () => {
     for (const f of ['b', 'c', 'd', 'e']) await run(s, `cat /tmp/a > /tmp/${f}`)
     const text = await run(s, 'cat /tmp/a > /tmp/f')
     expect(text).toContain('No space left on device')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion typed by the learner
     const after = await run(s, 'echo ${#s}')
     expect(after).toContain('\n1000000\n')
     expect(s.exitCode()).toBeUndefined()
   }, 60_000)
+
+  it('holds output while paused, replays it on resume, and keeps type-ahead typed during a command', async () => {
+    const s = await open()
+    s.stream.pause?.()
+    s.type('echo while-paused\r')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(s.text()).not.toContain('while-paused')
+    s.stream.resume?.()
+    await s.waitFor('\nwhile-paused\n')
+    s.type('sleep 1\r')
+    await new Promise((r) => setTimeout(r, 100))
+    s.type('echo typed-ahead\r')
+    await s.waitFor('\ntyped-ahead\n')
+  })
+
+  it('resizes: programs see the new size and the line is redrawn at the new width', async () => {
+    const s = await open()
+    s.stream.resize({ cols: 100, rows: 30 })
+    s.term.resize(100, 30)
+    const text = await run(s, 'vim --version | head -1')
+    expect(text).toContain('VIM - Vi IMproved')
+  })
 })

@@ -76,7 +76,7 @@ export function splitLines(content: string): { lines: string[]; noEol: boolean }
 }
 
 /** Cut or pad a string to exactly `width` cells (tabs expanded by the caller). */
-export function fit(text: string, width: number): string {
+export function fitWidth(text: string, width: number): string {
   if (width <= 0) return ''
   const chars = Array.from(text)
   return chars.length >= width ? chars.slice(0, width).join('') : text + ' '.repeat(width - chars.length)

@@ -1,7 +1,7 @@
 import type { CommandResult, SimCommand, SimCommandContext, TerminalSizeLike } from '../commands/types'
 import { resolvePath } from '../commands/types'
 import type { Key } from '../shell/keys'
-import { byteLength, expandTabs, fit, runFullScreen, splitLines } from './fullscreen'
+import { byteLength, expandTabs, fitWidth, runFullScreen, splitLines } from './fullscreen'
 
 // GNU nano as Debian ships it, for what a learner does with it: move, type,
 // cut and paste lines, search, write out (with the file name prompt) and exit
@@ -342,9 +342,9 @@ export class Nano {
     const fname = this.name || 'New Buffer'
     const right = this.modified ? 'Modified  ' : ''
     const mid = Math.max(title.length + 1, Math.floor((cols - fname.length) / 2))
-    let bar = fit(title, mid) + fname
-    bar = fit(bar, cols - right.length) + right
-    out += `\x1b[1;1H\x1b[7m${fit(bar, cols)}\x1b[0m`
+    let bar = fitWidth(title, mid) + fname
+    bar = fitWidth(bar, cols - right.length) + right
+    out += `\x1b[1;1H\x1b[7m${fitWidth(bar, cols)}\x1b[0m`
     let cursorY = 1
     let cursorX = 0
     for (let i = 0; i < textRows; i++) {
@@ -371,7 +371,7 @@ export class Nano {
       else if (p.kind === 'search')
         label = `Search${this.lastSearch ? ` [${this.lastSearch}]` : ''}: ${p.value}`
       else label = 'Save modified buffer?  '
-      out += `\x1b[7m${fit(label, cols)}\x1b[0m`
+      out += `\x1b[7m${fitWidth(label, cols)}\x1b[0m`
       if (p.kind === 'save-before-exit') {
         out += `\x1b[${rows - 1};1H\x1b[2K\x1b[7m Y\x1b[0m Yes`
         out += `\x1b[${rows};1H\x1b[2K\x1b[7m N\x1b[0m No           \x1b[7m^C\x1b[0m Cancel`
@@ -392,7 +392,7 @@ export class Nano {
       return items
         .map(
           ([k, label]) =>
-            `\x1b[7m${k}\x1b[0m ${fit(label as string, Math.max(0, w - (k as string).length - 1))}`,
+            `\x1b[7m${k}\x1b[0m ${fitWidth(label as string, Math.max(0, w - (k as string).length - 1))}`,
         )
         .join('')
     }

@@ -1,5 +1,6 @@
 import type { CommandResult, SimCommand, SimCommandContext } from '../commands/types'
 import { resolvePath } from '../commands/types'
+import type { Key } from '../shell/keys'
 import { runFullScreen, splitLines } from './fullscreen'
 import { Vim, type VimFile } from './vim'
 
@@ -96,14 +97,13 @@ export async function runVim(ctx: SimCommandContext): Promise<CommandResult> {
   const file = await load(ctx, parsed.file)
   const vim = new Vim(file, { write: (name, content) => writeFile(ctx, name, content) })
   for (const c of parsed.commands) {
-    const code = c.startsWith('/')
-      ? (await vim.keys(
-          [...c, '\r'].map((ch) =>
-            ch === '\r' ? { type: 'key', name: 'enter' } : { type: 'text', text: ch },
-          ),
-        ),
-        undefined)
-      : await vim.exCommand(c)
+    let code: number | undefined
+    if (c.startsWith('/')) {
+      // `+/pattern`: search as if typed.
+      const keys: Key[] = [...c].map((ch) => ({ type: 'text', text: ch }))
+      keys.push({ type: 'key', name: 'enter' })
+      await vim.keys(keys)
+    } else code = await vim.exCommand(c)
     if (code !== undefined) {
       return ctx.tty
         ? { stdout: '', stderr: '', exitCode: code }

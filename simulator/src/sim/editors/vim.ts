@@ -1,6 +1,6 @@
 import type { TerminalSizeLike } from '../commands/types'
 import type { Key } from '../shell/keys'
-import { byteLength, expandTabs, fit } from './fullscreen'
+import { byteLength, expandTabs, fitWidth } from './fullscreen'
 
 // The vim a learner needs to fix a static pod manifest: normal, insert and
 // visual modes, the usual motions and operators, undo, search, and the ex
@@ -1276,7 +1276,7 @@ export class Vim {
     out += `\x1b[${rows};1H\x1b[2K`
     if (this.mode === 'cmdline' || this.mode === 'search') {
       const shown = this.mode === 'cmdline' ? `:${this.cmd}` : this.cmd
-      out += fit(shown, cols - 1).replace(/\s+$/, '')
+      out += fitWidth(shown, cols - 1).replace(/\s+$/, '')
       out += `\x1b[${rows};${Math.min(cols, Array.from(shown).length + 1)}H\x1b[?25h`
       return out
     }
