@@ -62,7 +62,7 @@ async function editManifestInVim(page: Page): Promise<void> {
   await typeLine(page, 'vim /etc/kubernetes/manifests/etcd.yaml')
   await waitForTerminal(
     page,
-    (t) => t.includes('hostPath') && t.includes('etcd-data'),
+    (t) => t.includes('"/etc/kubernetes/manifests/etcd.yaml"') && t.includes('apiVersion'),
     'vim showing etcd.yaml',
   )
   await page.keyboard.type(':%s#path: /var/lib/etcd$#path: /var/lib/etcd-from-backup#', { delay: 2 })
