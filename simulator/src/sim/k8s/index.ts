@@ -1,7 +1,16 @@
 // Registers the k8s part of the simulator: the kubelet, the container
 // runtime, the control plane processes and their commands.
-
-import { VirtualClock } from '../clock'
+//
+//   kubelet.ts      static pods from /etc/kubernetes/manifests, API pods, mirror pods, node status
+//   runtime.ts      containerd's view: sandboxes, containers, images, pids, logs
+//   container-fs.ts what a container sees: its rootfs with hostPath bind mounts
+//   apiserver.ts    kube-apiserver on :6443, objects in etcd under /registry (codec.ts)
+//   client.ts       apiClientFor(node, server): what kubectl and the controllers dial
+//   controllers.ts  controller-manager (deployments, replica sets, daemon sets, GC, endpoints, nodes) and scheduler
+//   exec.ts         execInContainer for crictl exec and kubectl exec
+//   inspect.ts      runningEtcd(node): the live etcd container's data dir and mounts, for graders
+//   commands/       crictl, systemctl, journalctl, ps, ssh, scp, hostname, ip
+//   kubectl/        kubectl (built on client.ts and exec.ts)
 import { registerClusterPlugin, type SimCluster, unregisterClusterPlugin } from '../cluster'
 import { registerCommands } from '../commands/registry'
 import { addJoiningMember } from '../etcd/static-boot'
