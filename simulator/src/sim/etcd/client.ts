@@ -79,19 +79,31 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
           clientCert: tls.cert,
           clientKey: tls.key,
         })
-        if (!again.ok && again.reason === 'bad-certificate')
+        if (!again.ok && again.reason === 'bad-certificate') {
+          rejected(
+            proc,
+            from,
+            tls.cert ? 'remote error: tls: bad certificate' : "tls: client didn't provide a certificate",
+          )
           return {
             ok: false,
             error: 'transport: authentication handshake failed: remote error: tls: bad certificate',
           }
+        }
       } else if (check.reason === 'name-mismatch' && tls.insecureSkipVerify) {
         // accepted
       } else if (check.reason === 'bad-certificate') {
+        rejected(
+          proc,
+          from,
+          tls.cert ? 'remote error: tls: bad certificate' : "tls: client didn't provide a certificate",
+        )
         return {
           ok: false,
           error: 'transport: authentication handshake failed: remote error: tls: bad certificate',
         }
       } else {
+        rejected(proc, from, 'remote error: tls: bad certificate')
         return {
           ok: false,
           error: `transport: authentication handshake failed: ${check.detail ?? 'x509: certificate signed by unknown authority'}`,
@@ -102,6 +114,21 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
   if (listener.kind !== 'etcd-client' || proc.status !== 'running')
     return { ok: false, error: 'connection closed' }
   return { ok: true, proc }
+}
+
+let ephemeral = 40000
+
+/** The member's side of a failed TLS handshake, in its log (etcd-io/etcd#9619 shape). */
+function rejected(proc: EtcdProcess, from: SimNode, error: string): void {
+  ephemeral = ephemeral >= 60999 ? 40000 : ephemeral + 137
+  const addr = `${from.name === proc.node.name ? '127.0.0.1' : from.ip}:${ephemeral}`
+  proc.log({
+    level: 'warn',
+    caller: 'embed/config_logging.go:169',
+    msg: 'rejected connection',
+    fields: { 'remote-addr': addr, 'server-name': '', error },
+    capnslog: ['embed', `rejected connection from "${addr}" (error "${error}", ServerName "")`],
+  })
 }
 
 export interface Header {

@@ -352,7 +352,18 @@ const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string
 
 /** `etcdctl <command> --help`. */
 export function leafHelp(profile: Profile, path: string): string {
-  const leaf = LEAVES[path] ?? { usage: path, desc: path, flags: [] }
+  const leaf = { ...(LEAVES[path] ?? { usage: path, desc: path, flags: [] }) }
+  if (profile.etcdMinor !== '3.4' && path === 'snapshot restore')
+    leaf.flags = [
+      ...leaf.flags,
+      ['--bump-revision=0', 'How much to increase the latest revision after restore'],
+      [
+        '--mark-compacted[=false]',
+        'Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)',
+      ],
+    ]
+  if (profile.etcdMinor !== '3.4' && path === 'get')
+    leaf.flags = [...leaf.flags, ['--count-only[=false]', 'Get only the count']]
   const name = path.split(' ').pop() as string
   const rows = [
     ...leaf.flags.map(([f, d]) => [`      ${f}`, d]),
