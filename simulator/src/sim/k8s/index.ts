@@ -11,6 +11,7 @@
 //   inspect.ts      runningEtcd(node): the live etcd container's data dir and mounts, for graders
 //   commands/       crictl, systemctl, journalctl, ps, ssh, scp, hostname, ip
 //   kubectl/        kubectl (built on client.ts and exec.ts)
+import { VirtualClock } from '../clock'
 import { registerClusterPlugin, type SimCluster, unregisterClusterPlugin } from '../cluster'
 import { registerCommands } from '../commands/registry'
 import { addJoiningMember } from '../etcd/static-boot'
