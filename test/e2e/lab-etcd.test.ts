@@ -51,9 +51,10 @@ async function startLab(page: Page): Promise<void> {
   await card.waitFor()
   await card.getByRole('button', { name: 'Practice' }).click()
   await page.waitForURL(/\/attempt\//)
-  await page
-    .locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
-    .waitFor({ timeout: 120_000 })
+  const open = page.locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
+  const failed = page.locator('.failed')
+  await open.or(failed).first().waitFor({ timeout: 180_000 })
+  if (await failed.isVisible()) throw new Error(`the lab could not be created: ${await failed.textContent()}`)
   await waitForTerminal(page, (t) => /root@controlplane:~# ?$/m.test(t), 'the prompt', 30_000)
 }
 
