@@ -1,6 +1,9 @@
-// The etcd part of the simulator: etcd members (server.ts), the client the
-// apiserver uses (client.ts), etcdctl and etcdutl, and, until the kubelet
-// takes over, a plugin that boots each control plane's etcd at creation.
+// The etcd part of the simulator.
+// - server.ts: members as processes (startEtcd), the raft groups they form, data dirs in the VFS
+// - client.ts: how clients reach a member (dial, TLS) and etcdClient for the apiserver
+// - keyspace.ts / storage.ts / ids.ts: MVCC keyspace, db/WAL/snapshot files, member and cluster IDs
+// - etcdctl.ts / etcdutl.ts / snapshot.ts / help.ts: the command-line tools per profile
+// - static-boot.ts: starts each control plane's etcd at creation when no kubelet does
 import { registerCommands } from '../commands/registry'
 import { runEtcdctl } from './etcdctl'
 import { runEtcdutl } from './etcdutl'
