@@ -192,7 +192,6 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
     }
     return 0
   }
-  if (f.watch) throw new UsageError('watch is not supported in this lab; run the command again instead')
   const fmt: OutputFormat = parseOutput(f.output as string | undefined)
   if (p.positional.length === 0) {
     k.warn(
@@ -255,6 +254,8 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
     }
   }
   for (const e of errors) k.warn(`${e}\n`)
+  if (f.watch && fmt.kind === 'table' && k.ctx.tty && !k.ctx.node.cluster.clock.virtual)
+    return watchTable(k, requests, results, fmt.wide, ns, { all, labels: f.selector as string | undefined })
   if (
     total === 0 &&
     !anyNames &&
@@ -267,4 +268,66 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
       ),
     )
   return errors.length > 0 ? 1 : 0
+}
+
+/**
+ * `get -w` at an interactive terminal: the table goes out at once, then one
+ * line per change, written straight to the terminal until Ctrl-C (the clock's
+ * sleep aborts with the signal). Each event line is aligned on its own, as
+ * kubectl's per-event flush does. Without a terminal, -w prints the table once.
+ */
+async function watchTable(
+  k: Kube,
+  requests: ResourceRequest[],
+  first: Array<{ type: ResourceType; objects: KubeObject[] }>,
+  wide: boolean,
+  ns: string | undefined,
+  o: { all: boolean; labels?: string },
+): Promise<number> {
+  const tty = k.ctx.tty
+  if (!tty) return 0
+  const out = (text: string) => tty.write(text.replace(/\n/g, '\r\n'))
+  out(k.stdout)
+  if (first.every((r) => r.objects.length === 0)) out(k.stderr)
+  k.stdout = ''
+  k.stderr = ''
+  const seen = new Map<string, string>()
+  const key = (t: ResourceType, x: KubeObject) =>
+    `${t.plural}/${x.metadata.namespace ?? ''}/${x.metadata.name}`
+  const fingerprint = (t: ResourceType, x: KubeObject) =>
+    renderTable(
+      k,
+      t,
+      [x],
+      { wide },
+      { allNamespaces: o.all, showLabels: false, noHeaders: true, withKind: false, labelColumns: [] },
+    ).replace(/ +\S+\n$/, '')
+  for (const r of first) for (const x of r.objects) seen.set(key(r.type, x), fingerprint(r.type, x))
+  const clock = k.ctx.node.cluster.clock
+  for (;;) {
+    await clock.sleep(1000, k.ctx.signal)
+    for (const req of requests) {
+      let objs: KubeObject[]
+      try {
+        objs = (await fetchObjects(k, req, { namespace: ns, labels: o.labels, ignoreNotFound: true })).objects
+      } catch {
+        continue
+      }
+      for (const x of objs) {
+        const id = key(req.type, x)
+        const fp = fingerprint(req.type, x)
+        if (seen.get(id) === fp) continue
+        seen.set(id, fp)
+        out(
+          renderTable(
+            k,
+            req.type,
+            [x],
+            { wide },
+            { allNamespaces: o.all, showLabels: false, noHeaders: true, withKind: false, labelColumns: [] },
+          ),
+        )
+      }
+    }
+  }
 }
