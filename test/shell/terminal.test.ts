@@ -16,10 +16,10 @@ async function open(cols = 80): Promise<Screen> {
 }
 
 /** Type a line and wait for the next prompt after it. */
-async function run(s: Screen, line: string): Promise<string> {
+async function run(s: Screen, line: string, timeoutMs = 5000): Promise<string> {
   const before = (s.text().match(/root@controlplane:[^#]*# /g) ?? []).length
   s.type(`${line}\r`)
-  return s.waitFor((t) => (t.match(/root@controlplane:[^#]*# /g) ?? []).length > before)
+  return s.waitFor((t) => (t.match(/root@controlplane:[^#]*# /g) ?? []).length > before, timeoutMs)
 }
 
 describe('simulated shell terminal', () => {
@@ -208,15 +208,16 @@ describe('simulated shell terminal', () => {
 
   it('a write past the disk quota says No space left on device; a huge variable does not end the shell', async () => {
     const s = await open()
-    await run(s, 's=$(printf "%01000000d" 0); for i in $(seq 12); do echo $s; done > /tmp/a')
-    for (const f of ['b', 'c', 'd', 'e']) await run(s, `cat /tmp/a > /tmp/${f}`)
-    const text = await run(s, 'cat /tmp/a > /tmp/f')
+    // Copying 12 MB in the simulated shell is slow on a busy machine: allow time.
+    await run(s, 's=$(printf "%01000000d" 0); for i in $(seq 12); do echo $s; done > /tmp/a', 30_000)
+    for (const f of ['b', 'c', 'd', 'e']) await run(s, `cat /tmp/a > /tmp/${f}`, 30_000)
+    const text = await run(s, 'cat /tmp/a > /tmp/f', 30_000)
     expect(text).toContain('No space left on device')
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion typed by the learner
     const after = await run(s, 'echo ${#s}')
     expect(after).toContain('\n1000000\n')
     expect(s.exitCode()).toBeUndefined()
-  }, 60_000)
+  }, 240_000)
 
   it('holds output while paused, replays it on resume, and keeps type-ahead typed during a command', async () => {
     const s = await open()
