@@ -68,7 +68,7 @@ export async function openScreen(
     stream,
     term,
     type: (data) => stream.write(data),
-    async waitFor(test, timeoutMs = 5000) {
+    async waitFor(test, timeoutMs = 10_000) {
       const ok = (t: string) =>
         typeof test === 'string' ? t.includes(test) : test instanceof RegExp ? test.test(t) : test(t)
       const deadline = Date.now() + timeoutMs
