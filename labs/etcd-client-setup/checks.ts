@@ -7,8 +7,45 @@ import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/labs
 // functions, which the task rules out.
 
 const NO_VARS = 'no ETCDCTL_* variables'
+const SPLIT = 'ckalab-member-list-exit'
 
-async function settings(ctx: CheckContext): Promise<string> {
+interface Observed {
+  memberList: { exitCode: number; output: string }
+  health: { exitCode: number; output: string }
+  /** Set when no terminal could be opened. */
+  error?: string
+}
+
+/** One new terminal per grading runs both commands; each check judges its part. */
+function observe(ctx: CheckContext): Promise<Observed> {
+  return ctx.once('etcdctl-in-new-terminal', async () => {
+    const r = await ctx.inNewTerminal(
+      ctx.node('cp1'),
+      `command etcdctl member list; echo "${SPLIT}=$?"; command etcdctl endpoint health`,
+    )
+    const at = r.stdout.indexOf(`${SPLIT}=`)
+    if (r.exitCode === 255 && r.stderr)
+      return {
+        memberList: { exitCode: 255, output: '' },
+        health: { exitCode: 255, output: '' },
+        error: r.stderr,
+      }
+    if (at < 0)
+      return { memberList: { exitCode: 255, output: r.stdout }, health: { exitCode: r.exitCode, output: '' } }
+    const rest = r.stdout.slice(at)
+    const status = Number(/^[^=]+=(\d+)/.exec(rest)?.[1] ?? 255)
+    return {
+      memberList: { exitCode: status, output: r.stdout.slice(0, at) },
+      health: { exitCode: r.exitCode, output: rest.slice(rest.indexOf('\n') + 1) },
+    }
+  })
+}
+
+function settings(ctx: CheckContext): Promise<string> {
+  return ctx.once('etcdctl-settings', () => readSettings(ctx))
+}
+
+async function readSettings(ctx: CheckContext): Promise<string> {
   const r = await ctx.inNewTerminal(ctx.node('cp1'), 'env | grep ^ETCDCTL_ | sort')
   const vars = r.stdout
     .split('\n')
@@ -52,11 +89,12 @@ const memberList: Check = {
   points: 50,
   async run(ctx) {
     const expected = '`etcdctl member list` in a new terminal lists the member and exits 0'
-    const r = await ctx.inNewTerminal(ctx.node('cp1'), 'command etcdctl member list')
-    if (r.exitCode === 255 && r.stderr) return cannotJudge(expected, r.stderr)
-    if (r.exitCode === 0 && /, started, /.test(r.stdout))
-      return { verdict: 'pass', expected, actual: r.stdout.trim().split('\n')[0] }
-    return failure(ctx, expected, r.exitCode, r.stdout)
+    const o = await observe(ctx)
+    if (o.error) return cannotJudge(expected, o.error)
+    const r = o.memberList
+    if (r.exitCode === 0 && /, started, /.test(r.output))
+      return { verdict: 'pass', expected, actual: r.output.trim().split('\n')[0] }
+    return failure(ctx, expected, r.exitCode, r.output)
   },
 }
 
@@ -66,11 +104,13 @@ const endpointHealth: Check = {
   points: 50,
   async run(ctx) {
     const expected = '`etcdctl endpoint health` in a new terminal: https://127.0.0.1:2379 is healthy'
-    const r = await ctx.inNewTerminal(ctx.node('cp1'), 'command etcdctl endpoint health')
-    if (r.exitCode === 255 && r.stderr) return cannotJudge(expected, r.stderr)
-    const healthy = /^(https:\/\/)?(127\.0\.0\.1|localhost|[\d.]+):2379 is healthy/m.exec(r.stdout)
-    if (r.exitCode === 0 && healthy) return { verdict: 'pass', expected, actual: healthy[0] }
-    return failure(ctx, expected, r.exitCode, r.stdout)
+    const o = await observe(ctx)
+    if (o.error) return cannotJudge(expected, o.error)
+    const r = o.health
+    const healthy = /^(https:\/\/)?(127\.0\.0\.1|localhost|[\d.]+):2379 is healthy/m.exec(r.output)
+    const note = 'run in the same new terminal as member-list-without-flags (see its evidence)'
+    if (r.exitCode === 0 && healthy) return { verdict: 'pass', expected, actual: healthy[0], note }
+    return { ...(await failure(ctx, expected, r.exitCode, r.output)), note }
   },
 }
 
