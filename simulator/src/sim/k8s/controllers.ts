@@ -190,7 +190,11 @@ export async function recordEvent(
   )
 }
 
+const EVENT_TTL_MS = 3_600_000
+
 export class ControllerManager extends LeaderProcess {
+  private lastEventSweep = 0
+
   constructor(ctx: ProcessContext) {
     super(ctx, 'kube-controller-manager')
   }
@@ -567,6 +571,16 @@ export class ControllerManager extends LeaderProcess {
       api.list('pods'),
     ])
     const uids = new Set([...deps, ...rss, ...dss].map((o) => o.metadata.uid))
+    // The apiserver keeps events for an hour (--event-ttl=1h).
+    const now = this.node.cluster.clock.now()
+    if (now - this.lastEventSweep > 60_000) {
+      this.lastEventSweep = now
+      for (const ev of await api.list('events')) {
+        const at = Date.parse(String(ev.lastTimestamp ?? ev.metadata.creationTimestamp ?? ''))
+        if (!Number.isNaN(at) && now - at > EVENT_TTL_MS)
+          await ignoreConflicts(api.delete('events', ev.metadata.name, ev.metadata.namespace))
+      }
+    }
     for (const [resource, list] of [
       ['replicasets', rss],
       ['pods', pods],
