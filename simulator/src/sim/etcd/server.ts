@@ -624,7 +624,7 @@ export class EtcdRuntime {
     const u = parseEndpoint(url)
     if (!u) return undefined
     const l: Listener | undefined = this.cluster.network.connect(fromNode, u.host, u.port)
-    if (!l || l.kind !== 'etcd-peer') return undefined
+    if (l?.kind !== 'etcd-peer') return undefined
     const proc = l.service as EtcdProcess
     return proc.status === 'running' ? proc : undefined
   }
