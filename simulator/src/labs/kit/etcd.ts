@@ -206,11 +206,13 @@ export async function snapshotStatus(
   node: Node,
   file: string,
 ): Promise<{ status?: SnapshotStatus; error?: string }> {
-  const which = await ctx.exec(node, 'command -v etcdutl')
-  const cmd =
-    which.exitCode === 0 && which.stdout.trim()
-      ? `etcdutl snapshot status ${file} -w json`
-      : `ETCDCTL_API=3 etcdctl snapshot status ${file} -w json`
+  const hasEtcdutl = await ctx.once(`etcdutl-on:${node.name}`, async () => {
+    const which = await ctx.exec(node, 'command -v etcdutl')
+    return which.exitCode === 0 && which.stdout.trim() !== ''
+  })
+  const cmd = hasEtcdutl
+    ? `etcdutl snapshot status ${file} -w json`
+    : `ETCDCTL_API=3 etcdctl snapshot status ${file} -w json`
   const r = await ctx.exec(node, cmd)
   if (r.exitCode !== 0)
     return { error: (r.stderr || r.stdout).trim().split('\n').pop() ?? `exit ${r.exitCode}` }
