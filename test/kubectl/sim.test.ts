@@ -119,3 +119,12 @@ test('kubectl get pods -A: p50 under 3 ms through the command function', async (
   times.sort((a, b) => a - b)
   expect(times[50]).toBeLessThan(3)
 })
+
+test('1.20 version prints both version.Info structs in field order', async () => {
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.20' })
+  const r = await cluster.nodes[0].exec('kubectl version')
+  expect(r.exitCode).toBe(0)
+  expect(r.stdout).toMatch(
+    /\nServer Version: version\.Info\{Major:"1", Minor:"20", GitVersion:"v1\.20\.2", GitCommit:"[0-9a-f]{40}", GitTreeState:"clean", BuildDate:"[^"]+", GoVersion:"go1\.15\.5", Compiler:"gc", Platform:"linux\/amd64"\}\n$/,
+  )
+})

@@ -511,8 +511,12 @@ export async function describeNode(env: DescribeEnv, node: KubeObject): Promise<
   w.write(1, `Architecture:\t${info.architecture ?? 'amd64'}\n`)
   w.write(1, `Container Runtime Version:\t${info.containerRuntimeVersion ?? ''}\n`)
   w.write(1, `Kubelet Version:\t${info.kubeletVersion ?? ''}\n`)
-  if (env.minor < 31)
-    w.write(1, `Kube-Proxy Version:\t${info.kubeProxyVersion ?? info.kubeletVersion ?? ''}\n`)
+  // kubectl still prints the line up to 1.32; from 1.31 the kubelet leaves the field empty
+  // (DisableNodeKubeProxyVersion), so the value is shown only when the node reports one.
+  if (env.minor < 33) {
+    const proxy = info.kubeProxyVersion ?? (env.minor < 31 ? info.kubeletVersion : undefined) ?? ''
+    w.write(1, `Kube-Proxy Version:\t${proxy}\n`)
+  }
   if (node.spec?.podCIDR) {
     w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`)
     if (node.spec.podCIDRs?.length) w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(',')}\n`)

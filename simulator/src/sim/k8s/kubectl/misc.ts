@@ -218,7 +218,10 @@ export async function runVersion(k: Kube, p: Parsed): Promise<number> {
   if (!clientOnly) {
     try {
       const raw = await (await k.api()).raw('/version')
-      server = JSON.parse(raw)
+      const reported = JSON.parse(raw) as Record<string, string>
+      // version.Info's field order; fields the server left out keep their defaults.
+      server = { ...versionInfo(k, reported.gitVersion ?? v, '2026-01-01T00:00:00Z'), ...reported }
+      server = Object.fromEntries(Object.keys(versionInfo(k, v, '')).map((key) => [key, server?.[key] ?? '']))
     } catch (err) {
       if (err instanceof ApiError) serverErr = err
       else server = versionInfo(k, v, '2026-01-01T00:00:00Z')
