@@ -57,7 +57,7 @@ function stepVirtualClock(cluster: SimCluster): void {
   }
 }
 
-const ADVANCE_STEP_MS = 100
+const ADVANCE_STEP_MS = 250
 
 async function attach(cluster: SimCluster): Promise<void> {
   const world = k8sWorld(cluster)
