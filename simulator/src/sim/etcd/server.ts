@@ -377,7 +377,19 @@ export class EtcdProcess {
     }
   }
 
+  private dbCache: { ks: Keyspace; key: string; bytes: Uint8Array } | undefined
+
+  /** The db file's bytes; encoded once per state (flushes and snapshots share them). */
   dbBytes(): Uint8Array {
+    const members = this.group?.members ?? this.members
+    const key = `${this.data.revision}/${this.data.compactRevision}/${this.data.writtenBytes}/${this.raftTerm}/${this.raftIndex}/${members.map((m) => `${m.id}:${m.name}:${m.clientURLs.join(' ')}:${m.isLearner ? 1 : 0}`).join(',')}`
+    if (this.dbCache?.ks === this.data && this.dbCache.key === key) return this.dbCache.bytes
+    const bytes = this.encodeDbNow()
+    this.dbCache = { ks: this.data, key, bytes }
+    return bytes
+  }
+
+  private encodeDbNow(): Uint8Array {
     return encodeDb({
       keyspace: this.data,
       term: this.raftTerm,
