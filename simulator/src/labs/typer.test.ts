@@ -5,7 +5,10 @@ import { PROMPT, plainText, ScriptTyper } from './typer'
 /** A terminal that echoes lines and answers with a prompt, like a tiny shell (`> ` after a trailing backslash). */
 function fakeTerminal(answer: (line: string) => string | undefined): TerminalStream & { typed: string[] } {
   const listeners = new Set<(d: Uint8Array) => void>()
-  const emit = (s: string) => setTimeout(() => listeners.forEach((l) => l(new TextEncoder().encode(s))), 1)
+  const emit = (s: string) =>
+    setTimeout(() => {
+      for (const l of listeners) l(new TextEncoder().encode(s))
+    }, 1)
   let buf = ''
   const term = {
     typed: [] as string[],
