@@ -75,12 +75,12 @@ async function findLab(io: CliIo, id: string): Promise<Lab | number> {
   return EXIT.usage
 }
 
-async function makeDriver(name: string): Promise<Driver> {
+async function makeDriver(name: string, io: CliIo): Promise<Driver> {
   if (name === 'sim') {
     const { SimDriver } = await import('../drivers/sim')
     return new SimDriver({ clock: 'virtual' })
   }
-  if (name === 'kind') return kindDriverForTry()
+  if (name === 'kind') return kindDriverForTry(io)
   throw new LabError(`unknown driver "${name}"; use --driver sim or --driver kind`)
 }
 
@@ -90,7 +90,7 @@ async function makeDriver(name: string): Promise<Driver> {
  * CKALAB_KIND_NODE_IMAGE (`1.20=repo/node:tag,…`), CKALAB_KIND_PREFIX.
  * Progress goes to stderr; Ctrl-C cancels creation or deletes the cluster.
  */
-async function kindDriverForTry(): Promise<Driver> {
+async function kindDriverForTry(io: CliIo): Promise<Driver> {
   const { KindDriver } = await import('../drivers/kind')
   const nodeImages: Partial<Record<ProfileId, string>> = {}
   for (const pair of (process.env.CKALAB_KIND_NODE_IMAGE ?? '').split(',').filter(Boolean)) {
@@ -109,7 +109,7 @@ async function kindDriverForTry(): Promise<Driver> {
   let env: Environment | undefined
   let last = ''
   const onSigint = () => {
-    process.stderr.write('\nckalab: interrupted; deleting the kind cluster\n')
+    io.err('\nckalab: interrupted; deleting the kind cluster\n')
     cancel.abort()
     // an aborted create() deletes what it started before it rejects
     const cleanup = env ? env.dispose() : (creating ?? Promise.resolve())
@@ -123,7 +123,7 @@ async function kindDriverForTry(): Promise<Driver> {
       creating = kind.create(
         spec,
         (p) => {
-          if (p.step !== last) process.stderr.write(`[kind ${Math.round(p.fraction * 100)}%] ${p.step}\n`)
+          if (p.step !== last) io.err(`[kind ${Math.round(p.fraction * 100)}%] ${p.step}\n`)
           last = p.step
         },
         cancel.signal,
@@ -178,7 +178,7 @@ export async function tryCommand(argv: string[], io: CliIo = defaultIo): Promise
   const lab = await findLab(io, positionals[0])
   if (typeof lab === 'number') return lab
   try {
-    const driver = await makeDriver(values.driver ?? 'sim')
+    const driver = await makeDriver(values.driver ?? 'sim', io)
     const r = await tryLab({ lab, driver, kubernetes: values.kubernetes as ProfileId | undefined, script })
     if (values.transcript) await writeFile(resolve(values.transcript), r.transcript)
     if (r.stuckAt)
