@@ -44,3 +44,23 @@ describe('VirtualClock', () => {
     expect(fired).toBe(false)
   })
 })
+
+describe('VirtualClock settlers', () => {
+  it('waits for async work between steps of time', async () => {
+    const clock = new VirtualClock(0)
+    const seen: number[] = []
+    let pending: Promise<void> = Promise.resolve()
+    // Work that takes several microtask turns, started by a timer.
+    clock.schedule(100, () => {
+      pending = (async () => {
+        for (let i = 0; i < 20; i++) await Promise.resolve()
+        seen.push(clock.now())
+        clock.schedule(100, () => seen.push(clock.now()))
+      })()
+    })
+    clock.addSettler(() => pending, 100)
+    await clock.advance(1000)
+    expect(seen).toEqual([100, 200])
+    expect(clock.now()).toBe(1000)
+  })
+})

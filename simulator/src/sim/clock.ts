@@ -36,6 +36,9 @@ export class VirtualClock implements Clock {
   private current: number
   private timers: Timer[] = []
   private seq = 0
+  private settlers: Array<() => Promise<void>> = []
+  /** Largest jump of time between two waits for the settlers. */
+  private stepMs = Number.POSITIVE_INFINITY
 
   constructor(start = Date.UTC(2026, 0, 15, 9, 0, 0)) {
     this.current = start
@@ -54,7 +57,38 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /**
+   * Registers async work that must finish before time moves on (a kubelet
+   * sync, a controller pass), and the step in which time may move between
+   * two waits for it. Without this a replay's `sleep 5` would jump over
+   * work that five real seconds would have seen done.
+   */
+  addSettler(settle: () => Promise<void>, stepMs: number): () => void {
+    this.settlers.push(settle)
+    this.stepMs = Math.min(this.stepMs, stepMs)
+    return () => {
+      const i = this.settlers.indexOf(settle)
+      if (i >= 0) this.settlers.splice(i, 1)
+    }
+  }
+
+  private async settle(): Promise<void> {
+    for (const s of [...this.settlers]) await s()
+  }
+
   async advance(ms: number): Promise<void> {
+    if (this.settlers.length === 0) return this.advanceBy(ms)
+    let left = Math.max(0, ms)
+    await this.settle()
+    while (left > 0) {
+      const step = Math.min(this.stepMs, left)
+      await this.advanceBy(step)
+      await this.settle()
+      left -= step
+    }
+  }
+
+  private async advanceBy(ms: number): Promise<void> {
     const target = this.current + Math.max(0, ms)
     for (;;) {
       let next: Timer | undefined

@@ -44,17 +44,8 @@ function stepVirtualClock(cluster: SimCluster): void {
   const clock = cluster.clock
   if (!(clock instanceof VirtualClock)) return
   const world = k8sWorld(cluster)
-  const advance = clock.advance.bind(clock)
-  clock.advance = async (ms: number) => {
-    let left = Math.max(0, ms)
-    await world.idle()
-    while (left > 0) {
-      const step = Math.min(ADVANCE_STEP_MS, left)
-      await advance(step)
-      await world.idle()
-      left -= step
-    }
-  }
+  const remove = clock.addSettler(() => world.idle(), ADVANCE_STEP_MS)
+  cluster.nodes[0]?.own(remove)
 }
 
 const ADVANCE_STEP_MS = 250
