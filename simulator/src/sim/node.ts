@@ -26,6 +26,42 @@ export interface ShellBinding {
   tty?: Tty
 }
 
+/**
+ * A simulated command as just-bash runs it, bound to a node and (for people
+ * at a terminal) to its tty. `shell` names the interpreter in its own errors.
+ */
+export function bindCommand(command: SimCommand, node: SimNode, tty?: Tty, shell = 'bash'): CustomCommand {
+  return defineCommand(command.name, async (args, jb) => {
+    const ctx: SimCommandContext = {
+      node,
+      args,
+      cwd: jb.cwd,
+      env: jb.exportedEnv ?? Object.fromEntries(jb.env),
+      stdin: decodeBytesToUtf8(jb.stdin),
+      fs: jb.fs,
+      signal: jb.signal,
+      tty,
+      exec: async (line, opts) => {
+        if (!jb.exec)
+          return { stdout: '', stderr: `${shell}: nested execution is not available here\n`, exitCode: 126 }
+        const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: opts?.env })
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+      },
+    }
+    try {
+      return await command.run(ctx)
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') return { stdout: '', stderr: '', exitCode: 130 }
+      // A bug in a simulated command must read like a crashed program, not take the node down.
+      return {
+        stdout: '',
+        stderr: `${command.name}: internal error: ${(err as Error)?.message ?? err}\n`,
+        exitCode: 2,
+      }
+    }
+  })
+}
+
 export class SimNode implements Node {
   readonly name: string
   readonly role: 'control-plane' | 'worker'
@@ -64,42 +100,9 @@ export class SimNode implements Node {
     const out: CustomCommand[] = []
     for (const command of allCommands()) {
       if (command.available && !command.available(this)) continue
-      out.push(this.wrap(command, binding))
+      out.push(bindCommand(command, this, binding.tty))
     }
     return out
-  }
-
-  private wrap(command: SimCommand, binding: ShellBinding): CustomCommand {
-    return defineCommand(command.name, async (args, jb) => {
-      const env = jb.exportedEnv ?? Object.fromEntries(jb.env)
-      const ctx: SimCommandContext = {
-        node: this,
-        args,
-        cwd: jb.cwd,
-        env,
-        stdin: decodeBytesToUtf8(jb.stdin),
-        fs: jb.fs,
-        signal: jb.signal,
-        tty: binding.tty,
-        exec: async (line, opts) => {
-          if (!jb.exec)
-            return { stdout: '', stderr: 'bash: nested execution is not available here\n', exitCode: 126 }
-          const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: opts?.env })
-          return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
-        },
-      }
-      try {
-        return await command.run(ctx)
-      } catch (err) {
-        if ((err as Error)?.name === 'AbortError') return { stdout: '', stderr: '', exitCode: 130 }
-        // A bug in a simulated command must read like a crashed program, not take the node down.
-        return {
-          stdout: '',
-          stderr: `${command.name}: internal error: ${(err as Error)?.message ?? err}\n`,
-          exitCode: 2,
-        }
-      }
-    })
   }
 
   /** A new bash interpreter on this node's filesystem; one per terminal, one for exec. */

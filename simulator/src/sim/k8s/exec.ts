@@ -1,8 +1,8 @@
-import { Bash, type CustomCommand, decodeBytesToUtf8, defineCommand } from 'just-bash'
+import { Bash } from 'just-bash'
 import { allCommands } from '../commands/registry'
-import type { CommandResult, SimCommand, SimCommandContext, Tty } from '../commands/types'
+import type { CommandResult, SimCommandContext, Tty } from '../commands/types'
 import { etcdVersionText } from '../etcd/server'
-import type { SimNode } from '../node'
+import { bindCommand, type SimNode } from '../node'
 import type { Container } from './runtime'
 import { agentOf } from './world'
 
@@ -71,32 +71,6 @@ export function findPodContainer(
         (c.podName === pod || c.podName === `${pod}-${node.name}`) &&
         (container === undefined || c.name === container),
     )
-}
-
-function wrap(command: SimCommand, node: SimNode, opts: ExecOptions): CustomCommand {
-  return defineCommand(command.name, async (args, jb) => {
-    const ctx: SimCommandContext = {
-      node,
-      args,
-      cwd: jb.cwd,
-      env: jb.exportedEnv ?? Object.fromEntries(jb.env),
-      stdin: decodeBytesToUtf8(jb.stdin),
-      fs: jb.fs,
-      signal: jb.signal,
-      tty: opts.tty,
-      exec: async (line, o) => {
-        if (!jb.exec)
-          return { stdout: '', stderr: 'sh: nested execution is not available here\n', exitCode: 126 }
-        const r = await jb.exec(line, { cwd: o?.cwd ?? jb.cwd, stdin: o?.stdin, env: o?.env })
-        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
-      },
-    }
-    try {
-      return await command.run(ctx)
-    } catch (err) {
-      return { stdout: '', stderr: `${command.name}: ${(err as Error)?.message ?? err}\n`, exitCode: 2 }
-    }
-  })
 }
 
 /**
@@ -210,7 +184,7 @@ export async function execIn(
       fs: c.fs,
       cwd: '/',
       env,
-      customCommands: sims.map((cmd) => wrap(cmd, node, opts)),
+      customCommands: sims.map((cmd) => bindCommand(cmd, node, opts.tty, 'sh')),
       sleep: (ms) => node.cluster.clock.sleep(ms),
       defenseInDepth: false,
     })
