@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "ckalab: installing Node packages (first start only)…" >&2
-  npm ci --no-audit --no-fund >&2
+  npm install --no-audit --no-fund >&2
 fi
 # Build the browser app when it is missing or older than its sources.
 if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then

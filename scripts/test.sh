@@ -13,9 +13,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   bash scripts/ci/install-prereqs.sh
 fi
 
+# `npm install`, not `npm ci`: the lock file is written without registry
+# addresses, and npm ci then refuses it over other platforms' optional packages.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund
+  step "npm install"
+  npm install --no-audit --no-fund
 fi
 
 step "typecheck"
