@@ -50,6 +50,24 @@ describe('simulated cluster', () => {
     expect(back.id).toBe(env.id)
   })
 
+  it('serializes again after changes without serving stale files', async () => {
+    const cluster = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.34' },
+      { clock: new VirtualClock() },
+    )
+    const node = cluster.nodes[0]
+    await node.exec('mkdir -p /opt/d && echo one > /opt/d/f && echo keep > /opt/k')
+    await cluster.serialize()
+    await node.exec('echo two > /opt/d/f && mv /opt/k /opt/k2 && rm -r /opt/d')
+    const again = await cluster.serialize()
+    const files = again.nodes[0].files
+    expect(files['/opt/d/f']).toBeUndefined()
+    expect(files['/opt/k']).toBeUndefined()
+    expect(atob(files['/opt/k2'].data ?? '')).toBe('keep\n')
+    await node.exec('echo three > /opt/k2')
+    expect(atob((await cluster.serialize()).nodes[0].files['/opt/k2'].data ?? '')).toBe('three\n')
+  })
+
   it('refuses a write past the node quota with ENOSPC and keeps working', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.34' },

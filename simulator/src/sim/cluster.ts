@@ -147,12 +147,49 @@ export class SimCluster implements Environment {
     for (const l of this.changeListeners) l()
   }
 
+  /** Serialized files by node and path; entries are dropped when the file changes. */
+  private serialCache = new Map<string, Map<string, SerializedFile>>()
+
+  private cacheFor(node: SimNode): Map<string, SerializedFile> {
+    let cache = this.serialCache.get(node.name)
+    if (!cache) {
+      const fresh = new Map<string, SerializedFile>()
+      cache = fresh
+      this.serialCache.set(node.name, fresh)
+      node.own(
+        node.fs.onChange((change) => {
+          for (const p of [change.path, change.to]) {
+            if (!p) continue
+            fresh.delete(p)
+            // A removed or renamed directory takes its whole subtree with it.
+            if (change.kind === 'remove' || change.kind === 'rename') {
+              const prefix = p.endsWith('/') ? p : `${p}/`
+              for (const key of fresh.keys()) if (key.startsWith(prefix)) fresh.delete(key)
+            }
+          }
+        }),
+      )
+    }
+    return cache
+  }
+
+  /**
+   * Everything needed to bring this cluster back: files, certificates, time,
+   * plugin state. Files unchanged since the last call are not read again, so
+   * saving after every change stays cheap.
+   */
   async serialize(): Promise<SerializedCluster> {
     const nodes: SerializedCluster['nodes'] = []
     for (const node of this.nodes) {
+      const cache = this.cacheFor(node)
       const files: Record<string, SerializedFile> = {}
       for (const path of node.fs.getAllPaths()) {
         if (path === '/') continue
+        const cached = cache.get(path)
+        if (cached) {
+          files[path] = cached
+          continue
+        }
         let st: Awaited<ReturnType<typeof node.fs.lstat>>
         try {
           st = await node.fs.lstat(path)
@@ -160,9 +197,13 @@ export class SimCluster implements Environment {
           continue
         }
         const base = { mode: st.mode, mtime: st.mtime.getTime() }
-        if (st.isSymbolicLink) files[path] = { type: 'symlink', ...base, data: await node.fs.readlink(path) }
-        else if (st.isDirectory) files[path] = { type: 'dir', ...base }
-        else files[path] = { type: 'file', ...base, data: toBase64(await node.fs.readFileBuffer(path)) }
+        let entry: SerializedFile
+        if (st.isSymbolicLink) entry = { type: 'symlink', ...base, data: await node.fs.readlink(path) }
+        else if (st.isDirectory) entry = { type: 'dir', ...base }
+        else entry = { type: 'file', ...base, data: toBase64(await node.fs.readFileBuffer(path)) }
+        files[path] = entry
+        // Directories change with their entries (mtime), and nothing tells us cheaply; keep only files.
+        if (entry.type !== 'dir') cache.set(path, entry)
       }
       nodes.push({ name: node.name, files })
     }

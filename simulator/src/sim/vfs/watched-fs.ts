@@ -187,7 +187,8 @@ export class WatchedFs implements IFileSystem {
     return this.inner.realpath(path)
   }
 
-  utimes(path: string, atime: Date, mtime: Date): Promise<void> {
-    return this.inner.utimes(path, atime, mtime)
+  async utimes(path: string, atime: Date, mtime: Date): Promise<void> {
+    await this.inner.utimes(path, atime, mtime)
+    this.emit({ kind: 'chmod', path: this.inner.resolvePath('/', path) })
   }
 }
