@@ -24,39 +24,10 @@ export interface LabDetail extends LabSummary {
   examMinutes?: number
 }
 
-export type Verdict = 'pass' | 'fail' | 'unknown'
+// The grade report is the grader's type; the server and the page use it as is.
+import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../../simulator/src/labs/types'
 
-export interface CommandRecord {
-  node: string
-  command: string
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-export type Evidence =
-  | string
-  | { expected: string; actual: string; commands?: CommandRecord[]; note?: string }
-
-export interface CheckResult {
-  id: string
-  title: string
-  points: number
-  verdict: Verdict
-  evidence: Evidence
-  hint?: string
-  durationMs: number
-}
-
-export interface Report {
-  schema: 'ckalab.report/v1'
-  lab: string
-  driver: string
-  profile: unknown
-  score: { points: number; max: number }
-  verdict: string
-  checks: CheckResult[]
-}
+export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 
 export type AttemptState = 'creating' | 'ready' | 'failed' | 'stopped' | 'submitted'
 

@@ -28,40 +28,10 @@ export interface LabDetail extends LabSummary {
   examMinutes?: number
 }
 
-export type Verdict = 'pass' | 'fail' | 'unknown'
+// The grade report is the grader's type; the server and the page use it as is.
+import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../labs/types'
 
-/** What a check saw: plain text, or the grader's structured evidence. */
-export type Evidence =
-  | string
-  | {
-      expected: string
-      actual: string
-      commands?: { node: string; command: string; exitCode: number; stdout: string; stderr: string }[]
-      note?: string
-    }
-
-export interface CheckResult {
-  id: string
-  title: string
-  points: number
-  verdict: Verdict
-  evidence: Evidence
-  hint?: string
-  durationMs: number
-}
-
-/** Schema `ckalab.report/v1`; the grader owns it, the server stores and serves it. */
-export interface Report {
-  schema: 'ckalab.report/v1'
-  lab: string
-  driver: string
-  /** e.g. {kubernetes: "v1.34.1", etcd: "3.6.4"}. */
-  profile: unknown
-  score: { points: number; max: number }
-  verdict: Verdict | 'pass' | 'fail'
-  checks: CheckResult[]
-  [extra: string]: unknown
-}
+export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 
 /** Facts recorded by lab triggers and setup that the grader needs later. Plain JSON. */
 export type Facts = Record<string, unknown>

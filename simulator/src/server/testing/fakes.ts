@@ -319,7 +319,7 @@ export class FakeCatalog implements LabCatalog {
     return false
   }
 
-  async grade(labId: string, env: Environment, facts: Facts): Promise<Report> {
+  async grade(labId: string, env: Environment, _facts: Facts): Promise<Report> {
     const start = Date.now()
     const done = await env.nodes[0].readFile('/root/done')
     const pass = done !== undefined
@@ -327,17 +327,22 @@ export class FakeCatalog implements LabCatalog {
       schema: 'ckalab.report/v1',
       lab: labId,
       driver: env.driver,
-      profile: env.spec.kubernetes,
+      profile: { kubernetes: env.spec.kubernetes, etcd: 'fake' },
+      startedAt: new Date(start).toISOString(),
+      finishedAt: new Date().toISOString(),
       score: { points: pass ? 10 : 0, max: 10 },
       verdict: pass ? 'pass' : 'fail',
-      facts,
       checks: [
         {
           id: 'marker-exists',
           title: '/root/done exists on controlplane',
           points: 10,
           verdict: pass ? 'pass' : 'fail',
-          evidence: pass ? 'found /root/done' : 'cat /root/done: No such file or directory',
+          evidence: {
+            expected: '/root/done exists',
+            actual: pass ? 'found /root/done' : 'cat /root/done: No such file or directory',
+            commands: [],
+          },
           hint: 'Create it with touch.',
           durationMs: Date.now() - start,
         },
