@@ -57,9 +57,26 @@ function u32(view: DataView, at: number): number {
   return view.getUint32(at, true)
 }
 
+/**
+ * The db file's own integrity check: a running member rewrites its db on
+ * every change, so this must be cheap (FNV-1a, in a 32-byte slot). Snapshot
+ * files keep etcd's real sha256 trailer (see snapshotBytes).
+ */
+function bodyChecksum(body: Uint8Array): Uint8Array {
+  let h = 0x811c9dc5
+  for (let i = 0; i < body.length; i++) {
+    h ^= body[i]
+    h = Math.imul(h, 0x01000193)
+  }
+  const out = new Uint8Array(32)
+  new DataView(out.buffer).setUint32(0, h >>> 0, true)
+  new DataView(out.buffer).setUint32(4, body.length, true)
+  return out
+}
+
 function frame(magic: string, payload: unknown, minSize: number): Uint8Array {
   const body = enc.encode(`${magic}\n${JSON.stringify(payload)}`)
-  const hash = sha256(body)
+  const hash = bodyChecksum(body)
   const used = HEAD_LEN + 4 + body.length + hash.length
   const size = Math.max(minSize, used)
   const out = new Uint8Array(size)
@@ -80,7 +97,7 @@ function unframe(bytes: Uint8Array, magic: string): unknown {
   if (HEAD_LEN + 4 + len + 32 > bytes.length) throw new StorageError('file size too small')
   const body = bytes.subarray(HEAD_LEN + 4, HEAD_LEN + 4 + len)
   const want = bytes.subarray(HEAD_LEN + 4 + len, HEAD_LEN + 4 + len + 32)
-  const got = sha256(body)
+  const got = bodyChecksum(body)
   for (let i = 0; i < 32; i++) if (got[i] !== want[i]) throw new StorageError('checksum error')
   const text = dec.decode(body)
   if (!text.startsWith(`${magic}\n`)) throw new StorageError('invalid database')
