@@ -46,7 +46,10 @@ export class CertRegistry {
   private byContent = new Map<string, PemInfo>()
 
   register(content: string, info: PemInfo): void {
-    this.byContent.set(content.trim(), info)
+    const trimmed = content.trim()
+    this.byContent.set(trimmed, info)
+    // Files end with one newline: keep that form too so the common lookup hits at once.
+    this.byContent.set(`${trimmed}\n`, info)
   }
 
   lookup(content: string | undefined): PemInfo | undefined {
@@ -74,12 +77,12 @@ export class CertRegistry {
 
   /** Serialisable form, for saving a simulated environment. */
   toJSON(): Array<[string, PemInfo]> {
-    return [...this.byContent.entries()]
+    return [...this.byContent.entries()].filter(([content]) => !content.endsWith('\n'))
   }
 
   static fromJSON(entries: Array<[string, PemInfo]>): CertRegistry {
     const r = new CertRegistry()
-    for (const [content, info] of entries) r.byContent.set(content, info)
+    for (const [content, info] of entries) r.register(content, info)
     return r
   }
 }
