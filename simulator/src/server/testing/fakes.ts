@@ -107,7 +107,11 @@ class FakeShell implements TerminalStream {
     this.paused = true
   }
 
+  /** How many times the reader asked for more output. */
+  resumes = 0
+
   resume(): void {
+    this.resumes++
     this.paused = false
     const held = this.held.splice(0)
     for (const b of held) for (const l of this.dataListeners) l(b)
