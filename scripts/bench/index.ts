@@ -18,6 +18,7 @@ const MODULES: BenchModule[] = [
   },
   { title: 'grading', load: () => import('../../simulator/src/labs/bench'), fn: 'benchLabs' },
   { title: 'web server and terminals', load: () => import('./server'), fn: 'benchServer' },
+  { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
 ]
 
 /** Targets from the issues; a figure without a target is informational. */
