@@ -20,6 +20,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 
+# The real-cluster suite builds nodes from the shared kind-node fixture. It sits
+# beside the checkout (../shared); a clone elsewhere finds it at /work/shared.
+if [ -z "${CKALAB_KIND_FIXTURE:-}" ]; then
+  for dir in "$PWD/../shared/fixtures/kind-node-1.20" /work/shared/fixtures/kind-node-1.20; do
+    if [ -d "$dir" ]; then export CKALAB_KIND_FIXTURE="$(cd "$dir" && pwd)"; break; fi
+  done
+fi
+
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 
