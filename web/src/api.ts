@@ -29,29 +29,11 @@ import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../.
 
 export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 
-export type AttemptState = 'creating' | 'ready' | 'failed' | 'stopped' | 'submitted'
+// The attempt as the server shows it; one definition for both sides.
+import type { AttemptView } from '../../simulator/src/server/attempts'
+import type { AttemptState } from '../../simulator/src/server/store'
 
-export interface AttemptView {
-  id: string
-  lab: string
-  title: string
-  mode: 'practice' | 'exam'
-  driver: string
-  state: AttemptState
-  error: string | null
-  progress: { fraction: number; step: string }
-  createdAt: number
-  readyAt: number | null
-  deadline: number | null
-  finishedAt: number | null
-  nodes: string[]
-  hintsShown: string[]
-  hintsTotal: number
-  solutionShown: boolean
-  report: { at: number; final: boolean; report: Report } | null
-  notices: { message: string; at: string }[]
-  now: number
-}
+export type { AttemptState, AttemptView }
 
 export class ApiError extends Error {
   constructor(
