@@ -45,6 +45,17 @@ export default defineConfig({
         test: {
           name: 'kind',
           include: ['test/kind/**/*.test.ts'],
+          exclude: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts'],
+          testTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Labs end to end on real nodes and the simulator-against-real comparison: ~15 min on two
+        // cores, so they run on demand (`npm run test:kind-labs`) rather than in every `npm test`.
+        test: {
+          name: 'kind-labs',
+          include: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts'],
           testTimeout: 900_000,
           fileParallelism: false,
         },
