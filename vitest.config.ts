@@ -45,17 +45,18 @@ export default defineConfig({
         test: {
           name: 'kind',
           include: ['test/kind/**/*.test.ts'],
-          exclude: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts'],
+          exclude: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts', 'test/kind/kind-ha.test.ts'],
           testTimeout: 900_000,
           fileParallelism: false,
         },
       },
       {
-        // Labs end to end on real nodes and the simulator-against-real comparison: ~15 min on two
-        // cores, so they run on demand (`npm run test:kind-labs`) rather than in every `npm test`.
+        // Three control planes, labs end to end on real nodes and the simulator-against-real
+        // comparison: ~20 min on two cores, so they run on demand (`npm run test:kind-long`)
+        // rather than in every `npm test`.
         test: {
-          name: 'kind-labs',
-          include: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts'],
+          name: 'kind-long',
+          include: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts', 'test/kind/kind-ha.test.ts'],
           testTimeout: 900_000,
           fileParallelism: false,
         },

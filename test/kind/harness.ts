@@ -65,3 +65,18 @@ export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
 }
+
+/**
+ * The fixture's kubeadm bring-up sometimes outlasts its own wait on a busy
+ * machine ("control plane did not come up"); the driver has already cleaned
+ * up, so one more attempt is honest. Any other failure is a real one.
+ */
+export async function createOnce<T>(create: () => Promise<T>, log = console.warn): Promise<T> {
+  try {
+    return await create()
+  } catch (e) {
+    if (!/control plane did not come up/.test(String(e))) throw e
+    log(`kind cluster creation failed, retrying once: ${String(e).split('\n')[0]}`)
+    return create()
+  }
+}

@@ -24,17 +24,4 @@ export function ensureCriNodeImage(): string {
   return tag
 }
 
-/**
- * kind create through the driver, once more when the fixture's control plane
- * did not come up in time: on this shared 2-core machine a start now and then
- * outlasts the fixture's wait, which says nothing about what the tests prove.
- */
-export async function createOnce<T>(create: () => Promise<T>, log = console.warn): Promise<T> {
-  try {
-    return await create()
-  } catch (e) {
-    if (!/control plane did not come up/.test(String(e))) throw e
-    log(`kind cluster creation failed, retrying once: ${String(e).split('\n')[0]}`)
-    return create()
-  }
-}
+export { createOnce } from '../harness'
