@@ -12,7 +12,7 @@ import {
   serverRange,
 } from './client'
 import { ClientLog } from './clientlog'
-import { commandWords, type FlagDef, parseArgs, parseBool, parseDuration } from './flags'
+import { commandWords, type FlagDef, parseArgs, parseBool, parseDuration, RESTORE_FLAGS } from './flags'
 import { base64Of, goDuration, goJson, humanBytes, type JsonValue, renderTable } from './format'
 import { etcdctlHelp, groupHelp, leafHelp, snapshotHelp } from './help'
 import { hexId } from './ids'
@@ -96,17 +96,7 @@ const LOCAL: Record<string, FlagDef[]> = {
   ],
   'snapshot save': [],
   'snapshot status': [],
-  'snapshot restore': [
-    { name: 'data-dir', type: 'string' },
-    { name: 'wal-dir', type: 'string' },
-    { name: 'name', type: 'string' },
-    { name: 'initial-cluster', type: 'string' },
-    { name: 'initial-cluster-token', type: 'string' },
-    { name: 'initial-advertise-peer-urls', type: 'string' },
-    { name: 'skip-hash-check', type: 'bool' },
-    { name: 'bump-revision', type: 'int' },
-    { name: 'mark-compacted', type: 'bool' },
-  ],
+  'snapshot restore': RESTORE_FLAGS,
   version: [],
 }
 
@@ -123,6 +113,11 @@ const GROUPS = new Set([
   'downgrade',
   'completion',
 ])
+
+/** etcd 3.5's etcdctl still restores and reads snapshots, but says etcdutl is the tool now. */
+function deprecationBanner(profile: Profile, verb: 'status' | 'restore'): string {
+  return profile.etcdMinor === '3.5' ? `Deprecated: Use \`etcdutl snapshot ${verb}\` instead.\n\n` : ''
+}
 
 function leafCommands(profile: Profile): Set<string> {
   const s = new Set(Object.keys(LOCAL))
@@ -228,8 +223,7 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
     case 'version':
       return out(`etcdctl version: ${profile.etcdVersion}\nAPI version: ${profile.etcdMinor}\n`)
     case 'snapshot status': {
-      const banner =
-        profile.etcdMinor === '3.5' ? 'Deprecated: Use `etcdutl snapshot status` instead.\n\n' : ''
+      const banner = deprecationBanner(profile, 'status')
       if (run.positional.length !== 1)
         return out('', `${banner}Error: snapshot status requires exactly one argument\n`, EXIT_BAD_ARGS)
       const r = await snapshotStatus({
@@ -242,8 +236,7 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
       return { ...r, stderr: banner + r.stderr }
     }
     case 'snapshot restore': {
-      const banner =
-        profile.etcdMinor === '3.5' ? 'Deprecated: Use `etcdutl snapshot restore` instead.\n\n' : ''
+      const banner = deprecationBanner(profile, 'restore')
       if (run.positional.length !== 1)
         return out('', `${banner}Error: snapshot restore requires exactly one argument\n`, EXIT_BAD_ARGS)
       const r = await snapshotRestore({

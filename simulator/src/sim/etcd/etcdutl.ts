@@ -1,6 +1,6 @@
 import type { CommandResult, SimCommandContext } from '../commands/types'
 import { ClientLog } from './clientlog'
-import { commandWords, type FlagDef, parseArgs, parseBool } from './flags'
+import { commandWords, type FlagDef, parseArgs, parseBool, RESTORE_FLAGS } from './flags'
 import { etcdutlHelp } from './help'
 import { snapshotRestore, snapshotStatus } from './snapshot'
 
@@ -11,18 +11,7 @@ const GLOBAL: FlagDef[] = [
   { name: 'help', short: 'h', type: 'bool' },
 ]
 
-const RESTORE: FlagDef[] = [
-  { name: 'data-dir', type: 'string' },
-  { name: 'wal-dir', type: 'string' },
-  { name: 'name', type: 'string' },
-  { name: 'initial-cluster', type: 'string' },
-  { name: 'initial-cluster-token', type: 'string' },
-  { name: 'initial-advertise-peer-urls', type: 'string' },
-  { name: 'skip-hash-check', type: 'bool' },
-  { name: 'bump-revision', type: 'int' },
-  { name: 'mark-compacted', type: 'bool' },
-  { name: 'initial-memory-map-size', type: 'int' },
-]
+const RESTORE: FlagDef[] = [...RESTORE_FLAGS, { name: 'initial-memory-map-size', type: 'int' }]
 
 const SNAPSHOT_HELP = `Manages etcd node snapshots
 

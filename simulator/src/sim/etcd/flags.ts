@@ -122,3 +122,16 @@ export function commandWords(args: string[], isBool: (name: string) => boolean):
   }
   return words
 }
+
+/** `snapshot restore` flags as etcdctl (3.4, 3.5) and etcdutl share them. */
+export const RESTORE_FLAGS: FlagDef[] = [
+  { name: 'data-dir', type: 'string' },
+  { name: 'wal-dir', type: 'string' },
+  { name: 'name', type: 'string' },
+  { name: 'initial-cluster', type: 'string' },
+  { name: 'initial-cluster-token', type: 'string' },
+  { name: 'initial-advertise-peer-urls', type: 'string' },
+  { name: 'skip-hash-check', type: 'bool' },
+  { name: 'bump-revision', type: 'int' },
+  { name: 'mark-compacted', type: 'bool' },
+]
