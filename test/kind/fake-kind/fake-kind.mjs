@@ -96,6 +96,32 @@ async function script(name, ...args) {
   return r.stdout.trim()
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * The fixture's bring-up. After a successful `kubeadm init` the kubelet
+ * sometimes takes minutes to post its mirror pods (it backed off while the
+ * apiserver was starting), and the fixture script gives up after 120 s with
+ * "control plane did not come up". kind waits on the control plane itself, so
+ * this stand-in does too: a kubelet restart posts the mirror pods at once.
+ */
+async function startControlPlane(node) {
+  try {
+    return await script('start-control-plane.sh', node)
+  } catch (e) {
+    if (!/control plane did not come up/.test(e.message)) throw e
+    const init = await docker('exec', node, 'test', '-f', '/etc/kubernetes/admin.conf')
+    if (init.code !== 0) throw e
+    await docker('exec', node, 'systemctl', 'restart', 'kubelet')
+    for (let i = 0; i < 90; i++) {
+      const r = await docker('exec', node, 'kubectl', 'get', 'pods', '-n', 'kube-system', '--no-headers')
+      if (r.code === 0 && /^etcd-/m.test(r.stdout)) return `${node} ready`
+      await sleep(2000)
+    }
+    throw e
+  }
+}
+
 async function deleteNodes(name) {
   const nodes = await nodesOf(name)
   if (nodes.length) await docker('rm', '-f', '-v', ...nodes)
@@ -146,7 +172,7 @@ async function create(f) {
       return out
     })
     await step('Writing configuration 📜', async () => {})
-    await step('Starting control-plane 🕹️', () => script('start-control-plane.sh', names[0]))
+    await step('Starting control-plane 🕹️', () => startControlPlane(names[0]))
     if (names.length > 1) {
       await step('Joining more control-plane nodes 🎮', async () => {
         for (const n of names.slice(1)) await script('join-control-plane.sh', names[0], n)
@@ -157,7 +183,7 @@ async function create(f) {
         for (let i = 0; i < 30; i++) {
           const r = await docker('exec', names[0], 'kubectl', 'get', '--raw', '/readyz')
           if (r.code === 0) return
-          await new Promise((r) => setTimeout(r, 1000))
+          await sleep(1000)
         }
         throw fail('timed out waiting for the control plane to become ready')
       })
