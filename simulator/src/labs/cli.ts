@@ -86,22 +86,14 @@ async function makeDriver(name: string, io: CliIo): Promise<Driver> {
 
 /**
  * A real kind cluster for one replay. Settings come from the environment so
- * tests can point at a stand-in: CKALAB_KIND (the kind binary),
- * CKALAB_KIND_NODE_IMAGE (`1.20=repo/node:tag,…`), CKALAB_KIND_PREFIX.
+ * tests can point at a stand-in (see drivers/kind/from-env: CKALAB_KIND_PATH,
+ * CKALAB_KIND_NODE_IMAGE, CKALAB_KIND_PREFIX).
  * Progress goes to stderr; Ctrl-C cancels creation or deletes the cluster.
  */
 async function kindDriverForTry(io: CliIo): Promise<Driver> {
   const { KindDriver } = await import('../drivers/kind')
-  const nodeImages: Partial<Record<ProfileId, string>> = {}
-  for (const pair of (process.env.CKALAB_KIND_NODE_IMAGE ?? '').split(',').filter(Boolean)) {
-    const [profile, image] = pair.split('=')
-    if (image && PROFILES.includes(profile as ProfileId)) nodeImages[profile as ProfileId] = image
-  }
-  const kind = new KindDriver({
-    kindPath: process.env.CKALAB_KIND_PATH ?? process.env.CKALAB_KIND,
-    nodeImages,
-    clusterPrefix: process.env.CKALAB_KIND_PREFIX,
-  })
+  const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
+  const kind = new KindDriver(kindOptionsFromEnv())
   const probe = await kind.probe()
   if (!probe.ok) throw new LabError(`kind cannot run here: ${probe.reason}\n  use --driver sim instead`)
   const cancel = new AbortController()

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseServeArgs } from './cli'
+import { onKubernetes, parseServeArgs } from './cli'
+import type { LabCatalog } from './ports'
+import { FakeCatalog } from './testing/fakes'
 
 describe('ckalab serve options', () => {
   it('defaults to loopback, port 4173 and the auto driver', () => {
@@ -36,5 +38,24 @@ describe('ckalab serve options', () => {
   it('refuses a bad port or driver', () => {
     expect(() => parseServeArgs(['--port', 'http'])).toThrow()
     expect(() => parseServeArgs(['--driver', 'docker'])).toThrow()
+  })
+
+  it('takes one Kubernetes version for every lab, and refuses an unknown one', () => {
+    expect(parseServeArgs(['--kubernetes', '1.20']).kubernetes).toBe('1.20')
+    expect(parseServeArgs([]).kubernetes).toBeUndefined()
+    expect(() => parseServeArgs(['--kubernetes', '1.29'])).toThrow()
+  })
+})
+
+describe('the catalogue on one Kubernetes version', () => {
+  it("changes the lab's cluster version and nothing else", async () => {
+    const labs: LabCatalog = new FakeCatalog()
+    const id = (await labs.list()).labs[0]!.id
+    const own = (await labs.get(id))!
+    const moved = (await onKubernetes(labs, '1.20').get(id))!
+    expect(moved.cluster).toEqual({ ...own.cluster, kubernetes: '1.20' })
+    expect({ ...moved, cluster: own.cluster }).toEqual(own)
+    expect(await onKubernetes(labs, '1.20').get('no-such-lab')).toBeUndefined()
+    expect(await onKubernetes(labs, '1.20').solution(id)).toBe(await labs.solution(id))
   })
 })

@@ -5,9 +5,11 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import type { Driver } from '../seam'
+import type { Driver, ProfileId } from '../seam'
+import { isProfileId, PROFILES } from '../sim/profiles'
 import { createLabCatalog } from './catalog'
 import { createLogger, type Logger, type LogLevel } from './log'
+import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
 
 export interface ServeOptions {
@@ -17,6 +19,8 @@ export interface ServeOptions {
   dataDir: string
   allowOrigin: string[]
   logLevel: LogLevel
+  /** Every lab on this Kubernetes version instead of its own (as `ckalab try --kubernetes`). */
+  kubernetes?: ProfileId
 }
 
 function port(value: string): number {
@@ -24,6 +28,11 @@ function port(value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('a port is a number from 0 to 65535')
   return n
+}
+
+function kubernetesVersion(value: string): ProfileId {
+  if (!isProfileId(value)) throw new InvalidArgumentError(`use one of ${Object.keys(PROFILES).join(', ')}`)
+  return value
 }
 
 export function defaultDataDir(): string {
@@ -48,6 +57,11 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option(
+      '--kubernetes <version>',
+      "run every lab on this Kubernetes version instead of the lab's own",
+      kubernetesVersion,
+    )
     .addOption(
       new Option('--log-level <level>', 'log detail')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -62,15 +76,37 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     dataDir: resolve(o.dataDir),
     allowOrigin: o.allowOrigin,
     logLevel: o.logLevel,
+    ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
   }
 }
 
-/** `auto` uses kind when Docker and kind are usable here, the simulator otherwise. */
+/** The catalogue with every lab's cluster on one Kubernetes version. */
+export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCatalog {
+  return {
+    list: () => catalog.list(),
+    async get(id) {
+      const lab = await catalog.get(id)
+      return lab && { ...lab, cluster: { ...lab.cluster, kubernetes } }
+    },
+    setup: (id, env, facts) => catalog.setup(id, env, facts),
+    ...(catalog.onTick ? { onTick: (id, env, facts) => catalog.onTick!(id, env, facts) } : {}),
+    grade: (id, env, facts) => catalog.grade(id, env, facts),
+    solution: (id) => catalog.solution(id),
+    junit: (report) => catalog.junit(report),
+  }
+}
+
+/**
+ * `auto` uses kind when Docker and kind are usable here, the simulator otherwise.
+ * The kind binary, node images and cluster prefix come from the environment
+ * (CKALAB_KIND_PATH, CKALAB_KIND_NODE_IMAGE, CKALAB_KIND_PREFIX), as for `ckalab try`.
+ */
 export async function chooseDriver(choice: ServeOptions['driver'], log: Logger): Promise<Driver> {
   const { SimDriver } = await import('../drivers/sim')
   if (choice === 'sim') return new SimDriver()
   const { KindDriver } = await import('../drivers/kind')
-  const kind = new KindDriver()
+  const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
+  const kind = new KindDriver(kindOptionsFromEnv())
   const probe = await kind.probe().catch((err: unknown) => ({ ok: false, reason: String(err) }))
   if (probe.ok) return kind
   if (choice === 'kind')
@@ -82,7 +118,9 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
 export async function runServe(opts: ServeOptions): Promise<RunningServer> {
   const log = createLogger(opts.logLevel)
   const driver = await chooseDriver(opts.driver, log)
-  const catalog = await createLabCatalog()
+  const labs = await createLabCatalog()
+  const catalog = opts.kubernetes ? onKubernetes(labs, opts.kubernetes) : labs
+  if (opts.kubernetes) log.info('every lab runs on one Kubernetes version', { kubernetes: opts.kubernetes })
   return startServer({
     port: opts.port,
     host: opts.host,
