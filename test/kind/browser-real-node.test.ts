@@ -1,0 +1,254 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  buildWeb,
+  chromiumAvailable,
+  launchBrowser,
+  resultsDir,
+  runCommand,
+  waitForTerminal,
+} from '../e2e/support'
+import { ensureCriNodeImage } from './compare/image'
+import { containersOf, ensureDocker, FAKE_KIND, IN_CI, ROOT, removeCluster } from './harness'
+
+// The browser on a real node: `ckalab serve --driver kind --kubernetes 1.20`
+// (the kind stand-in makes a kind-shaped cluster with a real 1.20 control
+// plane), the etcd lab started from the catalogue in Chromium, kind's steps
+// shown while the cluster is made, `kubectl get pods -n kube-system` typed into
+// the node's xterm, UTF-8 both ways, a node killed mid-lab, and the lab stopped
+// from the page with no container of its cluster left behind.
+
+const docker = ensureDocker()
+if (!docker.ok && IN_CI) throw new Error(`browser-on-a-real-node suite: ${docker.why}`)
+const haveChromium = chromiumAvailable()
+const run = docker.ok && haveChromium ? describe : describe.skip
+
+/** Only this suite's clusters: the server's reaper and this file's cleanup never touch others. */
+const PREFIX = 'ckalab-b'
+const LAB = 'etcd-backup-restore'
+
+/** `ckalab serve` itself, as a person starts it, pointed at the kind stand-in by the environment. */
+class Serve {
+  url = ''
+  log = ''
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'ckalab-browser-kind-'))
+  private child: ChildProcess | undefined
+
+  async start(env: Record<string, string>): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/ckalab.mjs'),
+        'serve',
+        '--driver',
+        'kind',
+        '--kubernetes',
+        '1.20',
+        '--port',
+        '0',
+        '--data-dir',
+        this.dataDir,
+      ],
+      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    this.child = child
+    child.stderr?.on('data', (d) => {
+      this.log += d.toString()
+    })
+    this.url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      const timer = setTimeout(
+        () => reject(new Error(`ckalab serve did not start in 60 s:\n${this.log}`)),
+        60_000,
+      )
+      child.stdout?.on('data', (d) => {
+        out += d.toString()
+        const m = /ckalab is running: open (http:\/\/\S+)/.exec(out)
+        if (m) {
+          clearTimeout(timer)
+          // the server listens on 127.0.0.1 only; "localhost" may resolve to ::1 first
+          resolve(m[1]!.replace('localhost', '127.0.0.1'))
+        }
+      })
+      child.once('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`ckalab serve exited with ${code}:\n${this.log}`))
+      })
+    })
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 20_000)
+        child.once('exit', () => {
+          clearTimeout(t)
+          resolve()
+        })
+        child.kill('SIGTERM')
+      })
+    }
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+/** Clusters named with this suite's prefix whose containers were made after `since` (ms). */
+function ourClustersSince(since: number): string[] {
+  const r = spawnSync(
+    'docker',
+    [
+      'ps',
+      '-a',
+      '--filter',
+      'label=io.x-k8s.kind.cluster',
+      '--format',
+      '{{.Label "io.x-k8s.kind.cluster"}}\t{{.CreatedAt}}',
+    ],
+    { encoding: 'utf8' },
+  )
+  const names = new Set<string>()
+  for (const line of r.stdout.split('\n')) {
+    const [name, created] = line.split('\t')
+    if (!name?.startsWith(PREFIX) || !created) continue
+    // "2024-05-01 10:00:00 +0000 UTC"
+    const at = Date.parse(
+      created
+        .replace(/ [A-Z]+$/, '')
+        .replace(' ', 'T')
+        .replace(' ', ''),
+    )
+    if (!Number.isNaN(at) && at >= since - 5_000) names.add(name)
+  }
+  return [...names]
+}
+
+async function poll<T>(
+  what: string,
+  timeoutMs: number,
+  f: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const v = await f()
+    if (v !== undefined) return v
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+run('a terminal on a real kind node, in the browser', () => {
+  const server = new Serve()
+  let browser: Browser | undefined
+  let page: Page | undefined
+  const started = Date.now()
+  let cluster = ''
+
+  beforeAll(async () => {
+    const image = ensureCriNodeImage()
+    buildWeb()
+    await server.start({
+      CKALAB_KIND_PATH: FAKE_KIND,
+      CKALAB_KIND_NODE_IMAGE: `1.20=${image}`,
+      CKALAB_KIND_PREFIX: PREFIX,
+    })
+    browser = await launchBrowser()
+  }, 600_000)
+
+  afterAll(async () => {
+    if (page) await page.screenshot({ path: join(resultsDir(), 'kind-node-last.png') }).catch(() => {})
+    await browser?.close()
+    await server.stop()
+    // SIGTERM keeps a kind cluster for the next start; this suite wants none left.
+    for (const name of new Set([cluster, ...ourClustersSince(started)].filter(Boolean))) removeCluster(name)
+  }, 120_000)
+
+  it('creates the cluster with progress, answers kubectl and UTF-8, and leaves no container once stopped', async () => {
+    page = await browser!.newPage({ viewport: { width: 1500, height: 900 } })
+    page.on('pageerror', (e) => {
+      server.log += `\n[page error] ${e.message}`
+    })
+    await page.goto(server.url)
+    const card = page.locator(`article.card[data-lab="${LAB}"]`)
+    await card.waitFor()
+    await card.getByRole('button', { name: 'Practice' }).click()
+    await page.waitForURL(/\/attempt\//)
+    expect(await page.locator('.attempt-bar .badge').allInnerTexts()).toContain('kind')
+
+    // While kind works, the page shows its steps and a progress bar that moves.
+    const steps = new Set<string>()
+    const values = new Set<string>()
+    const pane = page.locator('.terminal-pane[data-status="open"]')
+    const failed = page.locator('.failed')
+    const t0 = Date.now()
+    await poll('the terminal of the new cluster', 300_000, async () => {
+      const creating = page!.locator('.creating')
+      if (await creating.isVisible().catch(() => false)) {
+        const text = (await creating.textContent().catch(() => '')) ?? ''
+        steps.add(text.replace(/^Creating the environment…\s*/, '').trim())
+        values.add((await creating.locator('[role="progressbar"]').getAttribute('aria-valuenow')) ?? '')
+      }
+      if (await failed.isVisible().catch(() => false))
+        throw new Error(`the lab could not be created: ${await failed.textContent()}\n${server.log}`)
+      return (await pane.count()) > 0 ? true : undefined
+    })
+    const createdIn = (Date.now() - t0) / 1000
+    console.info(
+      `cluster ready in the browser after ${createdIn.toFixed(0)} s; steps seen: ${[...steps].join(' | ')}`,
+    )
+    expect([...steps].some((s) => /Starting control-plane/.test(s))).toBe(true)
+    expect([...steps].some((s) => /Preparing nodes|Ensuring node image|Writing configuration/.test(s))).toBe(
+      true,
+    )
+    expect(values.size).toBeGreaterThan(2)
+
+    // The node's own terminal: kind's node name, a root prompt on it.
+    const node = (await pane.first().getAttribute('data-node')) ?? ''
+    expect(node).toMatch(new RegExp(`^${PREFIX}[0-9a-f]+-control-plane$`))
+    cluster = node.replace(/-control-plane$/, '')
+    expect(containersOf(cluster)).toEqual([node])
+    const prompt = new RegExp(`root@${node}:[^\\n]*# ?$`, 'm')
+    await waitForTerminal(page, (t) => prompt.test(t), 'the prompt of the node', 30_000, node)
+    await page.locator('.xterm').click()
+
+    // The real control plane answers through the browser terminal.
+    const pods = await poll('etcd and kube-apiserver Running in kubectl get pods', 120_000, async () => {
+      const text = await runCommand(page!, 'kubectl get pods -n kube-system', 60_000, node)
+      const out = text.split('kubectl get pods -n kube-system').pop() ?? ''
+      const running = (pod: string) => new RegExp(`^${pod}-${node}\\s+1/1\\s+Running`, 'm').test(out)
+      return running('etcd') && running('kube-apiserver') ? out : undefined
+    })
+    expect(pods).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m)
+
+    // Non-ASCII typed in the browser reaches the node's shell and comes back intact.
+    const echoed = await runCommand(page, 'echo grüße', 30_000, node)
+    expect(echoed.split('echo grüße').pop()).toMatch(/^grüße$/m)
+    // and the shell got UTF-8 bytes (ü = c3 bc, ß = c3 9f), not Latin-1 or meta keys
+    const bytes = await runCommand(page, 'printf %s grüße | od -An -tx1', 30_000, node)
+    expect(bytes.split('od -An -tx1').pop()).toMatch(/^\s*67 72 c3 bc c3 9f 65\s*$/m)
+    await page.screenshot({ path: join(resultsDir(), 'kind-node-terminal.png') })
+
+    // A node that dies mid-lab: what the page shows (see the report: no "broken" state yet).
+    spawnSync('docker', ['kill', node], { stdio: 'ignore' })
+    await page
+      .locator(`.terminal-pane[data-node="${node}"]:not([data-status="open"])`)
+      .waitFor({ timeout: 30_000 })
+    console.info(
+      `after docker kill: terminal status "${await page.locator('.terminal-pane').first().getAttribute('data-status')}", attempt state "${await page.locator('main.attempt').getAttribute('data-state')}"`,
+    )
+
+    // Stop from the page (confirm twice, as a person does); kind deletes the whole cluster.
+    const stop = page.locator('.attempt-bar').getByRole('button', { name: 'Stop' })
+    await stop.click()
+    await page.locator('.attempt-bar').getByRole('button', { name: 'Stop the lab?' }).click()
+    await page.locator('main.attempt[data-state="stopped"]').waitFor({ timeout: 120_000 })
+    await poll('no container of the cluster', 60_000, () =>
+      containersOf(cluster).length === 0 ? true : undefined,
+    )
+    expect(containersOf(cluster)).toEqual([])
+  }, 600_000)
+})
