@@ -9,6 +9,7 @@ import { kindConfig, kindConfigYaml, specProblem } from './config'
 import { CLUSTER_LABEL, listClusterContainers, listClustersByPrefix, removeClusterContainers } from './docker'
 import { runKind, tailLines } from './kind-cli'
 import { KindNode } from './node'
+import { nodeAddresses, setUpNodeAccess } from './node-access'
 import { COPY_ETCD_CLIENTS_SCRIPT, prepareNodeImage } from './prepared-image'
 import { describeProblems, type Problem, problems } from './probe'
 import { gatherHostFacts, kindVersion, shortError } from './probe-facts'
@@ -207,6 +208,13 @@ export class KindDriver implements Driver {
                 throw new KindCreateError(`could not install etcdctl on ${n.name}: ${r.stderr.trim()}`)
             }),
         )
+      }
+      if (env.nodes.length > 1) {
+        emit({ fraction: 1 - AFTER_KIND / 4, step: 'Setting up ssh between nodes' })
+        const nodes = env.nodes as KindNode[]
+        const access = await setUpNodeAccess(nodes, await nodeAddresses(this.docker, nodes))
+        // a cluster without ssh still serves single-node work: say so, do not fail
+        if (!access.ok) emit({ fraction: 1 - AFTER_KIND / 4, step: `No ssh between nodes: ${access.reason}` })
       }
       signal?.throwIfAborted()
       emit({ fraction: 1, step: 'Cluster ready' })

@@ -12,6 +12,16 @@ describe('prepared node image recipe', () => {
     expect(text).toMatch(/vim\.tiny.*\n.*nano/s)
   })
 
+  it('installs the ssh client and server when missing, without host keys of its own', () => {
+    const text = dockerfile('kindest/node:v1.34.0', 'registry.k8s.io/etcd:3.6.4-0')
+    expect(text).toContain('command -v ssh >/dev/null 2>&1 || ssh="openssh-client"')
+    expect(text).toContain('[ -x /usr/sbin/sshd ] || ssh="$ssh openssh-server"')
+    expect(text).toContain('apt-get install -y --no-install-recommends $missing $ssh')
+    // every node makes its own host key when the cluster is set up
+    expect(text).toContain('rm -f /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub')
+    expect(text).toContain("'PermitRootLogin prohibit-password' 'PasswordAuthentication no'")
+  })
+
   it('tags by Kubernetes version and a hash of the inputs, so a new base means a new image', () => {
     const a = preparedTag(PROFILES['1.31'], 'sha256:aaa', 'sha256:eee')
     expect(a).toMatch(/^ckalab\/node:v1\.31\.1-tools-[0-9a-f]{10}$/)

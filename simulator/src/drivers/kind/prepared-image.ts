@@ -4,11 +4,12 @@ import { pack } from 'tar-stream'
 import type { Profile } from '../../sim/profiles'
 
 // A node image with what exam nodes have and kind's do not: etcdctl/etcdutl
-// of the node's etcd version (copied from the matching etcd image) and an
-// editor. Built once per base image and cached by tag.
+// of the node's etcd version (copied from the matching etcd image), an
+// editor, and ssh between the nodes (client and server; keys and sshd are
+// set up per cluster by node-access.ts). Built once per base image and cached by tag.
 
 /** Bump when the recipe changes so cached images are rebuilt. */
-const RECIPE_VERSION = 1
+const RECIPE_VERSION = 2
 export const PREPARED_REPO = 'ckalab/node'
 export const PREPARED_LABEL = 'io.ckalab.prepared-from'
 
@@ -22,18 +23,34 @@ export interface PrepareOptions {
   pullTimeoutMs?: number
 }
 
+/** Printed by the build when apt cannot fetch ssh: the image is still usable without it. */
+export const SSH_MISSING_NOTE =
+  'ckalab: openssh could not be installed; the nodes will have no ssh between them'
+
 export function dockerfile(baseImage: string, etcdImage: string): string {
   return `FROM ${etcdImage} AS etcd
 FROM ${baseImage}
 # etcdctl, and etcdutl where the etcd image has it (3.6+); versioned copies come along
 COPY --from=etcd /usr/local/bin/etcd[cu]tl* /usr/local/bin/
-RUN set -e; missing=""; \\
+RUN set -e; missing=""; ssh=""; \\
   if ! command -v vim >/dev/null 2>&1; then \\
     if command -v vim.tiny >/dev/null 2>&1; then ln -s "$(command -v vim.tiny)" /usr/local/bin/vim; else missing="vim"; fi; \\
   fi; \\
   command -v nano >/dev/null 2>&1 || missing="$missing nano"; \\
-  if [ -n "$missing" ]; then \\
-    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing && rm -rf /var/lib/apt/lists/*; \\
+  command -v ssh >/dev/null 2>&1 || ssh="openssh-client"; \\
+  [ -x /usr/sbin/sshd ] || ssh="$ssh openssh-server"; \\
+  if [ -n "$missing$ssh" ]; then \\
+    if ! (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing $ssh); then \\
+      if [ -n "$missing" ]; then echo "could not install$missing" >&2; exit 1; fi; \\
+      echo "${SSH_MISSING_NOTE}" >&2; \\
+    fi; \\
+    rm -rf /var/lib/apt/lists/*; \\
+  fi; \\
+  if [ -x /usr/sbin/sshd ]; then \\
+    rm -f /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub; \\
+    if [ -f /etc/pam.d/sshd ]; then sed -i 's/^session\\s\\+required\\s\\+pam_loginuid\\.so/session optional pam_loginuid.so/' /etc/pam.d/sshd; fi; \\
+    mkdir -p /etc/ssh/sshd_config.d; \\
+    printf '%s\\n' '# ckalab: root logs in between the cluster nodes with the cluster key only' 'HostKey /etc/ssh/ssh_host_ed25519_key' 'PermitRootLogin prohibit-password' 'PasswordAuthentication no' 'KbdInteractiveAuthentication no' > /etc/ssh/sshd_config.d/ckalab.conf; \\
   fi; \\
   ETCDCTL_API=3 etcdctl version >/dev/null
 LABEL ${PREPARED_LABEL}="${baseImage}" io.ckalab.etcd-image="${etcdImage}"
