@@ -52,17 +52,31 @@ export async function judgeSnapshot(ctx: CheckContext, file: string): Promise<Ch
 }
 
 /**
+ * Whether some static pod manifest on the node runs a kube-apiserver. The
+ * kubelet reads every file in the folder that does not start with a dot, so a
+ * renamed copy left there counts too.
+ */
+async function apiserverManifestPresent(ctx: CheckContext, node: ReturnType<CheckContext['node']>) {
+  const r = await ctx.exec(node, 'grep -lsw kube-apiserver /etc/kubernetes/manifests/*')
+  return r.stdout.trim() !== ''
+}
+
+/**
  * Waits (once per grading) for the first control plane's apiserver to be ready.
  * A later check reuses a negative answer instead of waiting again; a positive
- * one is re-checked, since it costs one request.
+ * one is re-checked, since it costs one request. With no apiserver manifest in
+ * /etc/kubernetes/manifests nothing will start one, so the answer comes at
+ * once instead of after the whole wait.
  */
 export async function waitForApiserver(ctx: CheckContext, withinMs: number): Promise<boolean> {
   const cp = ctx.node('cp1')
   const waited = await ctx.once(
     'apiserver-ready',
     async () =>
-      (await ctx.waitFor(async () => ((await apiserverReady(ctx, cp)) ? true : undefined), withinMs)) ??
-      false,
+      (await ctx.waitFor(async () => {
+        if (await apiserverReady(ctx, cp)) return true
+        return (await apiserverManifestPresent(ctx, cp)) ? undefined : false
+      }, withinMs)) ?? false,
   )
   return waited ? apiserverReady(ctx, cp) : false
 }
