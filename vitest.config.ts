@@ -42,22 +42,14 @@ export default defineConfig({
         },
       },
       {
+        // Real clusters on Docker (kind stand-in over the shared fixture): the driver, a browser
+        // terminal on a real node, the labs on one and three real control planes, and the simulator
+        // held against a real node. One file at a time: each brings up real control planes.
         test: {
           name: 'kind',
           include: ['test/kind/**/*.test.ts'],
-          exclude: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts', 'test/kind/kind-ha.test.ts'],
           testTimeout: 900_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        // Three control planes, labs end to end on real nodes and the simulator-against-real
-        // comparison: ~20 min on two cores, so they run on demand (`npm run test:kind-long`)
-        // rather than in every `npm test`.
-        test: {
-          name: 'kind-long',
-          include: ['test/kind/labs-*.test.ts', 'test/kind/compare-*.test.ts', 'test/kind/kind-ha.test.ts'],
-          testTimeout: 900_000,
+          hookTimeout: 900_000,
           fileParallelism: false,
         },
       },

@@ -8,12 +8,15 @@ import { type TryResult, tryLab } from '../../simulator/src/labs/try'
 import type { Lab, Verdict } from '../../simulator/src/labs/types'
 import type { Driver, Environment } from '../../simulator/src/seam'
 import { createOnce, ensureCriNodeImage } from './compare/image'
+import { describeComparison } from './compare/suite'
 import { ensureDocker, FAKE_KIND, IN_CI, ROOT } from './harness'
 
 // etcd-backup-restore end to end on a real Kubernetes 1.20 control plane
 // (real etcd 3.4, kubelet, apiserver from the fixture, kind CLI stand-in):
 // `ckalab try --driver kind` with the 1.20 reference solution passes every
-// check, and three wrong answers of the catalogue get their verdicts.
+// check; on a second cluster the simulator is held against the fresh real node
+// (compare/), then three wrong answers of the catalogue get their verdicts,
+// with the cluster reset to its first state before each.
 
 const docker = ensureDocker()
 if (!docker.ok && IN_CI) throw new Error(`kind lab suite: ${docker.why}`)
@@ -140,33 +143,41 @@ run('lab etcd-backup-restore on a real 1.20 control plane', () => {
     expect(clusters.filter((n) => n.startsWith(PREFIX))).toEqual([])
   })
 
-  describe('wrong answers on one shared cluster, reset between them', () => {
-    let driver: KindDriver
+  describe('one more cluster: the simulator against it, then wrong answers, reset before each', () => {
     let env: Environment | undefined
+    // CKALAB_COMPARE_ADOPT=<id> reuses a running fresh cluster ckalab-<id> (and leaves it) while working here
+    const adopt = process.env.CKALAB_COMPARE_ADOPT
 
     beforeAll(async () => {
-      driver = new KindDriver({ kindPath: FAKE_KIND, nodeImages: { '1.20': image }, clusterPrefix: PREFIX })
-      env = await createOnce(() => driver.create({ controlPlanes: 1, workers: 0, kubernetes: '1.20' }))
+      const driver = new KindDriver({
+        kindPath: FAKE_KIND,
+        nodeImages: { '1.20': image },
+        clusterPrefix: adopt ? 'ckalab-' : PREFIX,
+      })
+      env = adopt
+        ? await driver.adopt(adopt)
+        : await createOnce(() => driver.create({ controlPlanes: 1, workers: 0, kubernetes: '1.20' }))
+      if (!env) throw new Error(`no cluster ckalab-${adopt}`)
       const keep = await env.nodes[0]!.exec(
-        'mkdir -p /root/ckalab-pristine && cp /etc/kubernetes/manifests/*.yaml /root/ckalab-pristine/',
+        'mkdir -p /root/ckalab-pristine && cp -n /etc/kubernetes/manifests/*.yaml /root/ckalab-pristine/',
       )
       expect(keep.exitCode).toBe(0)
     }, 900_000)
 
     afterAll(async () => {
-      await env?.dispose()
+      if (!adopt) await env?.dispose()
     }, 300_000)
 
-    for (const [i, id] of WRONG.entries()) {
+    describeComparison(() => env)
+
+    for (const id of WRONG) {
       it(`${id} gets its expected verdicts on real etcd, kubelet and apiserver`, async () => {
         const e = env
         if (!e) throw new Error('no cluster')
         const wrong = lab.wrongAnswers.find((w) => w.id === id)
         if (!wrong) throw new Error(`the catalogue of ${LAB} has no ${id}`)
-        if (i > 0) {
-          const r = await e.nodes[0]!.exec(RESET, { timeoutMs: 240_000 })
-          expect(r.exitCode, r.stderr).toBe(0)
-        }
+        const reset = await e.nodes[0]!.exec(RESET, { timeoutMs: 240_000 })
+        expect(reset.exitCode, reset.stderr).toBe(0)
         const r = await tryLab({
           lab,
           driver: sharedCluster(e),
