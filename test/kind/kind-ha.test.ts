@@ -1,59 +1,76 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KindDriver } from '../../simulator/src/drivers/kind'
-import type { Environment, Progress } from '../../simulator/src/seam'
-import {
-  containersOf,
-  createOnce,
-  ensureDocker,
-  ensureNodeImage,
-  FAKE_KIND,
-  IN_CI,
-  NODE_IMAGE,
-} from './harness'
+import { loadLabs } from '../../simulator/src/labs/loader'
+import { tryLab } from '../../simulator/src/labs/try'
+import type { Driver, Environment, Progress } from '../../simulator/src/seam'
+import { ensureCriNodeImage } from './compare/image'
+import { containersOf, createOnce, ensureDocker, FAKE_KIND, IN_CI, ROOT } from './harness'
 
 // Three real control planes with a stacked three-member etcd, made through
-// the driver and the kind stand-in. Set CKALAB_KIND_SKIP_HA=1 to leave it out
-// of a quick local run (it adds a few minutes).
+// the driver and the kind stand-in: ssh between the nodes, then the lab
+// etcd-ha-restore with its 1.20 reference solution on that same cluster.
+// Set CKALAB_KIND_SKIP_HA=1 to leave it out of a quick local run (it adds a few minutes).
 
 const docker = ensureDocker()
 if (!docker.ok && IN_CI) throw new Error(`kind suite: ${docker.why}`)
 const run = docker.ok && process.env.CKALAB_KIND_SKIP_HA !== '1' ? describe : describe.skip
 
+const LAB = 'etcd-ha-restore'
+
+/** Hands the live cluster to tryLab; this file deletes it at the end. */
+function sharedCluster(env: Environment): Driver {
+  return {
+    name: 'kind',
+    probe: async () => ({ ok: true }),
+    create: async () => ({
+      id: env.id,
+      driver: env.driver,
+      spec: env.spec,
+      nodes: env.nodes,
+      settle: (ms) => env.settle(ms),
+      dispose: async () => undefined,
+    }),
+  }
+}
+
 run('kind driver: three control planes', () => {
-  const d = new KindDriver({
-    kindPath: FAKE_KIND,
-    nodeImages: { '1.20': NODE_IMAGE },
-    clusterPrefix: 'ckalab-ha',
-  })
+  let d: KindDriver
   let env: Environment
   const progress: Progress[] = []
-  let seconds = 0
+  const timings: Record<string, number> = {}
 
   beforeAll(async () => {
-    ensureNodeImage()
+    // the checks of the lab read the running etcd's mounts through crictl
+    const image = ensureCriNodeImage()
+    d = new KindDriver({ kindPath: FAKE_KIND, nodeImages: { '1.20': image }, clusterPrefix: 'ckalab-ha' })
     const t = Date.now()
     env = await createOnce(() => {
       progress.length = 0
       return d.create({ controlPlanes: 3, kubernetes: '1.20' }, (p) => progress.push(p))
     })
-    seconds = (Date.now() - t) / 1000
+    timings.createSeconds = (Date.now() - t) / 1000
   }, 900_000)
 
   afterAll(async () => {
     if (!env) return
     await env.dispose()
     expect(containersOf(d.clusterName(env.id))).toEqual([])
-    console.log(`kind HA timings: ${JSON.stringify({ createSeconds: seconds })}`)
+    console.log(`kind HA timings: ${JSON.stringify(timings)}`)
   }, 180_000)
 
-  it('has three control-plane nodes in kind order and reported the joins', () => {
+  it('has three control-plane nodes in kind order and reported the joins and the ssh set-up', () => {
     const name = d.clusterName(env.id)
     expect(env.nodes.map((n) => n.name)).toEqual([
       `${name}-control-plane`,
       `${name}-control-plane2`,
       `${name}-control-plane3`,
     ])
-    expect(progress.map((p) => p.step)).toContain('Joining more control-plane nodes')
+    const steps = progress.map((p) => p.step)
+    expect(steps).toContain('Joining more control-plane nodes')
+    expect(steps).toContain('Setting up ssh between nodes')
+    expect(steps.filter((s) => s.startsWith('No ssh between nodes'))).toEqual([])
   })
 
   it('every node has etcdctl and sees the three-member stacked etcd', async () => {
@@ -69,4 +86,59 @@ run('kind driver: three control planes', () => {
       for (const n of env.nodes) expect(r.stdout).toContain(`started, ${n.name},`)
     }
   })
+
+  it('ssh and scp reach every node from the first, by name and by address, without prompts or warnings', async () => {
+    const [first, ...others] = env.nodes
+    for (const other of others) {
+      const byName = await first!.exec(`ssh ${other.name} hostname`, { timeoutMs: 30_000 })
+      expect(byName.exitCode, byName.stderr).toBe(0)
+      expect(byName.stdout.trim()).toBe(other.name)
+      // no "Warning: Permanently added ... to the list of known hosts"
+      expect(byName.stderr).toBe('')
+
+      const ip = (await other.exec('hostname -i', { timeoutMs: 30_000 })).stdout.trim().split(/\s+/)[0]
+      const byIp = await first!.exec(`ssh ${ip} 'hostname; kubectl get nodes -o name | wc -l'`, {
+        timeoutMs: 30_000,
+      })
+      expect(byIp.exitCode, byIp.stderr).toBe(0)
+      // sessions get KUBECONFIG, as the node's own terminal has it
+      expect(byIp.stdout.trim().split('\n')).toEqual([other.name, '3'])
+
+      const scp = await first!.exec(
+        `echo from-first > /tmp/ssh-probe && scp /tmp/ssh-probe ${other.name}:/tmp/ssh-probe && ssh ${other.name} cat /tmp/ssh-probe`,
+        { timeoutMs: 30_000 },
+      )
+      expect(scp.exitCode, scp.stderr).toBe(0)
+      expect(scp.stdout.trim()).toBe('from-first')
+    }
+    // and back: every node has the same key and config
+    const back = await others[1]!.exec(`ssh ${first!.name} hostname`, { timeoutMs: 30_000 })
+    expect(back.stdout.trim()).toBe(first!.name)
+  })
+
+  it(`lab ${LAB}: the 1.20 reference solution passes every check on the three real members`, async () => {
+    const { labs } = await loadLabs()
+    const lab = labs.find((l) => l.id === LAB)
+    if (!lab) throw new Error(`lab ${LAB} did not load`)
+    const t = Date.now()
+    const r = await tryLab({
+      lab,
+      driver: sharedCluster(env),
+      kubernetes: '1.20',
+      script: readFileSync(join(ROOT, 'labs', LAB, 'solution-1.20.sh'), 'utf8'),
+      lineTimeoutMs: 180_000,
+    })
+    timings.labSeconds = (Date.now() - t) / 1000
+    const explain = [
+      ...r.report.checks.map((c) => `${c.id}: ${c.verdict}: ${c.evidence.actual}`),
+      r.stuckAt ? `stuck at line ${r.stuckAt.index + 1}: ${r.stuckAt.line}` : '',
+      '--- transcript (end) ---',
+      r.transcript.slice(-3000),
+    ].join('\n')
+    expect(r.stuckAt, explain).toBeUndefined()
+    expect(Object.fromEntries(r.report.checks.map((c) => [c.id, c.verdict])), explain).toEqual(
+      Object.fromEntries(lab.module.checks.map((c) => [c.id, 'pass'])),
+    )
+    expect(r.report.score.points).toBe(r.report.score.max)
+  }, 900_000)
 })
