@@ -235,7 +235,11 @@ export class AttemptManager {
         throw new AttemptError(409, `the lab is ${l.row.state}, not ready; wait for it or reset it`)
       const started = Date.now()
       await this.flushSaves(l)
-      const report = await this.o.catalog.grade(l.row.lab, l.env, l.row.facts)
+      const report = await this.o.catalog.grade(l.row.lab, l.env, l.row.facts).catch((err) => {
+        if (!isNodeGone(err)) throw err
+        this.markBroken(l, err)
+        throw new AttemptError(409, String(err.message))
+      })
       const isFinal = final || l.row.mode === 'exam'
       this.o.store.addReport(id, report, isFinal)
       this.o.store.addEvent(id, 'graded', {
@@ -325,8 +329,56 @@ export class AttemptManager {
         l.tickSoon?.schedule()
         if (!l.envReportsChanges) l.envSave?.schedule()
       },
-      onError: (err) => this.o.log.warn('terminal error', { attempt: l.row.id, node: node.name, err }),
+      // A shell also ends when its node goes away (a kind node container killed or stopped).
+      onExit: () => void this.checkNode(l, node),
+      onError: (err) => {
+        this.o.log.warn('terminal error', { attempt: l.row.id, node: node.name, err })
+        if (isNodeGone(err)) this.markBroken(l, err)
+      },
     })
+  }
+
+  /**
+   * Looks whether the node is still there after its shell ended; a dead node
+   * breaks the attempt. A node that is going down may still take an exec for
+   * a moment, so anything but a clean `true` is asked again shortly after.
+   */
+  private async checkNode(l: Live, node: Node): Promise<void> {
+    const env = l.env
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (!env || l.env !== env || l.row.state !== 'ready') return
+      try {
+        if ((await node.exec('true', { timeoutMs: 15_000 })).exitCode === 0) return
+      } catch (err) {
+        if (isNodeGone(err)) return this.markBroken(l, err)
+      }
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+  }
+
+  /**
+   * A node of the environment is gone: the attempt cannot go on, so it ends
+   * as failed with the reason (the page offers a reset) instead of leaving a
+   * terminal that never answers; what is left of the environment is removed.
+   */
+  private markBroken(l: Live, err: unknown): void {
+    if (l.row.state !== 'ready') return
+    const env = l.env
+    const message = err instanceof Error ? err.message : String(err)
+    void this.enqueue(l, async () => {
+      if (l.row.state !== 'ready' || l.env !== env) return
+      this.o.log.warn('attempt broken: a node is gone', { attempt: l.row.id, err: message })
+      // the page learns at once; removing the rest of the cluster can take a while
+      this.patch(l, {
+        state: 'failed',
+        error: `the lab environment broke: ${message}`,
+        progressStep: 'Broken',
+        finishedAt: Date.now(),
+      })
+      this.o.store.addEvent(l.row.id, 'broken', { error: message })
+      await this.teardown(l, 'a node of this lab stopped')
+      this.o.store.deleteEnvState(l.row.id)
+    }).catch((e) => this.o.log.error('ending a broken attempt failed', { attempt: l.row.id, err: e }))
   }
 
   async close(): Promise<void> {
@@ -538,7 +590,10 @@ export class AttemptManager {
         )
         continue
       }
-      void this.tick(l).catch((err) => this.o.log.warn('lab trigger failed', { attempt: l.row.id, err }))
+      void this.tick(l).catch((err) => {
+        if (isNodeGone(err)) this.markBroken(l, err)
+        else this.o.log.warn('lab trigger failed', { attempt: l.row.id, err })
+      })
     }
   }
 
@@ -613,6 +668,11 @@ function noticesOf(facts: Facts): { message: string; at: string }[] {
   return list
     .filter((n) => n && typeof n.message === 'string' && n.message !== '')
     .map((n) => ({ message: String(n.message), at: String(n.at ?? '') }))
+}
+
+/** The driver says a node no longer exists or runs (kind: its container was killed, stopped or removed). */
+export function isNodeGone(err: unknown): boolean {
+  return err instanceof Error && err.name === 'NodeUnavailableError'
 }
 
 /** Writes here (every `> /dev/null`, process files) change nothing worth saving. */

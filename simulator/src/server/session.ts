@@ -69,6 +69,8 @@ export interface SessionOptions {
   onOutput?: () => void
   /** Enter was pressed: a command may now change the environment. */
   onCommand?: () => void
+  /** The shell ended (`exit`, or the node under it went away). */
+  onExit?: (code: number) => void
   onError?: (err: unknown) => void
 }
 
@@ -266,6 +268,7 @@ export class TerminalSession {
     this.exited = true
     for (const { client } of this.clients.values()) client.send(encodeExit(code))
     this.opts.onOutput?.()
+    this.opts.onExit?.(code)
   }
 
   private flush(): void {

@@ -122,7 +122,7 @@ export function AttemptPage({ token }: { token: string }) {
         <div className="notice error failed" role="alert">
           <p>{attempt.error ?? 'The environment could not be created.'}</p>
           <button type="button" className="primary" disabled={!!a.busy} onClick={a.reset}>
-            Retry
+            {attempt.readyAt === null ? 'Retry' : 'Reset'}
           </button>
         </div>
       )}
