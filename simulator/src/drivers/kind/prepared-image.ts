@@ -9,7 +9,7 @@ import type { Profile } from '../../sim/profiles'
 // set up per cluster by node-access.ts). Built once per base image and cached by tag.
 
 /** Bump when the recipe changes so cached images are rebuilt. */
-const RECIPE_VERSION = 2
+const RECIPE_VERSION = 3
 export const PREPARED_REPO = 'ckalab/node'
 export const PREPARED_LABEL = 'io.ckalab.prepared-from'
 
