@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { labsLintCommand } from './cli'
-import { loadLabs } from './loader'
+import { loadLabs, referenceSolution } from './loader'
 
 const CHECKS = `export const checks = [
   { id: 'one', title: 'one', points: 5, run: async () => ({ verdict: 'pass', expected: '', actual: '' }) },
@@ -84,6 +84,34 @@ describe('loading labs', () => {
     expect(await labsLintCommand([bad], io)).toBe(3)
     expect(err).toContain('labs/bad/lab.yaml: id: is "other" but the folder is "bad"')
     expect(err).toContain('fix: set id: bad or rename the folder')
+  })
+
+  it('picks the reference solution per Kubernetes version and names a missing one', async () => {
+    const solutions = 'solutions:\n  "1.20": solution-1.20.sh\n'
+    const root = await labsDir({
+      versions: {
+        'lab.yaml': LAB('versions') + solutions,
+        'checks.ts': CHECKS,
+        'solution.sh': 'etcdutl snapshot restore x\n',
+        'solution-1.20.sh': 'ETCDCTL_API=3 etcdctl snapshot restore x\n',
+      },
+      missing: { 'lab.yaml': LAB('missing') + solutions, 'checks.ts': CHECKS, 'solution.sh': 'x\n' },
+      unknown: {
+        'lab.yaml': `${LAB('unknown')}solutions:\n  "1.19": solution.sh\n`,
+        'checks.ts': CHECKS,
+        'solution.sh': 'x\n',
+      },
+    })
+    const { labs, problems } = await loadLabs(root)
+    const lab = labs.find((l) => l.id === 'versions')!
+    expect(referenceSolution(lab)).toContain('etcdutl')
+    expect(referenceSolution(lab, '1.31')).toContain('etcdutl')
+    expect(referenceSolution(lab, '1.20')).toContain('ETCDCTL_API=3 etcdctl')
+    expect(problems.find((p) => p.lab === 'missing')).toMatchObject({
+      field: 'solutions.1.20',
+      message: 'solution-1.20.sh does not exist',
+    })
+    expect(problems.find((p) => p.lab === 'unknown')?.field).toMatch(/^solutions/)
   })
 
   it('the shipped labs are all valid', async () => {

@@ -2,11 +2,20 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse as parseYaml } from 'yaml'
+import type { ProfileId } from '../seam'
 import { checkLabSchema, checkWrongAnswersSchema } from './schema'
 import type { Check, CheckModule, Lab, LabDefinition, LintProblem, TaskDef, WrongAnswer } from './types'
 
 // Reads labs/<id>/ folders into Lab objects. Every problem is collected as a
 // LintProblem (file, field, fix); one broken folder never stops the others.
+
+/** The reference solution a learner on this Kubernetes version would type (default: the lab's own). */
+export function referenceSolution(
+  lab: Pick<Lab, 'solution' | 'solutions' | 'cluster'>,
+  kubernetes?: ProfileId,
+): string {
+  return lab.solutions[kubernetes ?? lab.cluster.kubernetes] ?? lab.solution
+}
 
 export const DEFAULT_LABS_DIR = resolve(fileURLToPath(new URL('../../../labs', import.meta.url)))
 
@@ -187,6 +196,18 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
   const solution = await readText(join(dir, raw.solution))
   if (solution === undefined)
     problem('lab.yaml', 'solution', `${raw.solution} does not exist`, 'write the reference solution script')
+  const solutions: Partial<Record<ProfileId, string>> = {}
+  for (const [version, file] of Object.entries((raw.solutions ?? {}) as Record<string, string>)) {
+    const text = await readText(join(dir, file))
+    if (text === undefined)
+      problem(
+        'lab.yaml',
+        `solutions.${version}`,
+        `${file} does not exist`,
+        `write the reference solution for Kubernetes ${version} or remove the entry`,
+      )
+    else solutions[version as ProfileId] = text
+  }
   const solutionNotes = raw.solutionNotes ? await readText(join(dir, raw.solutionNotes)) : undefined
   for (const [i, s] of (raw.setup ?? []).entries()) {
     if (s.file && (await readText(join(dir, s.file))) === undefined)
@@ -231,6 +252,7 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
     triggers: raw.triggers ?? [],
     tasks,
     solution: solution ?? '',
+    solutions,
     solutionNotes,
     wrongAnswers,
   }

@@ -88,6 +88,12 @@ export const LAB_SCHEMA = {
       },
     },
     solution: { type: 'string', minLength: 1 },
+    // Reference solutions for versions whose tools differ (etcd 3.4 has no etcdutl), by Kubernetes version.
+    solutions: {
+      type: 'object',
+      propertyNames: { enum: ['1.20', '1.31', '1.34'] },
+      additionalProperties: { type: 'string', minLength: 1 },
+    },
     solutionNotes: { type: 'string' },
     checks: { type: 'string' },
     wrongAnswers: { type: 'string' },

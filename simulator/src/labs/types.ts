@@ -1,4 +1,4 @@
-import type { ClusterSpec, ExecResult, Node } from '../seam'
+import type { ClusterSpec, ExecResult, Node, ProfileId } from '../seam'
 
 // The vocabulary of labs and grading. Labs and checks speak only to the seam
 // (Node, Environment.settle), so the same lab grades a simulated cluster and a
@@ -194,6 +194,8 @@ export interface LabDefinition {
   tasks: TaskDef[]
   /** The reference solution, one line a learner types per line. */
   solution: string
+  /** Reference solutions for Kubernetes versions whose tools differ from the lab's own version. */
+  solutions: Partial<Record<ProfileId, string>>
   /** Optional markdown explaining the solution. */
   solutionNotes?: string
   wrongAnswers: WrongAnswer[]

@@ -3,9 +3,9 @@
 
 import { renderJunit } from '../labs/junit'
 import { evaluateTriggers, gradeLab, runSetup } from '../labs/lifecycle'
-import { DEFAULT_LABS_DIR, loadLabs } from '../labs/loader'
+import { DEFAULT_LABS_DIR, loadLabs, referenceSolution } from '../labs/loader'
 import type { Lab, Report as LabReport } from '../labs/types'
-import type { Environment } from '../seam'
+import type { Environment, ProfileId } from '../seam'
 import type { Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
 
 function summary(lab: Lab): LabSummary {
@@ -61,10 +61,10 @@ export async function createLabCatalog(root = DEFAULT_LABS_DIR): Promise<LabCata
     async grade(id: string, env: Environment, facts: Facts) {
       return (await gradeLab(need(id), env, facts)) as unknown as Report
     },
-    async solution(id: string) {
+    async solution(id: string, kubernetes?: ProfileId) {
       const lab = need(id)
       const notes = lab.solutionNotes ? `\n\n${lab.solutionNotes.trim()}\n` : ''
-      return `\`\`\`bash\n${lab.solution.trim()}\n\`\`\`${notes}`
+      return `\`\`\`bash\n${referenceSolution(lab, kubernetes).trim()}\n\`\`\`${notes}`
     },
     junit(report: Report) {
       return renderJunit(report as unknown as LabReport)

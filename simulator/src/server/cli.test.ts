@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createLabCatalog } from './catalog'
 import { onKubernetes, parseServeArgs } from './cli'
 import type { LabCatalog } from './ports'
 import { FakeCatalog } from './testing/fakes'
@@ -56,6 +57,14 @@ describe('the catalogue on one Kubernetes version', () => {
     expect(moved.cluster).toEqual({ ...own.cluster, kubernetes: '1.20' })
     expect({ ...moved, cluster: own.cluster }).toEqual(own)
     expect(await onKubernetes(labs, '1.20').get('no-such-lab')).toBeUndefined()
-    expect(await onKubernetes(labs, '1.20').solution(id)).toBe(await labs.solution(id))
+    expect(await onKubernetes(labs, '1.20').solution(id)).toBe(await labs.solution(id, '1.20'))
+  })
+
+  it('shows the reference solution of that version (etcd 3.4 has no etcdutl)', async () => {
+    const labs = await createLabCatalog()
+    expect(await labs.solution('etcd-backup-restore')).toContain('etcdutl snapshot restore')
+    const script = (await onKubernetes(labs, '1.20').solution('etcd-backup-restore')).split('```')[1]
+    expect(script).toContain('etcdctl snapshot restore')
+    expect(script).not.toContain('etcdutl')
   })
 })

@@ -1,7 +1,7 @@
 // What the server needs from the rest of ckalab, as small interfaces. The
 // labs/grading code is wired in by one adapter (catalog.ts); tests use fakes.
 
-import type { ClusterSpec, Driver, Environment } from '../seam'
+import type { ClusterSpec, Driver, Environment, ProfileId } from '../seam'
 
 export type Difficulty = 'easy' | 'medium' | 'hard' | string
 
@@ -53,8 +53,8 @@ export interface LabCatalog {
    */
   onTick?(labId: string, env: Environment, facts: Facts): Promise<boolean>
   grade(labId: string, env: Environment, facts: Facts): Promise<Report>
-  /** The reference solution as markdown. */
-  solution(labId: string): Promise<string>
+  /** The reference solution as markdown, for the lab's Kubernetes version or the one given. */
+  solution(labId: string, kubernetes?: ProfileId): Promise<string>
   junit(report: Report): string
 }
 
