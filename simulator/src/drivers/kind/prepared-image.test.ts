@@ -22,10 +22,12 @@ describe('prepared node image recipe', () => {
     expect(text).toContain("'PermitRootLogin prohibit-password' 'PasswordAuthentication no'")
   })
 
-  it('tags by Kubernetes version and a hash of the inputs, so a new base means a new image', () => {
-    const a = preparedTag(PROFILES['1.31'], 'sha256:aaa', 'sha256:eee')
+  it('tags by Kubernetes version and a hash of the inputs, so a new base or recipe means a new image', () => {
+    const recipe = dockerfile('kindest/node:v1.31.1', 'registry.k8s.io/etcd:3.5.15-0')
+    const a = preparedTag(PROFILES['1.31'], 'sha256:aaa', 'sha256:eee', recipe)
     expect(a).toMatch(/^ckalab\/node:v1\.31\.1-tools-[0-9a-f]{10}$/)
-    expect(preparedTag(PROFILES['1.31'], 'sha256:aaa', 'sha256:eee')).toBe(a)
-    expect(preparedTag(PROFILES['1.31'], 'sha256:bbb', 'sha256:eee')).not.toBe(a)
+    expect(preparedTag(PROFILES['1.31'], 'sha256:aaa', 'sha256:eee', recipe)).toBe(a)
+    expect(preparedTag(PROFILES['1.31'], 'sha256:bbb', 'sha256:eee', recipe)).not.toBe(a)
+    expect(preparedTag(PROFILES['1.31'], 'sha256:aaa', 'sha256:eee', `${recipe}RUN true\n`)).not.toBe(a)
   })
 })

@@ -8,8 +8,6 @@ import type { Profile } from '../../sim/profiles'
 // editor, and ssh between the nodes (client and server; keys and sshd are
 // set up per cluster by node-access.ts). Built once per base image and cached by tag.
 
-/** Bump when the recipe changes so cached images are rebuilt. */
-const RECIPE_VERSION = 3
 export const PREPARED_REPO = 'ckalab/node'
 export const PREPARED_LABEL = 'io.ckalab.prepared-from'
 
@@ -57,10 +55,19 @@ LABEL ${PREPARED_LABEL}="${baseImage}" io.ckalab.etcd-image="${etcdImage}"
 `
 }
 
-/** Tag of the prepared image: the Kubernetes version plus a hash of what went in. */
-export function preparedTag(profile: Profile, baseImageId: string, etcdImageId: string): string {
+/**
+ * Tag of the prepared image: the Kubernetes version plus a hash of what went
+ * in (both images and the recipe's text), so any change to the recipe or a new
+ * base makes a new image instead of reusing a stale one.
+ */
+export function preparedTag(
+  profile: Profile,
+  baseImageId: string,
+  etcdImageId: string,
+  recipe: string,
+): string {
   const h = createHash('sha256')
-    .update(`${RECIPE_VERSION}\n${baseImageId}\n${etcdImageId}`)
+    .update(`${baseImageId}\n${etcdImageId}\n${recipe}`)
     .digest('hex')
     .slice(0, 10)
   return `${PREPARED_REPO}:${profile.kubernetesVersion}-tools-${h}`
@@ -82,12 +89,13 @@ export async function prepareNodeImage(
   const pullTimeoutMs = opts.pullTimeoutMs ?? 120_000
   const baseId = await ensureImage(docker, opts.baseImage, pullTimeoutMs, opts.onStep)
   const etcdId = await ensureImage(docker, etcdImage, pullTimeoutMs, opts.onStep)
-  const tag = preparedTag(opts.profile, baseId, etcdId)
+  const recipe = dockerfile(opts.baseImage, etcdImage)
+  const tag = preparedTag(opts.profile, baseId, etcdId, recipe)
   if (await imageId(docker, tag)) return { tag, built: false }
 
   opts.onStep?.(`Building ${tag}`)
   const context = pack()
-  context.entry({ name: 'Dockerfile' }, dockerfile(opts.baseImage, etcdImage))
+  context.entry({ name: 'Dockerfile' }, recipe)
   context.finalize()
   const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: tag,
