@@ -179,7 +179,8 @@ run('a terminal on a real kind node, in the browser', () => {
     await card.waitFor()
     await card.getByRole('button', { name: 'Practice' }).click()
     await page.waitForURL(/\/attempt\//)
-    expect(await page.locator('.attempt-bar .badge').allInnerTexts()).toContain('kind')
+    // the attempt says which driver runs it
+    await page.locator('.attempt-bar .badge', { hasText: /^kind$/ }).waitFor({ timeout: 10_000 })
 
     // While kind works, the page shows its steps and a progress bar that moves.
     const steps = new Set<string>()
@@ -199,6 +200,7 @@ run('a terminal on a real kind node, in the browser', () => {
       return (await pane.count()) > 0 ? true : undefined
     })
     const createdIn = (Date.now() - t0) / 1000
+    const mark = (what: string) => console.info(`${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s`)
     console.info(
       `cluster ready in the browser after ${createdIn.toFixed(0)} s; steps seen: ${[...steps].join(' | ')}`,
     )
@@ -215,15 +217,19 @@ run('a terminal on a real kind node, in the browser', () => {
     expect(containersOf(cluster)).toEqual([node])
     const prompt = new RegExp(`root@${node}:[^\\n]*# ?$`, 'm')
     await waitForTerminal(page, (t) => prompt.test(t), 'the prompt of the node', 30_000, node)
+    mark('prompt shown')
     await page.locator('.xterm').click()
 
     // The real control plane answers through the browser terminal.
+    let tries = 0
     const pods = await poll('etcd and kube-apiserver Running in kubectl get pods', 120_000, async () => {
+      tries++
       const text = await runCommand(page!, 'kubectl get pods -n kube-system', 60_000, node)
       const out = text.split('kubectl get pods -n kube-system').pop() ?? ''
       const running = (pod: string) => new RegExp(`^${pod}-${node}\\s+1/1\\s+Running`, 'm').test(out)
       return running('etcd') && running('kube-apiserver') ? out : undefined
     })
+    mark(`etcd and kube-apiserver Running (kubectl typed ${tries}×)`)
     expect(pods).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m)
 
     // Non-ASCII typed in the browser reaches the node's shell and comes back intact.
@@ -236,6 +242,7 @@ run('a terminal on a real kind node, in the browser', () => {
 
     // The node dies mid-lab: the page says so and offers a reset, instead of a terminal that never
     // answers, and the server removes what is left of the cluster (as Stop or Reset would).
+    mark('UTF-8 checked')
     spawnSync('docker', ['kill', node], { stdio: 'ignore' })
     const broken = page.locator('main.attempt[data-state="failed"] .failed')
     await broken.waitFor({ timeout: 30_000 })
@@ -244,9 +251,11 @@ run('a terminal on a real kind node, in the browser', () => {
     )
     expect(await broken.getByRole('button', { name: 'Reset' }).isEnabled()).toBe(true)
     expect(await page.locator('.terminal-pane').count()).toBe(0)
+    mark('broken shown')
     await page.screenshot({ path: join(resultsDir(), 'kind-node-broken.png') })
     await poll('no container of the cluster', 120_000, () =>
       containersOf(cluster).length === 0 ? true : undefined,
     )
+    mark('no container left')
   }, 600_000)
 })
