@@ -93,4 +93,15 @@ export interface Driver {
   create(spec: ClusterSpec, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<Environment>
   /** Re-attach to an environment after a server restart. */
   adopt?(id: string): Promise<Environment | undefined>
+  /**
+   * Removes, now and then every `intervalMs`, environments this driver made
+   * that no live attempt owns (`liveIds`), e.g. clusters left by a server that
+   * died. Returns a stopper. Drivers whose environments die with the process
+   * have nothing to reap and leave it out.
+   */
+  startReaper?(
+    liveIds: () => Iterable<string>,
+    intervalMs?: number,
+    onError?: (e: unknown) => void,
+  ): () => void
 }

@@ -58,10 +58,16 @@ export async function startHarness(
       return server.url
     },
     async api(method, path, body) {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+      const send = () =>
+        fetch(server.url + path, {
+          method,
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      // after restart() a pooled keep-alive socket may still point at the old process: once more, fresh
+      const res = await send().catch((e) => {
+        if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e
+        return send()
       })
       const text = await res.text()
       let parsed: any = text

@@ -617,6 +617,14 @@ export class AttemptManager {
     }
   }
 
+  /**
+   * Environments attempts own right now (re-attached after a restart, too);
+   * the driver's reaper spares these. One being created is the driver's to guard.
+   */
+  liveEnvIds(): string[] {
+    return [...this.live.values()].flatMap((l) => (l.env ? [l.env.id] : []))
+  }
+
   private async restoreAll(): Promise<void> {
     const labs = new Map<string, LabDetail | undefined>()
     for (const row of this.o.store.listAttempts()) {

@@ -28,6 +28,8 @@ export interface ServerOptions {
   allowedOrigins?: string[]
   webDir?: string
   ticketTtlMs?: number
+  /** How often the driver's reaper looks for orphaned environments (driver default: 5 min). */
+  reapIntervalMs?: number
   tickMs?: number
 }
 
@@ -106,6 +108,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     tickMs: opts.tickMs,
   })
   await manager.ready
+  // After the restore, so clusters kept for adoption count as owned.
+  const stopReaper = opts.driver.startReaper?.(
+    () => manager.liveEnvIds(),
+    opts.reapIntervalMs,
+    (err) => log.warn('removing orphaned lab environments failed', { err: String(err) }),
+  )
   const tickets = new TicketBook(opts.ticketTtlMs ?? 30_000)
   const serveStatic = createStaticHandler(opts.webDir ?? defaultWebDir())
   const allowedOrigins = new Set<string>(opts.allowedOrigins ?? [])
@@ -410,6 +418,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.close(() => resolve())
           server.closeAllConnections?.()
         })
+        stopReaper?.()
         await manager.close()
         store.close()
         log.info('ckalab server stopped')
