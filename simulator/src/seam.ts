@@ -104,4 +104,6 @@ export interface Driver {
     intervalMs?: number,
     onError?: (e: unknown) => void,
   ): () => void
+  /** Releases what the driver keeps for the whole process (e.g. warm clusters); attempts' environments stay. */
+  close?(): Promise<void>
 }

@@ -100,7 +100,8 @@ export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCat
 /**
  * `auto` uses kind when Docker and kind are usable here, the simulator otherwise.
  * The kind binary, node images and cluster prefix come from the environment
- * (CKALAB_KIND_PATH, CKALAB_KIND_NODE_IMAGE, CKALAB_KIND_PREFIX), as for `ckalab try`.
+ * (CKALAB_KIND_PATH, CKALAB_KIND_NODE_IMAGE, CKALAB_KIND_PREFIX), as for `ckalab try`;
+ * CKALAB_KIND_WARM_POOL keeps clusters ready for the server's attempts.
  */
 export async function chooseDriver(choice: ServeOptions['driver'], log: Logger): Promise<Driver> {
   const { SimDriver } = await import('../drivers/sim')
@@ -109,7 +110,11 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
   const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
   const kind = new KindDriver(kindOptionsFromEnv())
   const probe = await kind.probe().catch((err: unknown) => ({ ok: false, reason: String(err) }))
-  if (probe.ok) return kind
+  if (probe.ok) {
+    // CKALAB_KIND_WARM_POOL: clusters made ahead of time; the server's close deletes the unused ones
+    kind.startWarmPool((err) => log.warn('a warm kind cluster could not be made', { err: String(err) }))
+    return kind
+  }
   if (choice === 'kind')
     throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
   log.info('using the simulator', { why: probe.reason ?? 'kind is not usable here' })

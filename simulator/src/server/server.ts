@@ -420,6 +420,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         })
         stopReaper?.()
         await manager.close()
+        await opts.driver
+          .close?.()
+          .catch((err) => log.warn('closing the driver failed', { err: String(err) }))
         store.close()
         log.info('ckalab server stopped')
       })()

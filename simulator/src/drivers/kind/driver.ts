@@ -15,7 +15,7 @@ import { describeProblems, type Problem, problems } from './probe'
 import { gatherHostFacts, kindVersion, shortError } from './probe-facts'
 import { AFTER_KIND, KindProgress } from './progress'
 import { PROFILE_IMAGES, profileSupportProblem } from './versions'
-import type { WarmPool } from './warm-pool'
+import { type CreateFn, WarmPool } from './warm-pool'
 
 // The `kind` driver: real clusters made by the kind CLI, driven through
 // dockerode afterwards. One environment = one kind cluster `ckalab-<id>`.
@@ -38,6 +38,8 @@ export interface KindDriverOptions {
   clusterPrefix?: string
   /** Ends a kind run that hangs; default 15 min. */
   createTimeoutMs?: number
+  /** Clusters of one spec kept ready (started by `startWarmPool`), so "start" takes seconds. */
+  warmPool?: { spec: ClusterSpec; size: number }
 }
 
 export class KindCapacityError extends Error {
@@ -105,7 +107,42 @@ export class KindDriver implements Driver {
     return { ok: found.length === 0, reason: describeProblems(found), problems: found, warnings }
   }
 
+  /**
+   * Starts keeping `warmPool.size` clusters of `warmPool.spec` ready; `create`
+   * hands one out when the spec matches and a new one is made in the
+   * background. They count against the capacity. `close` deletes them.
+   */
+  startWarmPool(onError?: (e: unknown) => void, make: CreateFn = (s, p, sig) => this.createFresh(s, p, sig)) {
+    const w = this.opts.warmPool
+    if (this.pool || !w || w.size <= 0) return
+    this.pool = new WarmPool(make, { spec: w.spec, size: w.size, onError })
+    this.pool.fill()
+  }
+
+  /** Clusters ready in the warm pool right now. */
+  get warmCount(): number {
+    return this.pool?.readyCount ?? 0
+  }
+
+  /** Deletes the warm pool's clusters (an attempt's cluster is its own to dispose). */
+  async close(): Promise<void> {
+    await this.pool?.stop()
+  }
+
   async create(
+    spec: ClusterSpec,
+    onProgress?: (p: Progress) => void,
+    signal?: AbortSignal,
+  ): Promise<Environment> {
+    const warm = this.pool?.take(spec)
+    if (warm) {
+      onProgress?.({ fraction: 1, step: 'Cluster ready (kept warm)' })
+      return warm
+    }
+    return this.createFresh(spec, onProgress, signal)
+  }
+
+  private async createFresh(
     spec: ClusterSpec,
     onProgress?: (p: Progress) => void,
     signal?: AbortSignal,

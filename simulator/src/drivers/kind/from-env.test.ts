@@ -42,4 +42,17 @@ describe('kind driver settings from the environment', () => {
     }
     expect(kindOptionsFromEnv({ CKALAB_KIND_PREFIX: 'ckalab-' }).clusterPrefix).toBe('ckalab-')
   })
+
+  it('reads a warm pool as count, version and control planes, and names a bad one', () => {
+    expect(kindOptionsFromEnv({ CKALAB_KIND_WARM_POOL: '2:1.34' }).warmPool).toEqual({
+      size: 2,
+      spec: { controlPlanes: 1, workers: 0, kubernetes: '1.34' },
+    })
+    expect(kindOptionsFromEnv({ CKALAB_KIND_WARM_POOL: ' 1:1.20:3 ' }).warmPool?.spec.controlPlanes).toBe(3)
+    for (const bad of ['2', 'x:1.34', '2:1.29', '1:1.34:2', '11:1.34', '1:1.34:1:1', '-1:1.34']) {
+      expect(() => kindOptionsFromEnv({ CKALAB_KIND_WARM_POOL: bad })).toThrow(
+        new RegExp(`CKALAB_KIND_WARM_POOL: "${bad}" is not <count>:<version>`),
+      )
+    }
+  })
 })

@@ -9,8 +9,9 @@ import type { KindDriverOptions } from './driver'
 //   CKALAB_KIND_PATH (or CKALAB_KIND)  the kind binary
 //   CKALAB_KIND_NODE_IMAGE             `1.20=repo/node:tag,1.34=…`
 //   CKALAB_KIND_PREFIX                 cluster names ckalab owns (default `ckalab-`)
+//   CKALAB_KIND_WARM_POOL              `<count>:<version>[:<control planes>]`, e.g. `2:1.34` or `1:1.20:3`
 
-export type KindEnvOptions = Pick<KindDriverOptions, 'kindPath' | 'nodeImages' | 'clusterPrefix'>
+export type KindEnvOptions = Pick<KindDriverOptions, 'kindPath' | 'nodeImages' | 'clusterPrefix' | 'warmPool'>
 
 export class KindEnvError extends Error {
   constructor(message: string) {
@@ -49,6 +50,24 @@ export function parseNodeImages(text: string): Partial<Record<ProfileId, string>
   return images
 }
 
+/** `<count>:<version>[:<control planes>]`: clusters kept ready so "start" takes seconds. */
+export function parseWarmPool(text: string): NonNullable<KindDriverOptions['warmPool']> {
+  const [count = '', version = '', controlPlanes = '1', ...rest] = text.split(':').map((p) => p.trim())
+  const size = Number(count)
+  const cps = Number(controlPlanes)
+  if (
+    rest.length > 0 ||
+    !/^\d+$/.test(count) ||
+    size > 10 ||
+    !isProfileId(version) ||
+    !(cps === 1 || cps === 3)
+  )
+    throw new KindEnvError(
+      `CKALAB_KIND_WARM_POOL: "${text}" is not <count>:<version>[:<control planes>]; write e.g. 2:1.34 or 1:1.20:3 (count 0-10, versions: ${Object.keys(PROFILES).join(', ')}, 1 or 3 control planes)`,
+    )
+  return { size, spec: { controlPlanes: cps, workers: 0, kubernetes: version } }
+}
+
 /** Reads the variables above; throws KindEnvError (saying what to fix) on a malformed value. */
 export function kindOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KindEnvOptions {
   const options: KindEnvOptions = {}
@@ -64,5 +83,7 @@ export function kindOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KindEn
       )
     options.clusterPrefix = prefix
   }
+  const warm = nonEmpty(env.CKALAB_KIND_WARM_POOL)
+  if (warm) options.warmPool = parseWarmPool(warm)
   return options
 }
