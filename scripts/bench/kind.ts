@@ -76,7 +76,6 @@ function waitPrompt(term: TerminalStream, ms = 30_000): Promise<void> {
       reject(new Error(`no prompt within ${ms} ms; got ${JSON.stringify(text.slice(-200))}`))
     }, ms)
     const off = term.onData((d) => {
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes
       text = (text + dec.decode(d, { stream: true })).slice(-400).replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
       if (PROMPT.test(text)) {
         clearTimeout(t)

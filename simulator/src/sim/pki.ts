@@ -111,9 +111,9 @@ export function checkTls(opts: {
   const { registry } = opts
   const server = registry.lookup(opts.serverCert)
   const ca = registry.lookup(opts.clientCA)
-  if (!server || server.kind !== 'cert') return { ok: false, reason: 'unknown-authority' }
+  if (server?.kind !== 'cert') return { ok: false, reason: 'unknown-authority' }
   // Without --cacert Go falls back to the system roots, which never hold a kubeadm CA.
-  if (!ca || ca.kind !== 'cert' || !ca.isCA || ca.id !== server.issuer) {
+  if (ca?.kind !== 'cert' || !ca.isCA || ca.id !== server.issuer) {
     return { ok: false, reason: 'unknown-authority', detail: 'x509: certificate signed by unknown authority' }
   }
   if (!server.sans.includes(opts.host)) {
@@ -128,8 +128,7 @@ export function checkTls(opts: {
     const key = registry.lookup(opts.clientKey)
     const trusted = registry.lookup(opts.serverClientCA)
     if (
-      !cert ||
-      cert.kind !== 'cert' ||
+      cert?.kind !== 'cert' ||
       !key ||
       key.kind !== 'key' ||
       key.keyId !== cert.keyId ||
