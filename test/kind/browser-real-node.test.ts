@@ -13,7 +13,7 @@ import {
   waitForTerminal,
 } from '../e2e/support'
 import { ensureCriNodeImage } from './compare/image'
-import { containersOf, ensureDocker, FAKE_KIND, IN_CI, ROOT, removeCluster } from './harness'
+import { containersOf, ensureDocker, FAKE_KIND, IN_CI, kindClusters, ROOT, removeCluster } from './harness'
 
 // The browser on a real node: `ckalab serve --driver kind --kubernetes 1.20`
 // (the kind stand-in makes a kind-shaped cluster with a real 1.20 control
@@ -101,32 +101,9 @@ class Serve {
 
 /** Clusters named with this suite's prefix whose containers were made after `since` (ms). */
 function ourClustersSince(since: number): string[] {
-  const r = spawnSync(
-    'docker',
-    [
-      'ps',
-      '-a',
-      '--filter',
-      'label=io.x-k8s.kind.cluster',
-      '--format',
-      '{{.Label "io.x-k8s.kind.cluster"}}\t{{.CreatedAt}}',
-    ],
-    { encoding: 'utf8' },
-  )
-  const names = new Set<string>()
-  for (const line of r.stdout.split('\n')) {
-    const [name, created] = line.split('\t')
-    if (!name?.startsWith(PREFIX) || !created) continue
-    // "2024-05-01 10:00:00 +0000 UTC"
-    const at = Date.parse(
-      created
-        .replace(/ [A-Z]+$/, '')
-        .replace(' ', 'T')
-        .replace(' ', ''),
-    )
-    if (!Number.isNaN(at) && at >= since - 5_000) names.add(name)
-  }
-  return [...names]
+  return kindClusters()
+    .filter((c) => c.name.startsWith(PREFIX) && c.createdMs >= since - 5_000)
+    .map((c) => c.name)
 }
 
 async function poll<T>(

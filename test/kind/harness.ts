@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Driver, Environment } from '../../simulator/src/seam'
 
 // Prerequisites of the kind suite: a Docker engine and the fixture node image.
 // In CI (CI=true) a missing prerequisite fails the suite; elsewhere it skips.
@@ -78,5 +79,51 @@ export async function createOnce<T>(create: () => Promise<T>, log = console.warn
     if (!/control plane did not come up/.test(String(e))) throw e
     log(`kind cluster creation failed, retrying once: ${String(e).split('\n')[0]}`)
     return create()
+  }
+}
+
+/** Every kind cluster on the engine (by container label), with when its newest container was made (ms). */
+export function kindClusters(): Array<{ name: string; createdMs: number }> {
+  const r = spawnSync(
+    'docker',
+    [
+      'ps',
+      '-a',
+      '--filter',
+      'label=io.x-k8s.kind.cluster',
+      '--format',
+      '{{.Label "io.x-k8s.kind.cluster"}}\t{{.CreatedAt}}',
+    ],
+    { encoding: 'utf8' },
+  )
+  const newest = new Map<string, number>()
+  for (const line of r.stdout.split('\n')) {
+    const [name, created] = line.split('\t')
+    if (!name || !created) continue
+    // "2024-05-01 10:00:00 +0000 UTC"
+    const at = Date.parse(
+      created
+        .replace(/ [A-Z]+$/, '')
+        .replace(' ', 'T')
+        .replace(' ', ''),
+    )
+    newest.set(name, Math.max(newest.get(name) ?? 0, Number.isNaN(at) ? 0 : at))
+  }
+  return [...newest].map(([name, createdMs]) => ({ name, createdMs }))
+}
+
+/** Hands one live cluster to several replays (tryLab); the test that made it deletes it at the end. */
+export function sharedCluster(env: Environment): Driver {
+  return {
+    name: env.driver,
+    probe: async () => ({ ok: true }),
+    create: async () => ({
+      id: env.id,
+      driver: env.driver,
+      spec: env.spec,
+      nodes: env.nodes,
+      settle: (ms) => env.settle(ms),
+      dispose: async () => undefined,
+    }),
   }
 }

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KindDriver } from '../../simulator/src/drivers/kind'
 import { loadLabs } from '../../simulator/src/labs/loader'
 import { tryLab } from '../../simulator/src/labs/try'
-import type { Driver, Environment, Progress } from '../../simulator/src/seam'
+import type { Environment, Progress } from '../../simulator/src/seam'
 import { ensureCriNodeImage } from './compare/image'
-import { containersOf, createOnce, ensureDocker, FAKE_KIND, IN_CI, ROOT } from './harness'
+import { containersOf, createOnce, ensureDocker, FAKE_KIND, IN_CI, ROOT, sharedCluster } from './harness'
 
 // Three real control planes with a stacked three-member etcd, made through
 // the driver and the kind stand-in: ssh between the nodes, then the lab
@@ -18,22 +18,6 @@ if (!docker.ok && IN_CI) throw new Error(`kind suite: ${docker.why}`)
 const run = docker.ok && process.env.CKALAB_KIND_SKIP_HA !== '1' ? describe : describe.skip
 
 const LAB = 'etcd-ha-restore'
-
-/** Hands the live cluster to tryLab; this file deletes it at the end. */
-function sharedCluster(env: Environment): Driver {
-  return {
-    name: 'kind',
-    probe: async () => ({ ok: true }),
-    create: async () => ({
-      id: env.id,
-      driver: env.driver,
-      spec: env.spec,
-      nodes: env.nodes,
-      settle: (ms) => env.settle(ms),
-      dispose: async () => undefined,
-    }),
-  }
-}
 
 run('kind driver: three control planes', () => {
   let d: KindDriver

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KindDriver } from '../../simulator/src/drivers/kind'
@@ -6,10 +5,10 @@ import { tryCommand } from '../../simulator/src/labs/cli'
 import { loadLabs } from '../../simulator/src/labs/loader'
 import { type TryResult, tryLab } from '../../simulator/src/labs/try'
 import type { Lab, Verdict } from '../../simulator/src/labs/types'
-import type { Driver, Environment } from '../../simulator/src/seam'
+import type { Environment } from '../../simulator/src/seam'
 import { createOnce, ensureCriNodeImage } from './compare/image'
 import { describeComparison } from './compare/suite'
-import { ensureDocker, FAKE_KIND, IN_CI, ROOT } from './harness'
+import { ensureDocker, FAKE_KIND, IN_CI, kindClusters, ROOT, sharedCluster } from './harness'
 
 // etcd-backup-restore end to end on a real Kubernetes 1.20 control plane
 // (real etcd 3.4, kubelet, apiserver from the fixture, kind CLI stand-in):
@@ -40,22 +39,6 @@ function verdicts(r: TryResult): Record<string, Verdict> {
 function explain(r: TryResult): string {
   const lines = r.report.checks.map((c) => `${c.id}: ${c.verdict}: ${c.evidence.actual}`)
   return [...lines, '--- transcript (end) ---', r.transcript.slice(-2000)].join('\n')
-}
-
-/** Hands out one live cluster to several replays; the test deletes it at the end. */
-function sharedCluster(env: Environment): Driver {
-  return {
-    name: 'kind',
-    probe: async () => ({ ok: true }),
-    create: async () => ({
-      id: env.id,
-      driver: env.driver,
-      spec: env.spec,
-      nodes: env.nodes,
-      settle: (ms) => env.settle(ms),
-      dispose: async () => undefined,
-    }),
-  }
 }
 
 /** Back to the state right after creation: original manifests, nothing the lab or a learner left. */
@@ -128,18 +111,7 @@ run('lab etcd-backup-restore on a real 1.20 control plane', () => {
     expect(report.profile).toEqual({ kubernetes: 'v1.20.2', etcd: '3.4.13' })
     expect(err).toContain('Cluster ready')
     // the CLI deletes its cluster when the replay ends
-    const clusters = spawnSync(
-      'docker',
-      [
-        'ps',
-        '-a',
-        '--filter',
-        'label=io.x-k8s.kind.cluster',
-        '--format',
-        '{{.Label "io.x-k8s.kind.cluster"}}',
-      ],
-      { encoding: 'utf8' },
-    ).stdout.split('\n')
+    const clusters = kindClusters().map((c) => c.name)
     expect(clusters.filter((n) => n.startsWith(PREFIX))).toEqual([])
   })
 
