@@ -50,6 +50,20 @@ describe('simulated shell terminal', () => {
     expect(s.text()).toContain('root@controlplane:/etc# ')
   })
 
+  it('shows a command that logs while it works in the order it wrote: etcdctl snapshot save', async () => {
+    const s = await open(200)
+    const tls =
+      '--endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key'
+    const text = await run(s, `etcdctl ${tls} snapshot save /tmp/s.db`)
+    const saved = text.indexOf('Snapshot saved at /tmp/s.db\nServer version 3.6.0\n')
+    expect(saved).toBeGreaterThan(text.lastIndexOf('"msg":"saved","path":"/tmp/s.db"}'))
+    expect(text.lastIndexOf('"msg":"saved"')).toBeGreaterThan(text.lastIndexOf('snapshot save /tmp/s.db'))
+    // redirected streams keep their own content
+    const only = await run(s, `etcdctl ${tls} snapshot save /tmp/t.db 2>/dev/null`)
+    expect(only.slice(only.lastIndexOf('2>/dev/null'))).not.toContain('"level"')
+    expect(only).toContain('Snapshot saved at /tmp/t.db')
+  })
+
   it('keeps $? and reports unknown commands like bash', async () => {
     const s = await open()
     await run(s, 'nosuchcommand')

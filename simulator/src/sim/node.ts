@@ -24,13 +24,25 @@ export interface SimNodeInit {
 /** Hooks a terminal session gives the node so its commands can reach the terminal. */
 export interface ShellBinding {
   tty?: Tty
+  /**
+   * Told when a command's output reaches the shell as stdout then stderr but a
+   * terminal would show it in another order (`asRun` → `asShown`): the shell
+   * only sees each stream whole, so the terminal session puts it right.
+   */
+  onOutputOrder?: (asRun: string, asShown: string) => void
 }
 
 /**
  * A simulated command as just-bash runs it, bound to a node and (for people
  * at a terminal) to its tty. `shell` names the interpreter in its own errors.
  */
-export function bindCommand(command: SimCommand, node: SimNode, tty?: Tty, shell = 'bash'): CustomCommand {
+export function bindCommand(
+  command: SimCommand,
+  node: SimNode,
+  tty?: Tty,
+  shell = 'bash',
+  onOutputOrder?: ShellBinding['onOutputOrder'],
+): CustomCommand {
   return defineCommand(command.name, async (args, jb) => {
     const ctx: SimCommandContext = {
       node,
@@ -49,7 +61,9 @@ export function bindCommand(command: SimCommand, node: SimNode, tty?: Tty, shell
       },
     }
     try {
-      return await command.run(ctx)
+      const r = await command.run(ctx)
+      if (r.stderrFirst && r.stdout && r.stderr) onOutputOrder?.(r.stdout + r.stderr, r.stderr + r.stdout)
+      return r
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') return { stdout: '', stderr: '', exitCode: 130 }
       // A bug in a simulated command must read like a crashed program, not take the node down.
@@ -100,7 +114,7 @@ export class SimNode implements Node {
     const out: CustomCommand[] = []
     for (const command of allCommands()) {
       if (command.available && !command.available(this)) continue
-      out.push(bindCommand(command, this, binding.tty))
+      out.push(bindCommand(command, this, binding.tty, 'bash', binding.onOutputOrder))
     }
     return out
   }

@@ -10,6 +10,12 @@ export interface CommandResult {
   stdout: string
   stderr: string
   exitCode: number
+  /**
+   * The program wrote its stderr before its stdout (it logged while working
+   * and printed the result at the end, like `etcdctl snapshot save`), so a
+   * terminal that shows both shows stderr first.
+   */
+  stderrFirst?: boolean
 }
 
 export interface TerminalSizeLike {

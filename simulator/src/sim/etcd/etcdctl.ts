@@ -233,7 +233,8 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
         path: run.positional[0] as string,
         format,
       })
-      return { ...r, stderr: banner + r.stderr }
+      // 3.5 prints its deprecation banner before it reads the file
+      return { ...r, stderr: banner + r.stderr, stderrFirst: banner !== '' && r.stderr === '' }
     }
     case 'snapshot restore': {
       const banner = deprecationBanner(profile, 'restore')
@@ -1066,7 +1067,8 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   }
   L('info', snapCaller(calls[3] as number), 'saved', { path })
   const stdout = `Snapshot saved at ${path}\n${minor === '3.6' ? 'Server version 3.6.0\n' : ''}`
-  return out(stdout, `${cfg.prefix}${lines.join('\n')}\n`)
+  // the log lines come as the snapshot is taken, the result line at the end
+  return { ...out(stdout, `${cfg.prefix}${lines.join('\n')}\n`), stderrFirst: true }
 }
 
 const STACK_34 =

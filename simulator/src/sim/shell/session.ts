@@ -99,7 +99,10 @@ export class ShellSession {
   ) {
     this.interactive = options.interactive
     this.mergeStderr = options.mergeStderr ?? false
-    this.bash = node.createBash({ tty: options.tty })
+    this.bash = node.createBash({
+      tty: options.tty,
+      onOutputOrder: (asRun, asShown) => this.reorders.push([asRun, asShown]),
+    })
   }
 
   get state(): ShellState {
@@ -212,8 +215,25 @@ export class ShellSession {
     return false
   }
 
+  /** Outputs of this line's commands that a terminal shows in another order (see ShellBinding). */
+  private reorders: Array<[asRun: string, asShown: string]> = []
+
+  /**
+   * With stderr merged into stdout (a terminal), a command's two streams reach
+   * the line's output one after the other; put those that were written in
+   * another order back the way a terminal shows them.
+   */
+  private terminalOrder(stdout: string): string {
+    let text = stdout
+    if (this.mergeStderr)
+      for (const [asRun, asShown] of this.reorders) text = text.replace(asRun, () => asShown)
+    this.reorders = []
+    return text
+  }
+
   private async execute(text: string, signal?: AbortSignal): Promise<RunOutput> {
     const state = this.state
+    this.reorders = []
     const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
     let result: Awaited<ReturnType<Bash['exec']>>
     try {
@@ -231,7 +251,9 @@ export class ShellSession {
     }
     const limited = LIMIT_TEXT.test(result.stderr) || LIMIT_TEXT.test(result.stdout)
     LIMIT_TEXT.lastIndex = 0
-    const stdout = hideInternalAliases(result.stdout.replace(LIMIT_TEXT, ' (ckalab stopped it)'))
+    const stdout = hideInternalAliases(
+      this.terminalOrder(result.stdout).replace(LIMIT_TEXT, ' (ckalab stopped it)'),
+    )
     const stderr = result.stderr.replace(LIMIT_TEXT, ' (ckalab stopped it)')
     LIMIT_TEXT.lastIndex = 0
     const interrupted = signal?.aborted ?? false
