@@ -62,6 +62,14 @@ describe('simulated shell terminal', () => {
     const only = await run(s, `etcdctl ${tls} snapshot save /tmp/t.db 2>/dev/null`)
     expect(only.slice(only.lastIndexOf('2>/dev/null'))).not.toContain('"level"')
     expect(only).toContain('Snapshot saved at /tmp/t.db')
+    // etcd 3.6 has no `etcdctl snapshot restore`: cobra's error first, the help, then etcdctl's error
+    const restore = await run(s, 'etcdctl snapshot restore /tmp/s.db --data-dir /var/lib/etcd-from-backup')
+    const shown = restore.slice(restore.lastIndexOf('--data-dir /var/lib/etcd-from-backup'))
+    const errors = [...shown.matchAll(/Error: unknown flag: --data-dir/g)].map((m) => m.index)
+    expect(errors).toHaveLength(2)
+    const help = shown.indexOf('snapshot - Manages etcd node snapshots')
+    expect(errors[0]).toBeLessThan(help)
+    expect(help).toBeLessThan(errors[1]!)
   })
 
   it('keeps $? and reports unknown commands like bash', async () => {

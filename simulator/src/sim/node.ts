@@ -62,7 +62,8 @@ export function bindCommand(
     }
     try {
       const r = await command.run(ctx)
-      if (r.stderrFirst && r.stdout && r.stderr) onOutputOrder?.(r.stdout + r.stderr, r.stderr + r.stdout)
+      if (r.shown !== undefined && r.stdout && r.stderr && r.shown !== r.stdout + r.stderr)
+        onOutputOrder?.(r.stdout + r.stderr, r.shown)
       return r
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') return { stdout: '', stderr: '', exitCode: 130 }

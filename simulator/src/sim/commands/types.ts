@@ -11,11 +11,16 @@ export interface CommandResult {
   stderr: string
   exitCode: number
   /**
-   * The program wrote its stderr before its stdout (it logged while working
-   * and printed the result at the end, like `etcdctl snapshot save`), so a
-   * terminal that shows both shows stderr first.
+   * What a terminal that shows both streams shows, when the program did not
+   * write all of stdout before its stderr (`etcdctl snapshot save` logs while
+   * it works and prints the result at the end). Absent: stdout, then stderr.
    */
-  stderrFirst?: boolean
+  shown?: string
+}
+
+/** The result as a terminal shows it when stderr was written before stdout. */
+export function stderrFirst(r: CommandResult): CommandResult {
+  return { ...r, shown: r.stderr + r.stdout }
 }
 
 export interface TerminalSizeLike {

@@ -1,4 +1,4 @@
-import type { CommandResult, SimCommandContext } from '../commands/types'
+import { type CommandResult, type SimCommandContext, stderrFirst } from '../commands/types'
 import type { Profile } from '../profiles'
 import { createRng, randomHex, seedFrom } from '../random'
 import {
@@ -195,7 +195,9 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
       : group && GROUPS.has(group)
         ? groupHelp(profile, group)
         : etcdctlHelp(profile)
-    return out(usage, `Error: ${parsed.error}\n\nError: ${parsed.error}\n`, 1)
+    // cobra prints the error, then etcdctl's usage (on stdout), a blank line, and etcdctl the error again
+    const error = `Error: ${parsed.error}\n`
+    return { ...out(usage, `${error}\n${error}`, 1), shown: `${error}${usage}\n${error}` }
   }
   const run: Run = {
     ctx,
@@ -234,7 +236,7 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
         format,
       })
       // 3.5 prints its deprecation banner before it reads the file
-      return { ...r, stderr: banner + r.stderr, stderrFirst: banner !== '' && r.stderr === '' }
+      return banner && !r.stderr ? stderrFirst({ ...r, stderr: banner }) : { ...r, stderr: banner + r.stderr }
     }
     case 'snapshot restore': {
       const banner = deprecationBanner(profile, 'restore')
@@ -1068,7 +1070,7 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   L('info', snapCaller(calls[3] as number), 'saved', { path })
   const stdout = `Snapshot saved at ${path}\n${minor === '3.6' ? 'Server version 3.6.0\n' : ''}`
   // the log lines come as the snapshot is taken, the result line at the end
-  return { ...out(stdout, `${cfg.prefix}${lines.join('\n')}\n`), stderrFirst: true }
+  return stderrFirst(out(stdout, `${cfg.prefix}${lines.join('\n')}\n`))
 }
 
 const STACK_34 =
