@@ -72,6 +72,20 @@ describe('simulated shell terminal', () => {
     expect(help).toBeLessThan(errors[1]!)
   })
 
+  it("shows kubectl's warning before its result, as kubectl writes them", async () => {
+    const s = await open(200)
+    await run(
+      s,
+      'kubectl create deployment web --image=nginx:1.27 && kubectl get deploy web -o yaml > /tmp/web.yaml',
+    )
+    const text = await run(s, 'kubectl apply -f /tmp/web.yaml')
+    const shown = text.slice(text.lastIndexOf('kubectl apply -f /tmp/web.yaml'))
+    expect(shown.indexOf('Warning: resource deployments/web is missing')).toBeGreaterThan(0)
+    expect(shown.indexOf('Warning: resource deployments/web is missing')).toBeLessThan(
+      shown.indexOf('deployment.apps/web configured'),
+    )
+  })
+
   it('keeps $? and reports unknown commands like bash', async () => {
     const s = await open()
     await run(s, 'nosuchcommand')

@@ -60,6 +60,8 @@ export function refusedMessage(hostPort: string): string {
 export class Kube {
   stdout = ''
   stderr = ''
+  /** Both streams in the order they were written, as a terminal shows them. */
+  shown = ''
   readonly profile: Profile
   /** Kubernetes minor version of this profile (20, 31, 34). */
   readonly minor: number
@@ -121,10 +123,12 @@ export class Kube {
 
   print(text: string): void {
     this.stdout += text
+    this.shown += text
   }
 
   warn(text: string): void {
     this.stderr += text
+    this.shown += text
   }
 }
 

@@ -291,6 +291,7 @@ async function watchTable(
   if (first.every((r) => r.objects.length === 0)) out(k.stderr)
   k.stdout = ''
   k.stderr = ''
+  k.shown = ''
   const seen = new Map<string, string>()
   const key = (t: ResourceType, x: KubeObject) =>
     `${t.plural}/${x.metadata.namespace ?? ''}/${x.metadata.name}`

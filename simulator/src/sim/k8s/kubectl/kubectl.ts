@@ -124,7 +124,9 @@ export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend
       k.warn(`${err.message}\n`)
     } else throw err
   }
-  return { stdout: k.stdout, stderr: k.stderr, exitCode: code }
+  const result = { stdout: k.stdout, stderr: k.stderr, exitCode: code }
+  // a warning written before the result: the terminal shows that order
+  return k.shown === k.stdout + k.stderr ? result : { ...result, shown: k.shown }
 }
 
 function distance(a: string, b: string): number {
