@@ -20,11 +20,13 @@ async function probeKind(): Promise<DriverReport> {
   } catch (err) {
     return { name: 'kind', ok: false, detail: `this ckalab has no kind driver (${(err as Error).message})` }
   }
-  const Driver = mod.KindDriver as (new () => ProbeLike) | undefined
+  const Driver = mod.KindDriver as (new (opts: object) => ProbeLike) | undefined
   if (typeof Driver !== 'function')
     return { name: 'kind', ok: false, detail: 'this ckalab has no kind driver' }
   try {
-    const result = await new Driver().probe()
+    // the same settings `ckalab serve` and `ckalab try` use
+    const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
+    const result = await new Driver(kindOptionsFromEnv()).probe()
     return {
       name: 'kind',
       ok: result.ok,

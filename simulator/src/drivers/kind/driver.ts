@@ -21,10 +21,10 @@ import { type CreateFn, WarmPool } from './warm-pool'
 // dockerode afterwards. One environment = one kind cluster `ckalab-<id>`.
 
 export interface KindDriverOptions {
-  /** kind binary; default $CKALAB_KIND, else `kind` from PATH. */
+  /** kind binary; default `kind` from PATH (from-env.ts reads CKALAB_KIND_PATH / CKALAB_KIND). */
   kindPath?: string
   docker?: Docker
-  /** Most ckalab clusters alive at once on this Docker engine (default $CKALAB_KIND_MAX_CLUSTERS or 3). */
+  /** Most ckalab clusters alive at once on this Docker engine (default 3; from-env.ts: CKALAB_KIND_MAX_CLUSTERS). */
   maxClusters?: number
   /** Node image per profile instead of kind's (e.g. a locally built one). */
   nodeImages?: Partial<Record<ProfileId, string>>
@@ -86,9 +86,8 @@ export class KindDriver implements Driver {
   constructor(opts: KindDriverOptions = {}) {
     this.opts = opts
     this.docker = opts.docker ?? new Docker()
-    this.kindPath = opts.kindPath ?? process.env.CKALAB_KIND ?? 'kind'
-    const envMax = Number(process.env.CKALAB_KIND_MAX_CLUSTERS)
-    this.maxClusters = opts.maxClusters ?? (Number.isInteger(envMax) && envMax > 0 ? envMax : 3)
+    this.kindPath = opts.kindPath ?? 'kind'
+    this.maxClusters = opts.maxClusters ?? 3
     this.prefix = opts.clusterPrefix ?? 'ckalab-'
     this.workDir = opts.workDir ?? join(tmpdir(), 'ckalab-kind')
   }

@@ -55,4 +55,10 @@ describe('kind driver settings from the environment', () => {
       )
     }
   })
+
+  it('takes a cap on real clusters only as a whole number above 0, as the driver always did', () => {
+    expect(kindOptionsFromEnv({ CKALAB_KIND_MAX_CLUSTERS: '5' }).maxClusters).toBe(5)
+    for (const bad of ['0', '-1', '2.5', 'many', ''])
+      expect(kindOptionsFromEnv({ CKALAB_KIND_MAX_CLUSTERS: bad }).maxClusters).toBeUndefined()
+  })
 })

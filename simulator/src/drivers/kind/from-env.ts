@@ -2,16 +2,20 @@ import type { ProfileId } from '../../seam'
 import { isProfileId, PROFILES } from '../../sim/profiles'
 import type { KindDriverOptions } from './driver'
 
-// The kind driver's settings from the environment, shared by `ckalab serve`
-// and `ckalab try --driver kind`, so one set of variables points both at a
+// The kind driver's settings from the environment, the one place they are
+// read, shared by `ckalab serve`, `ckalab try --driver kind` and `ckalab doctor`, so one set of variables points both at a
 // kind binary, node images and a cluster prefix (a stand-in kind in tests,
 // a locally built node image on a machine without a registry):
 //   CKALAB_KIND_PATH (or CKALAB_KIND)  the kind binary
 //   CKALAB_KIND_NODE_IMAGE             `1.20=repo/node:tag,1.34=…`
 //   CKALAB_KIND_PREFIX                 cluster names ckalab owns (default `ckalab-`)
 //   CKALAB_KIND_WARM_POOL              `<count>:<version>[:<control planes>]`, e.g. `2:1.34` or `1:1.20:3`
+//   CKALAB_KIND_MAX_CLUSTERS           real clusters at once (a whole number > 0; otherwise the default 3)
 
-export type KindEnvOptions = Pick<KindDriverOptions, 'kindPath' | 'nodeImages' | 'clusterPrefix' | 'warmPool'>
+export type KindEnvOptions = Pick<
+  KindDriverOptions,
+  'kindPath' | 'nodeImages' | 'clusterPrefix' | 'warmPool' | 'maxClusters'
+>
 
 export class KindEnvError extends Error {
   constructor(message: string) {
@@ -85,5 +89,7 @@ export function kindOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KindEn
   }
   const warm = nonEmpty(env.CKALAB_KIND_WARM_POOL)
   if (warm) options.warmPool = parseWarmPool(warm)
+  const max = Number(env.CKALAB_KIND_MAX_CLUSTERS)
+  if (Number.isInteger(max) && max > 0) options.maxClusters = max
   return options
 }
