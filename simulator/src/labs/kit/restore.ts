@@ -1,3 +1,4 @@
+import type { Node } from '../../seam'
 import type { CheckContext, CheckOutcome } from '../types'
 import { apiserverReady, deploymentState, etcdHasKey, parseJsonBig, snapshotStatus } from './etcd'
 
@@ -56,7 +57,7 @@ export async function judgeSnapshot(ctx: CheckContext, file: string): Promise<Ch
  * kubelet reads every file in the folder that does not start with a dot, so a
  * renamed copy left there counts too.
  */
-async function apiserverManifestPresent(ctx: CheckContext, node: ReturnType<CheckContext['node']>) {
+async function apiserverManifestPresent(ctx: CheckContext, node: Node): Promise<boolean> {
   const r = await ctx.exec(node, 'grep -lsw kube-apiserver /etc/kubernetes/manifests/*')
   return r.stdout.trim() !== ''
 }
