@@ -20,6 +20,12 @@ describe('the real node variants the comparison accepts', () => {
     expect(v.matches(pods('0/1     Pending'))).toBe(true)
     expect(v.matches(pods('1/1     Running'))).toBe(false)
     expect(v.matches(pods('0/1     CrashLoopBackOff'))).toBe(false)
+    const restarted = controlPlanePods(
+      'NAME  READY  STATUS  RESTARTS  AGE\nkube-scheduler-ckalab-l1-control-plane  0/1  Running  1  2m37s\n',
+      seen,
+    )
+    expect(v.matches(restarted)).toBe(true)
+    expect(v.matches(restarted.replace('\t1\t', '\t0\t'))).toBe(false)
   })
 
   it('apiserver-while-etcd-down: the reset stream, not any connection error', () => {
