@@ -172,3 +172,34 @@ export function rowsOf(line: string, width: number, cap: number, tabstop = 8): n
   const l = layoutLine(line, { tabstop, maxCells: width * cap })
   return Math.max(1, Math.min(cap, wrapRows(l, width, cap).length))
 }
+
+/**
+ * The text of screen columns [from, from + count) of a line, the cells it takes
+ * (a wide character cut by either edge is left out) and whether the line goes
+ * on past them. Lays out only what
+ * is shown, from the nearest plain column.
+ */
+export function cellsText(
+  line: string,
+  from: number,
+  count: number,
+  tabstop = 8,
+): { text: string; cells: number; more: boolean } {
+  const start = from <= plainPrefix(line) ? Math.min(from, line.length) : 0
+  const l = layoutLine(line, { tabstop, start, maxCells: from + count - start })
+  let text = ''
+  let cells = 0
+  let more = !l.complete
+  for (let k = 0; k < l.shown.length; k++) {
+    const col = l.cols[k] as number
+    const w = cellsAt(l, k)
+    if (col < from) continue
+    if (col + w > from + count) {
+      more = true
+      break
+    }
+    text += l.shown[k]
+    cells += w
+  }
+  return { text, cells, more }
+}

@@ -109,8 +109,8 @@ describe('vim on big files and wide characters', () => {
     v.render(SIZE)
     const worst = await slowest(type, v, ['G', 'k', 'gg', 'G', 'x', 'u', 'dd', 'p', 'ix\x1b', 'u', ':1\r'])
     expect(v.lines).toHaveLength(n)
-    // Quadratic work took seconds to minutes per key here; a screenful is well under a millisecond.
-    expect(worst).toBeLessThan(n > 50_000 ? 250 : 100)
+    // Quadratic work took seconds to minutes per key here; a screenful is a few milliseconds, with room for a busy machine.
+    expect(worst).toBeLessThan(n > 50_000 ? 500 : 200)
     await type('G')
     expect(v.render(SIZE)).toContain(`${n}`)
     expect(v.ruler(23)).toMatch(new RegExp(`^${n},1\\s+Bot$`))
