@@ -79,7 +79,7 @@ const TEXT_RULES: Array<[RegExp, string]> = [
   [new RegExp(`"took":"${GO_DURATION}"`, 'g'), '"took":"<DURATION>"'],
   [/"took":\d+(?:\.\d+)?(?:e[+-]?\d+)?/g, '"took":<SECONDS>'],
   [new RegExp(`(?<![\\w.])${HUMAN_SIZE}(?![\\w])`, 'g'), '<SIZE>'],
-  [/(?<![\w.])3\.4\.\d+(?![\w.])/g, '3.4.X'],
+  [/(?<![\w.])3\.([456])\.\d+(?![\w.])/g, '3.$1.X'],
   // Numbers that depend on how much the cluster has done, not on etcdctl.
   [
     /"(revision|raft_term|raftTerm|raftIndex|raftAppliedIndex|dbSize|dbSizeInUse|create_revision|mod_revision|hash|totalKey|totalSize)":\d+/g,
