@@ -223,7 +223,7 @@ export function kubeadmEtcdArgs(o: {
 let binDirFirst = ''
 
 /** Makes every etcd started and every line run from now on find the binaries in `dir` first. */
-export function useEtcdBinDir(dir: string): void {
+export function setEtcdBinDir(dir: string): void {
   binDirFirst = dir
 }
 

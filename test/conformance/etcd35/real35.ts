@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { kubeadmEtcdArgs, type RealEtcd, startRealEtcd, useEtcdBinDir } from '../etcd34/realEtcd'
+import { kubeadmEtcdArgs, type RealEtcd, startRealEtcd, setEtcdBinDir } from '../etcd34/realEtcd'
 
 export const ETCD35_VERSION = '3.5.16'
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -38,6 +38,6 @@ export const kubeadm131EtcdArgs: typeof kubeadmEtcdArgs = (o) => {
 
 /** Starts the cached etcd 3.5 the kubeadm 1.31 way; lines run afterwards find etcdctl/etcdutl 3.5 first. */
 export async function startRealEtcd35(): Promise<RealEtcd> {
-  useEtcdBinDir(ETCD35_BIN)
+  setEtcdBinDir(ETCD35_BIN)
   return startRealEtcd({ args: kubeadm131EtcdArgs, tmpPrefix: 'ckalab-etcd35-' })
 }
