@@ -75,6 +75,10 @@ const TEXT_RULES: Array<[RegExp, string]> = [
   // capnslog lines: "2026-11-23 21:42:22.307578 C | pkg/flags: …"
   [/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?=[A-Z] \| )/gm, '<TIME> '],
   [/endpoint:\/\/client-[0-9a-f-]{36}\//g, 'endpoint://client-<UUID>/'],
+  // etcdutl 3.5's console encoder: "2026-12-03T10:08:39Z<TAB>info<TAB>…"
+  [/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?=\t)/gm, '<TIME>'],
+  // etcd 3.5's grpc target names the client by its address in memory
+  [/etcd-endpoints:\/\/0x[0-9a-f]+\//g, 'etcd-endpoints://<PTR>/'],
   [new RegExp(`took = ${GO_DURATION}`, 'g'), 'took = <DURATION>'],
   [new RegExp(`"took":"${GO_DURATION}"`, 'g'), '"took":"<DURATION>"'],
   [/"took":\d+(?:\.\d+)?(?:e[+-]?\d+)?/g, '"took":<SECONDS>'],

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { kubeadmEtcdArgs, type RealEtcd, startRealEtcd, setEtcdBinDir } from '../etcd34/realEtcd'
+import { kubeadmEtcdArgs, type RealEtcd, setEtcdBinDir, startRealEtcd } from '../etcd34/realEtcd'
 
 export const ETCD35_VERSION = '3.5.16'
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
