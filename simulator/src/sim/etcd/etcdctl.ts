@@ -495,7 +495,7 @@ function warnLine(run: Run, cfg: ClientCfg, detail: string, opts: { perEndpoint?
   const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
   const target = `etcd-endpoints://${ptr}/${hostPort(opts.perEndpoint ?? cfg.endpoints[0] ?? '')}`
   const err = `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${detail === 'connection closed' ? 'connection closed' : `connection error: desc = "${detail}"`}`
-  const caller = clientCaller(profile, 'retry_interceptor.go:63')
+  const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
   return log.line(
     'warn',
     caller,
@@ -981,8 +981,8 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const maint = c34
     ? ['clientv3/maintenance.go:200', 'clientv3/maintenance.go:208']
     : minor === '3.5'
-      ? [clientCaller(profile, 'maintenance.go:212'), clientCaller(profile, 'maintenance.go:220')]
-      : [`v3@v${profile.etcdVersion}/maintenance.go:236`, `v3@v${profile.etcdVersion}/maintenance.go:302`]
+      ? ['v3/maintenance.go:212', 'v3/maintenance.go:220']
+      : ['v3/maintenance.go:236', 'v3/maintenance.go:302']
   L('info', snapCaller(calls[0] as number), 'created temporary db file', { path: part })
   const ep = cfg.endpoints[0] as string
   const r = dial(ctx.node.cluster, ctx.node, ep, cfg.tls)
@@ -1021,7 +1021,7 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
       lines.push(
         log.line(
           'error',
-          clientCaller(profile, 'retry_interceptor.go:130'),
+          clientCaller(profile, 'retry_interceptor.go', 130, 130),
           'streamer failed to create ClientStream',
           {
             error: `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${r.error === 'connection closed' ? 'connection closed' : `connection error: desc = "${r.error}"`}`,
@@ -1200,13 +1200,14 @@ function runV2(ctx: SimCommandContext, profile: Profile): CommandResult {
 }
 
 /**
- * zap's short caller for a file of etcd's client module. etcd 3.5's etcdctl
- * builds the client from its own source tree (a go.mod replace), so the path
- * is `v3/<file>` (seen in etcdctl 3.5.16's output); 3.6 is shown with the
- * module cache's `v3@v<version>/` form (not verified against a binary).
+ * zap's short caller for a file of etcd's client module. etcdctl 3.5 and 3.6
+ * build the client from their own source tree (etcdctl/go.mod replaces
+ * go.etcd.io/etcd/client/v3 with ../client/v3), so the path is `v3/<file>`:
+ * seen in etcdctl 3.5.16's output; the 3.6 line numbers are those of
+ * client/v3 at v3.6.4.
  */
-function clientCaller(profile: Run['profile'], fileLine: string): string {
-  return profile.etcdMinor === '3.5' ? `v3/${fileLine}` : `v3@v${profile.etcdVersion}/${fileLine}`
+function clientCaller(profile: Run['profile'], file: string, line35: number, line36: number): string {
+  return `v3/${file}:${profile.etcdMinor === '3.5' ? line35 : line36}`
 }
 
 /** A server-side error: clientv3's retry interceptor logs the gRPC status, then etcdctl prints the message. */
@@ -1224,7 +1225,7 @@ function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): Comma
     })
   } else {
     const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
-    const caller = clientCaller(profile, 'retry_interceptor.go:63')
+    const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
     line = log.line(
       'warn',
       caller,

@@ -68,7 +68,12 @@ Flags:
 ${GLOBAL_FLAGS}`,
 }
 
-const TOP_COMMANDS = ['backup', 'completion', 'defrag', 'help', 'snapshot', 'version']
+/** etcdutl's commands: 3.5.16's help (binary); 3.6's from etcdutl/ctl.go at v3.6.4. */
+function topCommands(profile: Profile): string[] {
+  return profile.etcdMinor === '3.5'
+    ? ['backup', 'completion', 'defrag', 'help', 'snapshot', 'version']
+    : ['completion', 'defrag', 'hashkv', 'help', 'migrate', 'snapshot', 'version']
+}
 
 /** The command a word list names, as cobra finds it before parsing flags ('' is etcdutl itself). */
 function commandPath(words: string[]): string {
@@ -108,8 +113,10 @@ function editDistance(a: string, b: string): number {
 }
 
 /** cobra's unknown command: suggestions within two edits (or by prefix), printed twice around the hint. */
-function unknownCommand(word: string): CommandResult {
-  const near = TOP_COMMANDS.filter((c) => c !== 'help' && (editDistance(word, c) <= 2 || c.startsWith(word)))
+function unknownCommand(profile: Profile, word: string): CommandResult {
+  const near = topCommands(profile).filter(
+    (c) => c !== 'help' && (editDistance(word, c) <= 2 || c.startsWith(word)),
+  )
   const msg = `unknown command "${word}" for "etcdutl"${near.length ? `\n\nDid you mean this?\n${near.map((c) => `\t${c}\n`).join('')}` : ''}`
   return {
     stdout: '',
@@ -137,7 +144,7 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
     (s) => GLOBAL.find((f) => f.short === s),
   )
   const w = parsed.words
-  if (w[0] && !TOP_COMMANDS.includes(w[0])) return unknownCommand(w[0])
+  if (w[0] && !topCommands(profile).includes(w[0])) return unknownCommand(profile, w[0])
   const path = commandPath(w)
   if (parsed.error) return refuse(profile, path, parsed.error)
   const format = parsed.values.get('write-out') ?? 'simple'
@@ -159,7 +166,7 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
   if (a === 'snapshot') {
     if (!b || parseBool(parsed.values.get('help')))
       return { stdout: usageOf(profile, path), stderr: '', exitCode: 0 }
-    if (b === 'save')
+    if (b === 'save' && profile.etcdMinor === '3.5')
       // Deprecated in 3.5 with a Run that refuses: cobra's deprecation notice, then etcdutl's error.
       return {
         stdout: '',
@@ -174,8 +181,9 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
       return snapshotStatus({ fs: ctx.fs, cwd: ctx.cwd, profile, path: rest[0] as string, format })
     }
     if (b === 'restore') {
-      // cobra checks required flags before the command's own argument check
-      if (!parsed.values.get('data-dir'))
+      // cobra checks required flags before the command's own argument check. 3.5 marks --data-dir
+      // required (seen in 3.5.16); 3.6 restores into <name>.etcd without it (snapshot_command.go at v3.6.4).
+      if (profile.etcdMinor === '3.5' && !parsed.values.get('data-dir'))
         return refuse(profile, 'snapshot restore', 'required flag(s) "data-dir" not set')
       if (rest.length !== 1)
         return {

@@ -271,12 +271,15 @@ Flags:
 
 Use "etcdutl [command] --help" for more information about a command.
 `
-  if (profile.etcdMinor !== '3.5') return text
-  // etcdutl 3.5.16: no check, hashkv or migrate (3.6's), and the flag column one space narrower
-  return text
-    .replace(/^ {2}(check|hashkv|migrate) .*\n/gm, '')
+  // pflag pads the flag column to the longest flag plus three spaces (etcdutl 3.5.16's output)
+  const narrow = text
     .replace('  -h, --help                help', '  -h, --help               help')
     .replace('  -w, --write-out string    set', '  -w, --write-out string   set')
+  // 3.5.16 (binary): backup, no check, hashkv or migrate. 3.6 (etcdutl/ctl.go at v3.6.4):
+  // defrag, snapshot, hashkv, version, completion, migrate; no backup, no check.
+  return profile.etcdMinor === '3.5'
+    ? narrow.replace(/^ {2}(check|hashkv|migrate) .*\n/gm, '')
+    : narrow.replace(/^ {2}(check|backup) .*\n/gm, '')
 }
 
 const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string, string]> }> = {
