@@ -369,7 +369,7 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
       prefix +=
         profile.etcdMinor === '3.4'
           ? `${log.capnslog('W', 'pkg/flags', `unrecognized environment variable ${k}=${v}`)}\n`
-          : `${log.line('warn', 'flags/flag.go:94', 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
+          : `${log.line('warn', `flags/flag.go:${profile.etcdMinor === '3.5' ? 93 : 94}`, 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
       continue
     }
     if (explicit.has(name)) {
@@ -379,8 +379,10 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
           ? log.capnslog('C', 'pkg/flags', text)
           : log.line(
               'fatal',
-              'flags/flag.go:85',
-              'conflicting environment variable is shadowed by corresponding command-line flag',
+              `flags/flag.go:${profile.etcdMinor === '3.5' ? 85 : 86}`,
+              // sic: pkg/flags/flag.go's message at v3.5.16 and v3.6.4 (seen in 3.5.16's output,
+              // which also carries a stack trace of the command's own call path)
+              'conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))',
               { 'environment-variable': k },
             )
       return { result: out('', `${prefix}${line}\n`, 1) }
@@ -567,7 +569,10 @@ async function memberList(run: Run, cfg: ClientCfg, format: string): Promise<Com
         const o: Record<string, JsonValue> = { ID: idv(m.id) }
         if (m.name) o.name = m.name
         o.peerURLs = m.peerURLs
-        if (m.clientURLs.length) o.clientURLs = m.clientURLs
+        // etcdctl 3.5's hand-written --hex printer spells the key clientURLS (printer_json.go
+        // at v3.5.16, seen in its output); 3.6 fixed it
+        if (m.clientURLs.length)
+          o[hex && run.profile.etcdMinor === '3.5' ? 'clientURLS' : 'clientURLs'] = m.clientURLs
         if (m.isLearner) o.isLearner = true
         return o
       }),
