@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Driver, Environment } from '../../simulator/src/seam'
@@ -176,4 +176,11 @@ export async function createOnce<T>(create: () => Promise<T>, log = console.warn
 export function networks(): string[] {
   const r = spawnSync('docker', ['network', 'ls', '--format', '{{.Name}}'], { encoding: 'utf8' })
   return r.stdout.split('\n').filter(Boolean).sort()
+}
+
+/** Keeps kind's own output of each creation in test-results/kind-output/<cluster>.txt (CI artifacts). */
+export function keepKindOutput(cluster: string, chunk: string): void {
+  const dir = resolve(ROOT, 'test-results/kind-output')
+  mkdirSync(dir, { recursive: true })
+  appendFileSync(resolve(dir, `${cluster}.txt`), chunk)
 }

@@ -18,6 +18,7 @@ import {
   ensureDocker,
   ensureRealKind,
   IN_CI,
+  keepKindOutput,
   networks,
   percentile,
   type RealKind,
@@ -42,6 +43,7 @@ function driver(extra: Partial<ConstructorParameters<typeof KindDriver>[0]> = {}
     kindPath: kind.path,
     nodeImages: { '1.20': kind.nodeImage },
     clusterPrefix: PREFIX,
+    onKindOutput: keepKindOutput,
     ...extra,
   })
 }
@@ -55,11 +57,16 @@ function brokenNodeImage(): string {
   if (spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status !== 0) {
     const dir = mkdtempSync(join(tmpdir(), 'ckalab-broken-node-'))
     writeFileSync(
-      join(dir, 'Dockerfile'),
-      `FROM ${kind.nodeImage}
-RUN printf '%s\n' '#!/bin/sh' 'if [ "$1" = init ]; then echo "ckalab test: this node cannot run kubeadm init" >&2; exit 1; fi' 'exec /usr/bin/kubeadm "$@"' > /usr/local/bin/kubeadm && chmod 755 /usr/local/bin/kubeadm
-`,
+      join(dir, 'kubeadm'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = init ]; then echo "ckalab test: this node cannot run kubeadm init" >&2; exit 1; fi',
+        'exec /usr/bin/kubeadm "$@"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
     )
+    writeFileSync(join(dir, 'Dockerfile'), `FROM ${kind.nodeImage}\nCOPY kubeadm /usr/local/bin/kubeadm\n`)
     const b = spawnSync('docker', ['build', '-q', '-t', tag, dir], { encoding: 'utf8' })
     rmSync(dir, { recursive: true, force: true })
     if (b.status !== 0) throw new Error(`building ${tag} failed: ${b.stderr}`)

@@ -6,7 +6,16 @@ import { KindDriver } from '../../simulator/src/drivers/kind'
 import { loadLabs } from '../../simulator/src/labs/loader'
 import { tryLab } from '../../simulator/src/labs/try'
 import type { Environment, Progress } from '../../simulator/src/seam'
-import { containersOf, createOnce, ensureDocker, ensureRealKind, IN_CI, ROOT, sharedCluster } from './harness'
+import {
+  containersOf,
+  createOnce,
+  ensureDocker,
+  ensureRealKind,
+  IN_CI,
+  keepKindOutput,
+  ROOT,
+  sharedCluster,
+} from './harness'
 
 // Three real control planes with a stacked three-member etcd behind kind's
 // own load balancer, made through the driver and the real kind CLI: ssh
@@ -32,6 +41,7 @@ run('kind driver: three control planes', () => {
       kindPath: kind.path,
       nodeImages: { '1.20': kind.nodeImage },
       clusterPrefix: 'ckalab-ha',
+      onKindOutput: keepKindOutput,
     })
     const t = Date.now()
     env = await createOnce(() => {

@@ -13,6 +13,7 @@ import {
   ensureRealKind,
   IN_CI,
   KNOWN_BRINGUP_FLAKE,
+  keepKindOutput,
   kindClusters,
   type RealKind,
   ROOT,
@@ -136,6 +137,7 @@ run('lab etcd-backup-restore on a real 1.20 control plane', () => {
       const driver = new KindDriver({
         kindPath: kind.path,
         nodeImages: { '1.20': kind.nodeImage },
+        onKindOutput: keepKindOutput,
         clusterPrefix: adopt ? 'ckalab-' : PREFIX,
       })
       env = adopt

@@ -46,6 +46,8 @@ export interface KindDriverOptions {
   clusterPrefix?: string
   /** Ends a kind run that hangs; default 15 min. */
   createTimeoutMs?: number
+  /** Every chunk kind writes while creating a cluster (stdout and stderr), e.g. for a log. */
+  onKindOutput?: (cluster: string, chunk: string) => void
   /** Clusters of one spec kept ready (started by `startWarmPool`), so "start" takes seconds. */
   warmPool?: { spec: ClusterSpec; size: number }
 }
@@ -220,7 +222,10 @@ export class KindDriver implements Driver {
           // a private kubeconfig: creating a lab never touches the user's ~/.kube/config
           env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig') },
           signal,
-          onOutput: (chunk) => parser.push(chunk),
+          onOutput: (chunk) => {
+            parser.push(chunk)
+            this.opts.onKindOutput?.(name, chunk)
+          },
           timeoutMs: this.opts.createTimeoutMs ?? 15 * 60_000,
         },
       )
