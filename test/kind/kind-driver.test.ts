@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import {
   KindCapacityError,
   KindCreateError,
@@ -17,11 +18,14 @@ import {
   createOnce,
   ensureDocker,
   ensureRealKind,
+  FAKE_KIND,
+  FIXTURE,
   IN_CI,
   keepKindOutput,
   networks,
   percentile,
   type RealKind,
+  ROOT,
   removeCluster,
 } from './harness'
 
@@ -305,6 +309,82 @@ run('kind driver with the real kind CLI on a real Docker engine', () => {
     expect((await node.exec('command -v etcdctl && ETCDCTL_API=3 etcdctl version')).stdout).toMatch(
       /\/usr\/local\/bin\/etcdctl\netcdctl version: 3\.4/,
     )
+  })
+
+  it("the stand-in (fake-kind/) keeps the real binary's contract: flags, version, get clusters/kubeconfig, delete, a failed create, step lines", () => {
+    const name = d.clusterName(env.id)
+    const missing = `${PREFIX}nosuch`
+    const both = (args: string[]) =>
+      [kind.path, FAKE_KIND].map((bin) =>
+        spawnSync(bin, args, {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            CKALAB_KIND_FIXTURE: FIXTURE,
+            KUBECONFIG: join(tmpdir(), `${missing}.kubeconfig`),
+          },
+          timeout: 120_000,
+        }),
+      )
+    const [realVersion, fakeVersion] = both(['version'])
+    for (const r of [realVersion!, fakeVersion!])
+      expect(r.stdout).toMatch(/^kind v\d+\.\d+\.\d+ go\S+ linux\/amd64\n$/)
+
+    // every flag the stand-in takes for `create cluster` is one of the real binary's
+    const help = spawnSync(kind.path, ['create', 'cluster', '--help'], { encoding: 'utf8' }).stdout
+    for (const flag of ['--name string', '--config string', '--image string', '--wait duration', '--retain'])
+      expect(help).toContain(flag)
+
+    // same clusters listed (only this suite's: other clusters on the engine may come and go meanwhile)
+    const ours = (t: string) => t.split('\n').filter((l) => l.startsWith(PREFIX))
+    const [realList, fakeList] = both(['get', 'clusters'])
+    expect(ours(fakeList!.stdout)).toEqual(ours(realList!.stdout))
+    expect(ours(realList!.stdout)).toContain(name)
+
+    // the same kubeconfig for a cluster real kind made, outside and inside the kind network
+    for (const extra of [[], ['--internal']]) {
+      const [r, f] = both(['get', 'kubeconfig', '--name', name, ...extra])
+      expect(r!.status).toBe(0)
+      expect(parseYaml(f!.stdout)).toEqual(parseYaml(r!.stdout))
+    }
+    const [realNone, fakeNone] = both(['get', 'kubeconfig', '--name', missing])
+    expect([fakeNone!.status, fakeNone!.stderr]).toEqual([realNone!.status, realNone!.stderr])
+    const [realDelete, fakeDelete] = both(['delete', 'cluster', '--name', missing])
+    expect([fakeDelete!.status, fakeDelete!.stderr]).toEqual([realDelete!.status, realDelete!.stderr])
+
+    // a create that fails on its image: the same lines, kind's ERROR line included
+    const [realFail, fakeFail] = both([
+      'create',
+      'cluster',
+      '--name',
+      missing,
+      '--image',
+      'ckalab-test/no-such-image:v0',
+    ])
+    expect(fakeFail!.status).toBe(realFail!.status)
+    expect(fakeFail!.stderr.trim()).toBe(realFail!.stderr.trim())
+
+    // the step lines of a successful single-node creation (real kind's, captured) are the stand-in's too
+    const source = readFileSync(join(dirname(FAKE_KIND), 'fake-kind.mjs'), 'utf8')
+    const realSteps = readFileSync(
+      join(ROOT, 'simulator/src/drivers/kind/testdata/real-kind-0.27.0-create-one-control-plane.txt'),
+      'utf8',
+    )
+      .split('\n')
+      .filter((l) => l.startsWith(' ✓ '))
+      .map((l) =>
+        l
+          .slice(3)
+          .replace(/\(.*\)/, '(')
+          .replace(/≤ \S+/, '≤ ')
+          .trimEnd(),
+      )
+    expect(realSteps).toHaveLength(7)
+    for (const text of realSteps) {
+      const pieces = text.split(/\(|≤ /).filter(Boolean)
+      for (const piece of pieces)
+        expect(source, `the stand-in lacks kind's step "${text}"`).toContain(piece.trim())
+    }
   })
 
   it('adopt re-attaches a new driver instance (a server restart) to the live cluster', async () => {
