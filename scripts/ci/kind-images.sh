@@ -82,7 +82,9 @@ else
   say "building load balancer image ckalab-kind/haproxy:$lb_hash for $LB_IMAGE (no registry: $(tail -n 1 "$WORK/pull.log" 2>/dev/null | cut -c1-120))"
   mkdir -p "$WORK/lb/root" "$WORK/debs"
   mapfile -t pkgs < <(grep -v '^#' "$RECIPES/lb/packages" | grep .)
+  # a fresh machine may have no package lists yet: read them once (as root) and try again
   (cd "$WORK/debs" && apt-get download "${pkgs[@]}") >"$WORK/apt.log" 2>&1 ||
+    { [ "$(id -u)" = 0 ] && apt-get update -q >>"$WORK/apt.log" 2>&1 && (cd "$WORK/debs" && apt-get download "${pkgs[@]}") >>"$WORK/apt.log" 2>&1; } ||
     fail "apt-get download ${pkgs[*]} (Debian's haproxy for the load balancer) failed; when apt's lists are missing, run apt-get update first" "$WORK/apt.log"
   for d in "$WORK"/debs/*.deb; do dpkg -x "$d" "$WORK/lb/root"; done
   rm -rf "$WORK/lb/root/etc/init.d" "$WORK/lb/root/lib" "$WORK/lb/root/usr/share/doc" "$WORK/lb/root/usr/share/man"

@@ -14,6 +14,11 @@ say() { echo "kind-suite: $*" >&2; }
 CI_RUN=0
 case "${CI:-}" in true | 1) CI_RUN=1 ;; esac
 
+# jq: the runtime wrapper and kind-runtime.sh read and write JSON with it
+if ! command -v jq >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq >/dev/null; }
+fi
 CKALAB_TEST_KIND=$(bash scripts/ci/install-kind.sh)
 export CKALAB_TEST_KIND
 "$CKALAB_TEST_KIND" version # kind's own version line, in the suite's log
