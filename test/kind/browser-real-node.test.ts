@@ -205,7 +205,8 @@ run('a terminal on a real kind node, in the browser', () => {
 
     // The real control plane answers through the browser terminal.
     let tries = 0
-    const pods = await poll('etcd and kube-apiserver Running in kubectl get pods', 120_000, async () => {
+    // kubelet 1.20 reports etcd `1/1` only once its startup probe passed: up to ~2 min after kind is done here
+    const pods = await poll('etcd and kube-apiserver Running in kubectl get pods', 240_000, async () => {
       tries++
       const text = await runCommand(page!, 'kubectl get pods -n kube-system', 60_000, node)
       const out = text.split('kubectl get pods -n kube-system').pop() ?? ''
