@@ -1,7 +1,8 @@
 // Registers the everyday Linux tools of a Debian 12 kubeadm node (see README.md).
 import { registerCommands } from '../commands/registry'
+import { curlCommands } from './curl'
 import { procCommands } from './procs'
 import { socketCommands } from './sockets'
 import { sysinfoCommands } from './sysinfo'
 
-registerCommands([...sysinfoCommands, ...socketCommands, ...procCommands])
+registerCommands([...curlCommands, ...sysinfoCommands, ...socketCommands, ...procCommands])
