@@ -88,7 +88,15 @@ const FLAG_OPTS = new Set([
 ])
 
 function parse(args: string[]): CurlOpts | string {
-  const o: CurlOpts = { urls: [], insecure: false, silent: false, showError: false, fail: false, head: false, includeHeaders: false }
+  const o: CurlOpts = {
+    urls: [],
+    insecure: false,
+    silent: false,
+    showError: false,
+    fail: false,
+    head: false,
+    includeHeaders: false,
+  }
   const set = (name: string, value: string | undefined) => {
     switch (name) {
       case '-k':
@@ -189,42 +197,79 @@ async function readText(ctx: SimCommandContext, path: string): Promise<string | 
   }
 }
 
-async function fetchUrl(ctx: SimCommandContext, o: CurlOpts, raw: string): Promise<Outcome & { url: string }> {
+async function fetchUrl(
+  ctx: SimCommandContext,
+  o: CurlOpts,
+  raw: string,
+): Promise<Outcome & { url: string }> {
   const m = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):\/\/)?(\[[^\]]*\]|[^/:?#]*)(?::(\d*))?([^?#]*)(\?[^#]*)?/.exec(raw)
   const scheme = (m?.[1] ?? 'http').toLowerCase()
   const host = (m?.[2] ?? '').replace(/^\[|\]$/g, '')
   const url = `${scheme}://${m?.[2] ?? ''}${m?.[3] ? `:${m[3]}` : ''}${m?.[4] || '/'}${m?.[5] ?? ''}`
   if (!host) return { url, code: 3, error: 'URL using bad/illegal format or missing URL', connected: false }
   if (scheme !== 'http' && scheme !== 'https')
-    return { url, code: 1, error: `Protocol "${scheme}" not supported or disabled in libcurl`, connected: false }
+    return {
+      url,
+      code: 1,
+      error: `Protocol "${scheme}" not supported or disabled in libcurl`,
+      connected: false,
+    }
   const port = m?.[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80
   const path = (m?.[4] || '/') + (m?.[5] ?? '')
   const node = ctx.node.cluster.nodeByAddress(ctx.node, host)
   if (!node) {
     if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':'))
-      return { url, code: 7, error: `Failed to connect to ${host} port ${port} after 3076 ms: Couldn't connect to server`, connected: false }
+      return {
+        url,
+        code: 7,
+        error: `Failed to connect to ${host} port ${port} after 3076 ms: Couldn't connect to server`,
+        connected: false,
+      }
     return { url, code: 6, error: `Could not resolve host: ${host}`, connected: false }
   }
   const ep = endpointAt(ctx.node, host, port)
-  if (!ep) return { url, code: 7, error: `Failed to connect to ${host} port ${port} after 0 ms: Couldn't connect to server`, connected: false }
+  if (!ep)
+    return {
+      url,
+      code: 7,
+      error: `Failed to connect to ${host} port ${port} after 0 ms: Couldn't connect to server`,
+      connected: false,
+    }
   if (scheme === 'http' && ep.tls) {
-    if (ep.requireClientCert || ep.clientCA) return { url, code: 52, error: 'Empty reply from server', connected: true }
-    return { url, code: 0, status: 400, body: 'Client sent an HTTP request to an HTTPS server.\n', contentType: 'text/plain; charset=utf-8', connected: true }
+    if (ep.requireClientCert || ep.clientCA)
+      return { url, code: 52, error: 'Empty reply from server', connected: true }
+    return {
+      url,
+      code: 0,
+      status: 400,
+      body: 'Client sent an HTTP request to an HTTPS server.\n',
+      contentType: 'text/plain; charset=utf-8',
+      connected: true,
+    }
   }
   if (scheme === 'https' && !ep.tls)
-    return { url, code: 35, error: `${OPENSSL}: error:0A00010B:SSL routines::wrong version number`, connected: true }
+    return {
+      url,
+      code: 35,
+      error: `${OPENSSL}: error:0A00010B:SSL routines::wrong version number`,
+      connected: true,
+    }
   let client: CertInfo | undefined
   if (scheme === 'https') {
     const certs = ctx.node.cluster.certs
     if (o.cacert !== undefined) {
       const ca = await readText(ctx, o.cacert)
-      if (ca === undefined) return { url, code: 77, error: `error setting certificate file: ${o.cacert}`, connected: true }
+      if (ca === undefined)
+        return { url, code: 77, error: `error setting certificate file: ${o.cacert}`, connected: true }
     }
     if (o.cert !== undefined) {
       const pem = await readText(ctx, o.cert)
       const info = certs.lookup(pem)
       if (pem === undefined || info?.kind !== 'cert') {
-        const why = pem === undefined ? 'error:80000002:system library::No such file or directory' : 'error:0480006C:PEM routines::no start line'
+        const why =
+          pem === undefined
+            ? 'error:80000002:system library::No such file or directory'
+            : 'error:0480006C:PEM routines::no start line'
         return {
           url,
           code: 58,
@@ -235,7 +280,12 @@ async function fetchUrl(ctx: SimCommandContext, o: CurlOpts, raw: string): Promi
       const keyPath = o.key ?? o.cert
       const key = certs.lookup(await readText(ctx, keyPath))
       if (key?.kind !== 'key' || key.keyId !== info.keyId)
-        return { url, code: 58, error: `unable to set private key file: '${keyPath}' type PEM`, connected: true }
+        return {
+          url,
+          code: 58,
+          error: `unable to set private key file: '${keyPath}' type PEM`,
+          connected: true,
+        }
       client = info
     }
     if (!o.insecure) {
@@ -247,11 +297,18 @@ async function fetchUrl(ctx: SimCommandContext, o: CurlOpts, raw: string): Promi
           connected: true,
           certHelp: true,
         }
-      const serverPem = ep.serverCert ?? (ep.serverCertPath ? await ep.node.readText(ep.serverCertPath) : undefined)
+      const serverPem =
+        ep.serverCert ?? (ep.serverCertPath ? await ep.node.readText(ep.serverCertPath) : undefined)
       const server = certs.lookup(serverPem)
       const ca = o.cacert !== undefined ? certs.lookup(await readText(ctx, o.cacert)) : undefined
       if (server?.kind !== 'cert' || ca?.kind !== 'cert' || !ca.isCA || ca.id !== server.issuer)
-        return { url, code: 60, error: 'SSL certificate problem: unable to get local issuer certificate', connected: true, certHelp: true }
+        return {
+          url,
+          code: 60,
+          error: 'SSL certificate problem: unable to get local issuer certificate',
+          connected: true,
+          certHelp: true,
+        }
       const name = host === 'localhost' ? 'localhost' : host
       if (!server.sans.includes(name))
         return {
@@ -264,7 +321,12 @@ async function fetchUrl(ctx: SimCommandContext, o: CurlOpts, raw: string): Promi
     }
     if (ep.requireClientCert) {
       const trusted = certs.lookup(ep.clientCA)
-      if (!client || trusted?.kind !== 'cert' || client.issuer !== trusted.id || !client.usages.includes('client'))
+      if (
+        !client ||
+        trusted?.kind !== 'cert' ||
+        client.issuer !== trusted.id ||
+        !client.usages.includes('client')
+      )
         return {
           url,
           code: 56,
@@ -280,9 +342,15 @@ async function fetchUrl(ctx: SimCommandContext, o: CurlOpts, raw: string): Promi
 
 function reason(status: number): string {
   return (
-    { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[
-      status
-    ] ?? ''
+    {
+      200: 'OK',
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      500: 'Internal Server Error',
+      503: 'Service Unavailable',
+    }[status] ?? ''
   )
 }
 
@@ -354,7 +422,8 @@ async function curl(ctx: SimCommandContext): Promise<CommandResult> {
     let meterText = ''
     if (showMeter) {
       meterText = METER_HEAD + (failed ? `\r${METER_ZERO}` : `\r${METER_ZERO}${meter(body.length)}\n`)
-      if (failed && r.connected) meterText += `\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\n`
+      if (failed && r.connected)
+        meterText += `\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\n`
     }
     stderr += meterText
     shown += meterText

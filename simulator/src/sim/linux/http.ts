@@ -1,7 +1,7 @@
-import type { CertInfo } from '../pki'
 import type { EtcdProcess } from '../etcd/server'
 import type { ApiServer } from '../k8s/apiserver'
 import type { SimNode } from '../node'
+import type { CertInfo } from '../pki'
 import { sockets } from './sockets'
 
 // What answers an HTTP(S) request on the simulated network, shared by curl,
@@ -35,8 +35,16 @@ export interface HttpResponse {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
 
-const text = (status: number, body: string): HttpResponse => ({ status, body, contentType: 'text/plain; charset=utf-8' })
-const json = (status: number, body: string): HttpResponse => ({ status, body, contentType: 'application/json' })
+const text = (status: number, body: string): HttpResponse => ({
+  status,
+  body,
+  contentType: 'text/plain; charset=utf-8',
+})
+const json = (status: number, body: string): HttpResponse => ({
+  status,
+  body,
+  contentType: 'application/json',
+})
 
 /** The process listening on host:port as seen from `from`, or undefined (connection refused). */
 export function endpointAt(from: SimNode, host: string, port: number): Endpoint | undefined {
@@ -47,7 +55,10 @@ export function endpointAt(from: SimNode, host: string, port: number): Endpoint 
     (x) =>
       x.state === 'LISTEN' &&
       x.localPort === port &&
-      (x.local === '0.0.0.0' || x.local === '*' || x.local === '[::]' || (loop ? x.local === '127.0.0.1' : x.local === node.ip)),
+      (x.local === '0.0.0.0' ||
+        x.local === '*' ||
+        x.local === '[::]' ||
+        (loop ? x.local === '127.0.0.1' : x.local === node.ip)),
   )
   if (!s) return undefined
   const name = s.process?.name
@@ -61,9 +72,17 @@ export function endpointAt(from: SimNode, host: string, port: number): Endpoint 
     const l = node.cluster.network.connect(from.name, host === 'localhost' ? '127.0.0.1' : host, port)
     return apiEndpoint(node, port, l?.service as ApiServer | undefined)
   }
-  if (name === 'kubelet' && port === 10248) return plain(node, port, async (p) => (p === '/healthz' ? text(200, 'ok') : text(404, '404 page not found\n')))
+  if (name === 'kubelet' && port === 10248)
+    return plain(node, port, async (p) =>
+      p === '/healthz' ? text(200, 'ok') : text(404, '404 page not found\n'),
+    )
   if (name === 'kubelet')
-    return { ...plain(node, port, async () => text(401, 'Unauthorized')), tls: true, selfSigned: 'leaf', requireClientCert: false }
+    return {
+      ...plain(node, port, async () => text(401, 'Unauthorized')),
+      tls: true,
+      selfSigned: 'leaf',
+      requireClientCert: false,
+    }
   if (name === 'kube-scheduler' || name === 'kube-controller') {
     const h = async (p: string) =>
       ['/healthz', '/livez', '/readyz'].includes(p)
@@ -72,9 +91,14 @@ export function endpointAt(from: SimNode, host: string, port: number): Endpoint 
     return { ...plain(node, port, h), tls: true, selfSigned: 'chain', requireClientCert: false }
   }
   if (name === 'kube-proxy' && port === 10249)
-    return plain(node, port, async (p) => (p === '/healthz' ? text(200, 'ok') : text(404, '404 page not found\n')))
+    return plain(node, port, async (p) =>
+      p === '/healthz' ? text(200, 'ok') : text(404, '404 page not found\n'),
+    )
   // Something that is not HTTP (sshd, containerd's stream server): it closes on us.
-  return { ...plain(node, port, async () => text(200, '')), handle: async () => ({ status: 0, body: '', contentType: '', empty: true }) }
+  return {
+    ...plain(node, port, async () => text(200, '')),
+    handle: async () => ({ status: 0, body: '', contentType: '', empty: true }),
+  }
 }
 
 function plain(node: SimNode, port: number, handle: Endpoint['handle']): Endpoint {
@@ -114,7 +138,8 @@ function etcdEndpoint(node: SimNode, port: number, proc: EtcdProcess, tls: boole
       const healthy = proc.leaderId !== 0n
       if (p === '/health' || p === '/livez' || p === '/readyz') {
         if (p !== '/health' && minor === '3.4') return text(404, '404 page not found\n')
-        if (p !== '/health') return healthy ? text(200, 'ok') : text(503, '[-]serializable_read failed: reason withheld\n')
+        if (p !== '/health')
+          return healthy ? text(200, 'ok') : text(503, '[-]serializable_read failed: reason withheld\n')
         const reason = modern ? `,"reason":"${healthy ? '' : 'RAFT NO LEADER'}"` : ''
         return json(healthy ? 200 : 503, `{"health":"${healthy}"${reason}}`)
       }
@@ -127,13 +152,43 @@ function etcdEndpoint(node: SimNode, port: number, proc: EtcdProcess, tls: boole
 
 function etcdMetrics(proc: EtcdProcess, version: string): string {
   const lines = [
-    ['etcd_cluster_version', 'Which version is running. 1 for \'cluster_version\' label with current cluster version', 'gauge', `{cluster_version="${version.split('.').slice(0, 2).join('.')}"} 1`],
-    ['etcd_mvcc_db_total_size_in_bytes', 'Total size of the underlying database physically allocated in bytes.', 'gauge', ` ${proc.dbBytes().length}`],
-    ['etcd_server_has_leader', 'Whether or not a leader exists. 1 is existence, 0 is not.', 'gauge', ` ${proc.leaderId !== 0n ? 1 : 0}`],
-    ['etcd_server_id', 'Server or member ID in hexadecimal format. 1 for \'server_id\' label with current ID.', 'gauge', `{server_id="${proc.memberId.toString(16)}"} 1`],
-    ['etcd_server_is_leader', 'Whether or not this member is a leader. 1 if is, 0 otherwise.', 'gauge', ` ${proc.isLeader ? 1 : 0}`],
+    [
+      'etcd_cluster_version',
+      "Which version is running. 1 for 'cluster_version' label with current cluster version",
+      'gauge',
+      `{cluster_version="${version.split('.').slice(0, 2).join('.')}"} 1`,
+    ],
+    [
+      'etcd_mvcc_db_total_size_in_bytes',
+      'Total size of the underlying database physically allocated in bytes.',
+      'gauge',
+      ` ${proc.dbBytes().length}`,
+    ],
+    [
+      'etcd_server_has_leader',
+      'Whether or not a leader exists. 1 is existence, 0 is not.',
+      'gauge',
+      ` ${proc.leaderId !== 0n ? 1 : 0}`,
+    ],
+    [
+      'etcd_server_id',
+      "Server or member ID in hexadecimal format. 1 for 'server_id' label with current ID.",
+      'gauge',
+      `{server_id="${proc.memberId.toString(16)}"} 1`,
+    ],
+    [
+      'etcd_server_is_leader',
+      'Whether or not this member is a leader. 1 if is, 0 otherwise.',
+      'gauge',
+      ` ${proc.isLeader ? 1 : 0}`,
+    ],
     ['etcd_server_leader_changes_seen_total', 'The number of leader changes seen.', 'counter', ' 1'],
-    ['etcd_server_version', "Which version is running. 1 for 'server_version' label with current version.", 'gauge', `{server_version="${version}"} 1`],
+    [
+      'etcd_server_version',
+      "Which version is running. 1 for 'server_version' label with current version.",
+      'gauge',
+      `{server_version="${version}"} 1`,
+    ],
   ]
   return lines.map(([n, help, type, v]) => `# HELP ${n} ${help}\n# TYPE ${n} ${type}\n${n}${v}\n`).join('')
 }
@@ -153,7 +208,13 @@ function apiEndpoint(node: SimNode, port: number, api: ApiServer | undefined): E
         try {
           return text(200, await api.raw(p))
         } catch {
-          const checks = ['ping', 'log', 'etcd', 'poststarthook/start-apiserver-admission-initializer', 'poststarthook/generic-apiserver-start-informers']
+          const checks = [
+            'ping',
+            'log',
+            'etcd',
+            'poststarthook/start-apiserver-admission-initializer',
+            'poststarthook/generic-apiserver-start-informers',
+          ]
           const lines = checks.map((c) => (c === 'etcd' ? '[-]etcd failed: reason withheld' : `[+]${c} ok`))
           return text(500, `${lines.join('\n')}\n${p.slice(1)} check failed\n`)
         }
@@ -180,7 +241,13 @@ export function versionJson(node: SimNode): string {
     ['major', major ?? ''],
     ['minor', minor ?? ''],
   ]
-  if (p.id === '1.34') fields.push(['emulationMajor', major ?? ''], ['emulationMinor', minor ?? ''], ['minCompatibilityMajor', major ?? ''], ['minCompatibilityMinor', String(Number(minor) - 1)])
+  if (p.id === '1.34')
+    fields.push(
+      ['emulationMajor', major ?? ''],
+      ['emulationMinor', minor ?? ''],
+      ['minCompatibilityMajor', major ?? ''],
+      ['minCompatibilityMinor', String(Number(minor) - 1)],
+    )
   fields.push(
     ['gitVersion', v],
     ['gitCommit', commit],
