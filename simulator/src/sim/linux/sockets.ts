@@ -202,13 +202,8 @@ const SS_USAGE = `Usage: ss [ OPTIONS ]
    -x, --unix          display only Unix domain sockets
 `
 
-/** Port names from /etc/services that ss shows without -n. */
-const SERVICES: Record<number, string> = {
-  22: 'ssh',
-  2379: 'etcd-client',
-  2380: 'etcd-server',
-  6443: 'sun-sr-https',
-}
+/** Port names from Debian's /etc/services that ss shows without -n (it has none for 2379, 6443, 10250 …). */
+const SERVICES: Record<number, string> = { 22: 'ssh' }
 
 async function ss(ctx: SimCommandContext): Promise<CommandResult> {
   const r = getopt('ss', ctx.args, {
