@@ -1,4 +1,11 @@
-import { Bash, type CustomCommand, decodeBytesToUtf8, defineCommand, InMemoryFs } from 'just-bash'
+import {
+  Bash,
+  type CustomCommand,
+  decodeBytesToUtf8,
+  defineCommand,
+  type IFileSystem,
+  InMemoryFs,
+} from 'just-bash'
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
 import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
@@ -120,15 +127,24 @@ export class SimNode implements Node {
     return out
   }
 
-  /** A new bash interpreter on this node's filesystem; one per terminal, one for exec. */
-  createBash(binding: ShellBinding = {}, env: Record<string, string> = this.baseEnv(), cwd = '/root'): Bash {
+  /**
+   * A new bash interpreter on this node's filesystem; one per terminal, one for
+   * exec. `as` runs it as another user, on that user's view of the filesystem
+   * (`sudo -u nobody …`).
+   */
+  createBash(
+    binding: ShellBinding = {},
+    env: Record<string, string> = this.baseEnv(),
+    cwd = '/root',
+    as?: { fs: IFileSystem; uid: number; gid: number },
+  ): Bash {
     return new Bash({
-      fs: this.fs,
+      fs: as?.fs ?? this.fs,
       cwd,
       env,
       customCommands: this.wrapCommands(binding),
       sleep: (ms) => this.cluster.clock.sleep(ms),
-      processInfo: { pid: 1, ppid: 0, uid: 0, gid: 0 },
+      processInfo: { pid: 1, ppid: 0, uid: as?.uid ?? 0, gid: as?.gid ?? 0 },
       defenseInDepth: false,
       executionLimits: {
         maxCommandCount: 200_000,

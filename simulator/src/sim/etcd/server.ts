@@ -3,6 +3,7 @@ import type { SimCluster } from '../cluster'
 import { type Listener, parseEndpoint } from '../net'
 import type { SimNode } from '../node'
 import type { Profile } from '../profiles'
+import { preallocate, preallocateWal, WAL_SEGMENT_BYTES } from '../vfs/preallocate'
 import { type EtcdConfig, parseEtcdArgs, parseInitialCluster, verifyBootstrap } from './config'
 import { clusterId as computeClusterId, memberId as computeMemberId, hexId } from './ids'
 import { Keyspace } from './keyspace'
@@ -355,8 +356,10 @@ export class EtcdProcess {
     await this.writeWal()
     await this.flushNow()
     for (const f of [this.dbPath, this.walPath]) await this.fs.chmod(f, 0o600).catch(() => {})
-    for (const d of [this.dataDir, `${this.dataDir}/member`, `${this.dataDir}/member/snap`])
+    const walDir = this.walPath.replace(/\/[^/]+$/, '')
+    for (const d of [this.dataDir, `${this.dataDir}/member`, `${this.dataDir}/member/snap`, walDir])
       await this.fs.chmod(d, 0o700).catch(() => {})
+    await preallocateWal(this.fs, walDir, WAL_FILE).catch(() => {})
   }
 
   async writeWal(): Promise<void> {
@@ -372,6 +375,7 @@ export class EtcdProcess {
       // A data dir deleted under a running member stays deleted: etcd writes to open files.
       if (!(await this.fs.exists(this.walPath.replace(/\/[^/]+$/, '')))) return
       await this.fs.writeFile(this.walPath, encodeWal(wal))
+      preallocate(this.fs, this.walPath, WAL_SEGMENT_BYTES)
     } catch {
       // The directory went away under a running member; etcd keeps serving from memory.
     }

@@ -1,0 +1,9 @@
+// Registers the Debian userland commands of a simulated node (see README.md).
+// Imported after the shell module: its `id` replaces the shell's root-only one.
+import { registerCommands } from '../commands/registry'
+import { idCommand, whoamiCommand } from './identity'
+import { lsCommand } from './ls'
+import { suCommand } from './su'
+import { sudoCommand } from './sudo'
+
+registerCommands([sudoCommand, suCommand, whoamiCommand, idCommand, lsCommand])
