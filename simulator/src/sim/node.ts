@@ -60,6 +60,12 @@ export function bindCommand(
       fs: jb.fs,
       signal: jb.signal,
       tty,
+      builtin: jb.origCommand
+        ? async (a) => {
+            const r = await (jb.origCommand as NonNullable<typeof jb.origCommand>)(a)
+            return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+          }
+        : undefined,
       exec: async (line, opts) => {
         if (!jb.exec)
           return { stdout: '', stderr: `${shell}: nested execution is not available here\n`, exitCode: 126 }

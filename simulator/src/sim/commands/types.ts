@@ -52,6 +52,11 @@ export interface SimCommandContext {
   /** Aborted on Ctrl-C or when a time budget runs out. */
   signal?: AbortSignal
   tty?: Tty
+  /**
+   * The bundled just-bash command this one stands in front of, when it has
+   * the same name (`cat` checks permissions, then lets the bundled cat work).
+   */
+  builtin?: (args: string[]) => Promise<CommandResult>
   /** Run a shell line in the same context (same fs, cwd, env). */
   exec(
     line: string,

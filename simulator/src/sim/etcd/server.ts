@@ -321,6 +321,8 @@ export class EtcdProcess {
         ],
       })
     }
+    // A running member keeps a spare preallocated segment (0.tmp) beside its WAL.
+    await preallocateWal(this.fs, this.walPath.replace(/\/[^/]+$/, ''), WAL_FILE).catch(() => {})
     const bindError = this.listen()
     if (bindError) {
       this.log({
@@ -359,7 +361,6 @@ export class EtcdProcess {
     const walDir = this.walPath.replace(/\/[^/]+$/, '')
     for (const d of [this.dataDir, `${this.dataDir}/member`, `${this.dataDir}/member/snap`, walDir])
       await this.fs.chmod(d, 0o700).catch(() => {})
-    await preallocateWal(this.fs, walDir, WAL_FILE).catch(() => {})
   }
 
   async writeWal(): Promise<void> {
@@ -405,7 +406,10 @@ export class EtcdProcess {
   async flushNow(): Promise<void> {
     try {
       if (!(await this.fs.exists(`${this.dataDir}/member/snap`))) return
+      const fresh = !(await this.fs.exists(this.dbPath))
       await this.fs.writeFile(this.dbPath, this.dbBytes())
+      // bbolt creates the db file 0600.
+      if (fresh) await this.fs.chmod(this.dbPath, 0o600)
     } catch {
       // See writeWal.
     }

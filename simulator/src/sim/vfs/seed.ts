@@ -56,6 +56,8 @@ export const SEED_DIR_MODES: Record<string, number> = {
   '/tmp': 0o1777,
   '/var/lib/etcd': 0o700,
   '/var/lib/kubelet': 0o700,
+  // kubeadm creates the static pod folder itself, private to root.
+  '/etc/kubernetes/manifests': 0o700,
   '/var/mail': 0o2775,
 }
 

@@ -92,6 +92,11 @@ export class UserView implements IFileSystem {
     if (st && !this.grants(st, W | X)) throw fsError('EACCES', op, path)
   }
 
+  /** Rejects with EACCES when this user may not create or remove an entry at `path`. */
+  async checkEntryChange(path: string): Promise<void> {
+    await this.needDir(path, 'open')
+  }
+
   private async own(path: string): Promise<void> {
     await this.base.chown(path, this.identity.uid, this.identity.gid, false).catch(() => undefined)
   }

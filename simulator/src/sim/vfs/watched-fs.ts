@@ -225,8 +225,12 @@ export class WatchedFs implements IFileSystem {
     options?: WriteFileOptions | BufferEncoding,
   ): Promise<void> {
     const abs = this.abs(path)
-    const existed = await this.inner.exists(abs)
-    await guardQuota(() => this.inner.writeFile(path, content, options as WriteFileOptions))
+    const before = await this.inner.stat(abs).catch(() => undefined)
+    const existed = before !== undefined
+    // Rewriting a file keeps its mode, as open(O_TRUNC) does; written in the same tick as the
+    // look-up so a concurrent writer cannot slip in between.
+    const keep = before?.isFile ? { mode: before.mode } : undefined
+    await guardQuota(async () => this.inner.writeFileSync(path, content, options as WriteFileOptions, keep))
     this.apparent.delete(abs)
     await this.touch(path)
     if (!existed) await this.touchParent(abs)
