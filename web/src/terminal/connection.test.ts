@@ -27,7 +27,9 @@ class FakeSocket {
     this.readyState = 1
     this.onopen?.()
     const hello = encodeHello(80, 24, 'controlplane')
-    this.onmessage?.({ data: hello.buffer.slice(hello.byteOffset, hello.byteOffset + hello.byteLength) })
+    this.onmessage?.({
+      data: hello.buffer.slice(hello.byteOffset, hello.byteOffset + hello.byteLength) as ArrayBuffer,
+    })
   }
   inputs(): string {
     return this.sent
