@@ -72,7 +72,8 @@ export function triesOf(row: Pick<AttemptRow, 'id' | 'mode'>, events: EventRow[]
 export function progressFrom(attempts: { row: AttemptRow; events: EventRow[] }[]): ProgressMap {
   const out: ProgressMap = {}
   for (const { row, events } of attempts) {
-    const p = (out[row.lab] ??= { lab: row.lab, passed: false, best: null, bestMs: null, history: [] })
+    const p = out[row.lab] ?? { lab: row.lab, passed: false, best: null, bestMs: null, history: [] }
+    out[row.lab] = p
     for (const t of triesOf(row, events)) {
       p.history.push(t)
       const ratio = t.max > 0 ? t.points / t.max : 0
