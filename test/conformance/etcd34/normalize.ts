@@ -89,7 +89,7 @@ const TEXT_RULES: Array<[RegExp, string]> = [
     /"(revision|raft_term|raftTerm|raftIndex|raftAppliedIndex|dbSize|dbSizeInUse|create_revision|mod_revision|hash|totalKey|totalSize)":\d+/g,
     '"$1":<N>',
   ],
-  [/^"(RaftTerm|Revision)" : \d+$/gm, '"$1" : <N>'],
+  [/^"(RaftTerm|Revision|RaftIndex|RaftAppliedIndex|DBSize|DBSizeInUse)" : \d+$/gm, '"$1" : <N>'],
   // simple `endpoint status` rows: …, IS LEADER, IS LEARNER, RAFT TERM, RAFT INDEX, RAFT APPLIED INDEX, ERRORS
   [/^(.+, (?:true|false), (?:true|false)), \d+, \d+, \d+, (.*)$/gm, '$1, <TERM>, <INDEX>, <INDEX>, $2'],
   // simple `snapshot status` rows: HASH, REVISION, TOTAL KEYS, TOTAL SIZE
