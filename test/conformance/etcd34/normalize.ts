@@ -77,6 +77,12 @@ const TEXT_RULES: Array<[RegExp, string]> = [
   [/endpoint:\/\/client-[0-9a-f-]{36}\//g, 'endpoint://client-<UUID>/'],
   // etcdutl 3.5's console encoder: "2026-12-03T10:08:39Z<TAB>info<TAB>…"
   [/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?=\t)/gm, '<TIME>'],
+  // etcd 3.5 refusing a client without a certificate: the client reads the TLS alert in the
+  // server preface, or (under load, seen with 3.5.16) its write races the close and fails first
+  [
+    /last connection error: (?:connection error: desc = \\"error reading server preface: remote error: tls: certificate required\\"|write tcp [\d.:]+->[\d.:]+: write: broken pipe)/g,
+    'last connection error: <client certificate refused: certificate required, or broken pipe>',
+  ],
   // etcd 3.5's grpc target names the client by its address in memory
   [/etcd-endpoints:\/\/0x[0-9a-f]+\//g, 'etcd-endpoints://<PTR>/'],
   [new RegExp(`took = ${GO_DURATION}`, 'g'), 'took = <DURATION>'],

@@ -18,9 +18,12 @@ export const KNOWN_DIFFERENCES: Record<string, string> = {
   'unknown-flag': 'an unknown global flag before the command: etcdctl 3.5 reports `unknown command "list"`',
   'unknown-flag-merged': 'as unknown-flag, with 2>&1',
   'etcdutl-endpoint-flag': "an unknown flag before the command words: cobra shows the found command's usage",
-  'defrag-cluster': 'defrag --cluster names the --endpoints URL, not the members\' advertised client URLs',
-  'alarm-disarm': 'alarm disarm with no alarm: the real etcdctl prints nothing (exit 0), the simulator prints the alarm group help',
-  'snapshot-save-merged': 'under 2>&1 the real etcdctl writes the logs before `Snapshot saved at`; the simulated shell puts stdout first',
+  'defrag-cluster': "defrag --cluster names the --endpoints URL, not the members' advertised client URLs",
+  'alarm-disarm':
+    'alarm disarm with no alarm: the real etcdctl prints nothing (exit 0), the simulator prints the alarm group help',
+  'snapshot-save-merged':
+    'under 2>&1 the real etcdctl writes the logs before `Snapshot saved at`; the simulated shell puts stdout first',
   'snapshot-status-merged': 'under 2>&1 the deprecation banner comes before the table on the real etcdctl',
-  'restore-wal-size': 'the restored WAL is preallocated to 64000000 bytes on the real etcd; the simulator writes a few hundred bytes',
+  'restore-wal-size':
+    'the restored WAL is preallocated to 64000000 bytes on the real etcd; the simulator writes a few hundred bytes',
 }
