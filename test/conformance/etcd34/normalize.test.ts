@@ -277,3 +277,16 @@ describe('etcd 3.5 texts', () => {
     ).toBe('<TIME>\tinfo\tsnapshot/v3_snapshot.go:265\trestoring snapshot')
   })
 })
+
+describe('endpoint health with several endpoints', () => {
+  test('answers in either order compare equal; other lines keep their place', () => {
+    const ctx = contextFrom(SIM_VARS)
+    const a =
+      'https://127.0.0.1:2379 is healthy: successfully committed proposal: took = 1ms\nhttps://172.30.1.2:2379 is healthy: successfully committed proposal: took = 2ms\n'
+    const b =
+      'https://172.30.1.2:2379 is healthy: successfully committed proposal: took = 2ms\nhttps://127.0.0.1:2379 is healthy: successfully committed proposal: took = 1ms\n'
+    const n = (t: string) => normalizeOutput({ stdout: t, stderr: '', exitCode: 0 }, ctx).stdout
+    expect(n(a)).toBe(n(b))
+    expect(n(`x\n${a}`)).not.toBe(n(`${a}x\n`))
+  })
+})

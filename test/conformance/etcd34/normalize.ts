@@ -250,10 +250,31 @@ export function normalizeText(text: string, ctx: NormalizeContext): string {
   return out.join('\n')
 }
 
+/**
+ * `endpoint health` checks its endpoints concurrently and prints each answer as it arrives, so with
+ * several endpoints the real order varies from run to run (seen with 3.5.16): runs of health lines
+ * are sorted.
+ */
+export function sortHealthLines(text: string): string {
+  const lines = text.split('\n')
+  const isHealth = (l: string) => /^\S+ is (?:un)?healthy: /.test(l)
+  for (let i = 0; i < lines.length; ) {
+    if (!isHealth(lines[i]!)) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < lines.length && isHealth(lines[j]!)) j++
+    lines.splice(i, j - i, ...lines.slice(i, j).sort())
+    i = j
+  }
+  return lines.join('\n')
+}
+
 export function normalizeOutput(raw: RawOutput, ctx: NormalizeContext): RawOutput {
   return {
     exitCode: raw.exitCode,
-    stdout: normalizeText(raw.stdout, ctx),
-    stderr: normalizeText(raw.stderr, ctx),
+    stdout: sortHealthLines(normalizeText(raw.stdout, ctx)),
+    stderr: sortHealthLines(normalizeText(raw.stderr, ctx)),
   }
 }
