@@ -178,9 +178,65 @@ export function serverRange(
   return p.data.range(key, opts)
 }
 
+/** etcd's default backend quota when --quota-backend-bytes is 0 (2 GiB). */
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024
+/** clientv3's default send limit (MaxCallSendMsgSize): 2 MiB. */
+export const CLIENT_SEND_LIMIT = 2 * 1024 * 1024
+
+function varintLength(n: number): number {
+  let len = 1
+  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) len++
+  return len
+}
+
+/**
+ * The size grpc checks for a put: its protobuf encoding, a tag and a varint length before the key and
+ * the value (real etcdctl 3.5.16 reported 3000011 bytes for a 4-byte key and a 3000000-byte value).
+ */
+export function putRequestBytes(key: string, value: string): number {
+  const k = new TextEncoder().encode(key).length
+  const v = new TextEncoder().encode(value).length
+  return 1 + varintLength(k) + k + 1 + varintLength(v) + v
+}
+
+/** A gRPC status the member answers with; etcdctl logs the retry line and prints `Error: <message>`. */
+export class EtcdServerError extends Error {
+  constructor(
+    readonly code: 'InvalidArgument' | 'ResourceExhausted',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'EtcdServerError'
+  }
+}
+
+/**
+ * What etcd does before it applies a write: refuse requests over --max-request-bytes, refuse every
+ * write while a NOSPACE alarm is raised, and raise that alarm (refusing the write) when the write
+ * would take the backend past its quota. A refused write is not kept: nothing answers OK for it.
+ */
+function admitWrite(
+  p: EtcdProcess,
+  g: NonNullable<EtcdProcess['group']>,
+  requestBytes: number,
+  growth: number,
+): void {
+  if (requestBytes > p.config.maxRequestBytes)
+    throw new EtcdServerError('InvalidArgument', 'etcdserver: request is too large')
+  if (g.alarms.some((a) => a.alarm === 'NOSPACE'))
+    throw new EtcdServerError('ResourceExhausted', 'etcdserver: mvcc: database space exceeded')
+  const quota = p.config.quotaBackendBytes > 0 ? p.config.quotaBackendBytes : DEFAULT_QUOTA_BYTES
+  if (g.keyspace.dbSize() + growth > quota) {
+    for (const m of g.processes) g.alarms.push({ memberId: m.memberId, alarm: 'NOSPACE' })
+    throw new EtcdServerError('ResourceExhausted', 'etcdserver: mvcc: database space exceeded')
+  }
+}
+
 export function serverPut(p: EtcdProcess, key: string, value: string): { revision: number; prev?: KeyValue } {
   const g = p.group
   if (!g?.leader) throw new NoLeaderError()
+  const bytes = putRequestBytes(key, value)
+  admitWrite(p, g, bytes, bytes)
   const prev = g.keyspace.get(key)
   const kv = g.keyspace.put(key, value)
   g.commit()

@@ -2,11 +2,14 @@ import { type CommandResult, type SimCommandContext, stderrFirst } from '../comm
 import type { Profile } from '../profiles'
 import { createRng, randomHex, seedFrom } from '../random'
 import {
+  CLIENT_SEND_LIMIT,
   type ClientTls,
   dial,
+  EtcdServerError,
   header,
   membersOf,
   NoLeaderError,
+  putRequestBytes,
   serverDelete,
   serverPut,
   serverRange,
@@ -67,6 +70,7 @@ const LOCAL: Record<string, FlagDef[]> = {
   'member remove': [],
   'member promote': [],
   'alarm list': [],
+  'alarm disarm': [],
   defrag: [{ name: 'cluster', type: 'bool' }],
   compaction: [{ name: 'physical', type: 'bool' }],
   'endpoint status': [{ name: 'cluster', type: 'bool' }],
@@ -287,6 +291,8 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
       return memberChange(run, cfg, path === 'member remove' ? 'removed from' : 'promoted in')
     case 'alarm list':
       return alarmList(run, cfg)
+    case 'alarm disarm':
+      return alarmDisarm(run, cfg)
     case 'defrag':
       return defrag(run, cfg)
     case 'compaction':
@@ -811,6 +817,7 @@ async function withLeader<T>(
       await waitTimeout(run, cfg.commandTimeout)
       return out('', `${cfg.prefix}Error: context deadline exceeded\n`, EXIT_ERROR)
     }
+    if (err instanceof EtcdServerError) return serverError(run, cfg, err.code, err.message)
     throw err
   }
 }
@@ -896,6 +903,19 @@ async function put(run: Run, cfg: ClientCfg, format: string): Promise<CommandRes
     )
   if (format === 'table')
     return out('', `${cfg.prefix}Error: table not supported as output format\n`, EXIT_BAD_FEATURE)
+  // clientv3 refuses to send a message over its 2 MiB limit before the member sees it
+  const bytes = putRequestBytes(args[0] as string, value)
+  if (bytes > CLIENT_SEND_LIMIT) {
+    const c = connectAny(run, cfg)
+    if (!c.ok) return failUnary(run, cfg, c.error)
+    return serverError(
+      run,
+      cfg,
+      'ResourceExhausted',
+      `trying to send message larger than max (${bytes} vs. ${CLIENT_SEND_LIMIT})`,
+      true,
+    )
+  }
   const r = await withLeader(run, cfg, (p) => {
     const res = serverPut(p, args[0] as string, value as string)
     return { ...res, h: header(p) }
@@ -1216,7 +1236,7 @@ function clientCaller(profile: Run['profile'], file: string, line35: number, lin
 }
 
 /** A server-side error: clientv3's retry interceptor logs the gRPC status, then etcdctl prints the message. */
-function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): CommandResult {
+function serverError(run: Run, cfg: ClientCfg, code: string, msg: string, clientSide = false): CommandResult {
   const { profile, log } = run
   const now = run.ctx.node.cluster.clock.now()
   const err = `rpc error: code = ${code} desc = ${msg}`
@@ -1239,7 +1259,8 @@ function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): Comma
       { logger: 'etcd-client' },
     )
   }
-  return out('', `${cfg.prefix}${line}\nError: ${msg}\n`, EXIT_ERROR)
+  // a client-side refusal is printed with its gRPC status, a member's answer without it
+  return out('', `${cfg.prefix}${line}\nError: ${clientSide ? err : msg}\n`, EXIT_ERROR)
 }
 
 function idText(id: bigint): string {
@@ -1323,13 +1344,31 @@ async function memberChange(
   return out(`Member ${idText(id)} ${verb} cluster ${idText(r.p.clusterId)}\n`, cfg.prefix)
 }
 
+/** `memberID:<decimal> alarm:NOSPACE ` per raised alarm (with the trailing space etcdctl prints). */
+function alarmLines(alarms: Array<{ memberId: bigint; alarm: string }>): string {
+  return alarms.map((a) => `memberID:${a.memberId} alarm:${a.alarm} \n`).join('')
+}
+
 async function alarmList(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const r = await withLeader(run, cfg, (p) => {
     if (!p.group?.leader) throw new NoLeaderError()
-    return ''
+    return alarmLines(p.group.alarms)
   })
   if (isResult(r)) return r
-  return out('', cfg.prefix)
+  return out(r, cfg.prefix)
+}
+
+/** Clears every alarm and prints the ones it cleared (a write past the quota raises NOSPACE again). */
+async function alarmDisarm(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  const r = await withLeader(run, cfg, (p) => {
+    const g = p.group
+    if (!g?.leader) throw new NoLeaderError()
+    const cleared = alarmLines(g.alarms)
+    g.alarms = []
+    return cleared
+  })
+  if (isResult(r)) return r
+  return out(r, cfg.prefix)
 }
 
 async function defrag(run: Run, cfg: ClientCfg): Promise<CommandResult> {

@@ -547,6 +547,8 @@ export class RaftGroup {
   members: MemberRecord[]
   versionSet = false
   lastLeaderId = 0n
+  /** Raised alarms, kept until `alarm disarm` (etcd also keeps them across restarts; the simulator does not yet). */
+  alarms: Array<{ memberId: bigint; alarm: 'NOSPACE' | 'CORRUPT' }> = []
 
   constructor(
     readonly clusterId: bigint,
