@@ -90,13 +90,33 @@ prune_owners() {
 
 installed_by_us() { [ -e "$STATE/daemon.json.orig" ] || [ -e "$STATE/daemon.json.absent" ]; }
 
+# Containers created while the wrapper was the default runtime keep its name: dockerd refuses to start
+# them again once the name is gone ("unknown or invalid runtime name"). Names of those containers.
+users_of_wrapper() {
+  local ids
+  ids=$(docker ps -aq 2>/dev/null) || return 0
+  [ -n "$ids" ] || return 0
+  # shellcheck disable=SC2086
+  docker inspect -f '{{.Name}} {{.HostConfig.Runtime}}' $ids 2>/dev/null | awk -v n="$NAME" '$2 == n {sub("^/", "", $1); print $1}'
+}
+
 restore() {
-  local base='{}'
+  local base='{}' orig_default users
   [ -e "$STATE/daemon.json.orig" ] && base=$(cat "$STATE/daemon.json.orig")
+  orig_default=$(printf '%s' "$base" | jq -r '."default-runtime" // "runc"')
+  users=$(users_of_wrapper | tr '\n' ' ')
+  if [ -n "$users" ]; then
+    # new containers get the engine's own runtime again; the wrapper stays known until those are gone
+    printf '%s' "$base" | jq --arg n "$NAME" --arg p "$STATE/runc-capfilter" \
+      '."default-runtime" //= "runc" | .runtimes = ((.runtimes // {}) + {($n): {"path": $p}})' >"$CFG.ckalab-tmp"
+    mv "$CFG.ckalab-tmp" "$CFG"
+    reload "$orig_default" || return 1
+    say "default runtime back to $orig_default; $NAME stays registered (not default) because these containers were created with it: $users"
+    say "once they are removed, run again: bash $0 uninstall"
+    return 0
+  fi
   # A reload keeps the current default runtime when the key is simply absent: reload once with the original
   # settings plus an explicit default, then put the original file back exactly.
-  local orig_default
-  orig_default=$(printf '%s' "$base" | jq -r '."default-runtime" // "runc"')
   printf '%s' "$base" | jq '."default-runtime" //= "runc" | .runtimes //= {}' >"$CFG.ckalab-tmp"
   mv "$CFG.ckalab-tmp" "$CFG"
   reload "$orig_default" || return 1
