@@ -267,6 +267,8 @@ async function page(ctx: SimCommandContext, prog: 'less' | 'more'): Promise<Comm
     files.filter((f) => f !== '-'),
     prog,
   )
+  // Copying to a non-terminal, less reports unreadable files on stdout, in order.
+  if (!tty && prog === 'less') return { stdout: err + plainCopy(docs, prog), stderr: '', exitCode: 0 }
   if (!tty || docs.length === 0)
     return { stdout: plainCopy(docs, prog), stderr: err, exitCode: 0, shown: err + plainCopy(docs, prog) }
   if (err) tty.write(err.replace(/\n/g, '\r\n'))
