@@ -3,8 +3,8 @@
 import './etcd/index'
 import './k8s/index'
 import './shell/index'
-import './editors/index'
 import './linux/index'
+import './editors/index'
 
 export { type Clock, RealClock, VirtualClock } from './clock'
 export { createSimCluster, type SerializedCluster, SimCluster } from './cluster'

@@ -63,6 +63,11 @@ export interface SimCommandContext {
    * partners, as they run at the same time on a real system.
    */
   pipeline?: string[]
+  /**
+   * The bundled just-bash command this one stands in front of, when it has
+   * the same name (`cat` checks permissions, then lets the bundled cat work).
+   */
+  builtin?: (args: string[]) => Promise<CommandResult>
   /** Run a shell line in the same context (same fs, cwd, env). */
   exec(
     line: string,

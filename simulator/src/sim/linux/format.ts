@@ -1,4 +1,4 @@
-// Number and time formats shared by the GNU coreutils and procps tools.
+// Number, date and time formats shared by the GNU coreutils, file tools and procps tools.
 
 /** coreutils' human_readable with -h: powers of 1024, rounded up, one decimal below 10. */
 export function humanCeil(bytes: number, base = 1024): string {
@@ -105,4 +105,36 @@ export function columns(rows: string[][], right: boolean[], min: number[] = []):
     )
     .map((l) => `${l}\n`)
     .join('')
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** Half of a Gregorian year: ls shows the time of day only for files newer than this. */
+const SIX_MONTHS_MS = (31556952 / 2) * 1000
+
+/** ls -l's date column in the C locale, UTC (the node's zone). */
+export function lsDate(mtimeMs: number, nowMs: number): string {
+  const d = new Date(mtimeMs)
+  const month = MONTHS[d.getUTCMonth()]
+  const day = String(d.getUTCDate()).padStart(2, ' ')
+  const recent = mtimeMs > nowMs - SIX_MONTHS_MS && mtimeMs <= nowMs
+  if (recent) {
+    const hh = String(d.getUTCHours()).padStart(2, '0')
+    const mm = String(d.getUTCMinutes()).padStart(2, '0')
+    return `${month} ${day} ${hh}:${mm}`
+  }
+  return `${month} ${day}  ${d.getUTCFullYear()}`
+}
+
+/** `2026-01-12 04:43:00.000000000 +0000`, as stat prints times. */
+export function statDate(ms: number): string {
+  const d = new Date(ms)
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  const nanos = `${p(d.getUTCMilliseconds(), 3)}000000`
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${nanos} +0000`
+}
+
+/** GNU human_readable with powers of 1024 and ceiling rounding, as `ls -h`, `du -h` and `df -h` print sizes. */
+export function humanSize(bytes: number): string {
+  return humanCeil(bytes)
 }
