@@ -203,7 +203,7 @@ function apiEndpoint(node: SimNode, port: number, api: ApiServer | undefined): E
     handle: async (path, client) => {
       const p = path.replace(/\?.*$/, '')
       const user = client?.commonName ?? 'system:anonymous'
-      if (!api || api.state !== 'ready') return text(503, '')
+      if (api?.state !== 'ready') return text(503, '')
       if (p === '/healthz' || p === '/livez' || p === '/readyz') {
         try {
           return text(200, await api.raw(p))

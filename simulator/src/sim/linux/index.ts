@@ -7,7 +7,9 @@ import { gatedCommands } from './gate'
 import { idCommand, whoamiCommand } from './identity'
 import { kubeadmCommands } from './kubeadm'
 import { lsCommand } from './ls'
+import { manCommands } from './man'
 import { opensslCommands } from './openssl'
+import { pagerCommands } from './pager'
 import { readlinkCommand, realpathCommand } from './paths'
 import { procCommands } from './procs'
 import { socketCommands } from './sockets'
@@ -16,6 +18,8 @@ import { suCommand } from './su'
 import { sudoCommand } from './sudo'
 import { sysinfoCommands } from './sysinfo'
 import { toolCommands } from './tools'
+import { topCommands } from './top'
+import { watchCommands } from './watch'
 
 registerCommands([
   sudoCommand,
@@ -30,6 +34,10 @@ registerCommands([
   readlinkCommand,
   ...gatedCommands,
   ...curlCommands,
+  ...manCommands,
+  ...pagerCommands,
+  ...topCommands,
+  ...watchCommands,
   ...kubeadmCommands,
   ...toolCommands,
   ...opensslCommands,

@@ -174,7 +174,7 @@ async function verify(ctx: SimCommandContext, args: string[]): Promise<CommandRe
       code = 2
       continue
     }
-    const trusted = ca && ca.isCA && (ca.id === info.issuer || ca.id === info.id)
+    const trusted = ca?.isCA && (ca.id === info.issuer || ca.id === info.id)
     if (trusted) out += `${f}: OK\n`
     else {
       const d = await certDetails(ctx.node, info, pem as string)

@@ -97,7 +97,7 @@ function parseSignal(raw: string): number | undefined {
   return SIGNALS[name]
 }
 
-function match(ctx: SimCommandContext, prog: 'pgrep' | 'pkill', args: string[]) {
+function match(_ctx: SimCommandContext, prog: 'pgrep' | 'pkill', args: string[]) {
   const r = getopt(prog, args, {
     flags: prog === 'pgrep' ? 'lafxcnoivhVeA' : 'fxcnoivhVeA',
     values: 'duUP',

@@ -213,10 +213,11 @@ async function apt(ctx: SimCommandContext, prog: 'apt' | 'apt-get'): Promise<Com
       : ''
   if (!verb) return fail(`${prog} 2.6.1 (amd64)\nUsage: ${prog} [options] command\n`, 1)
   if (verb === 'update') {
+    // The node's sources.list has the one bookworm entry, as in the kind node image.
     const out =
-      "Ign:1 http://deb.debian.org/debian bookworm InRelease\nIgn:2 http://deb.debian.org/debian bookworm-updates InRelease\nIgn:3 http://deb.debian.org/debian-security bookworm-security InRelease\nErr:1 http://deb.debian.org/debian bookworm InRelease\n  Temporary failure resolving 'deb.debian.org'\nErr:2 http://deb.debian.org/debian bookworm-updates InRelease\n  Temporary failure resolving 'deb.debian.org'\nErr:3 http://deb.debian.org/debian-security bookworm-security InRelease\n  Temporary failure resolving 'deb.debian.org'\nReading package lists...\n"
+      "Ign:1 http://deb.debian.org/debian bookworm InRelease\nIgn:1 http://deb.debian.org/debian bookworm InRelease\nIgn:1 http://deb.debian.org/debian bookworm InRelease\nErr:1 http://deb.debian.org/debian bookworm InRelease\n  Temporary failure resolving 'deb.debian.org'\nReading package lists...\n"
     const err =
-      "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\nW: Failed to fetch http://deb.debian.org/debian/dists/bookworm-updates/InRelease  Temporary failure resolving 'deb.debian.org'\nW: Failed to fetch http://deb.debian.org/debian-security/dists/bookworm-security/InRelease  Temporary failure resolving 'deb.debian.org'\nW: Some index files failed to download. They have been ignored, or old ones used instead.\n"
+      "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\nW: Some index files failed to download. They have been ignored, or old ones used instead.\n"
     return { stdout: out, stderr: banner + err, exitCode: 0, shown: banner + out + err }
   }
   if (verb !== 'install')
