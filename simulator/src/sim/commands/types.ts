@@ -53,6 +53,17 @@ export interface SimCommandContext {
   signal?: AbortSignal
   tty?: Tty
   /**
+   * Whether stdout reaches the terminal (false when piped or redirected), when
+   * the shell knows it. Unset: treated as a terminal whenever `tty` is set.
+   */
+  stdoutIsTerminal?: boolean
+  /**
+   * The commands of the pipeline this one runs in, as typed (e.g. `['ps aux',
+   * 'grep etcd']`), when the shell knows them: `ps` lists its pipeline
+   * partners, as they run at the same time on a real system.
+   */
+  pipeline?: string[]
+  /**
    * The bundled just-bash command this one stands in front of, when it has
    * the same name (`cat` checks permissions, then lets the bundled cat work).
    */

@@ -1,4 +1,111 @@
-// Number and date formats the GNU file tools share.
+// Number, date and time formats shared by the GNU coreutils, file tools and procps tools.
+
+/** coreutils' human_readable with -h: powers of 1024, rounded up, one decimal below 10. */
+export function humanCeil(bytes: number, base = 1024): string {
+  if (bytes < base) return String(Math.ceil(bytes))
+  const units = 'KMGTPEZY'
+  let exp = 0
+  let v = bytes
+  while (v >= base && exp < units.length) {
+    v /= base
+    exp++
+  }
+  if (v < 10) {
+    const r = Math.ceil(v * 10 - 1e-9) / 10
+    if (r < 10) return `${r.toFixed(1)}${units[exp - 1]}`
+    v = r
+  }
+  let r = Math.ceil(v - 1e-9)
+  if (r >= base && exp < units.length) {
+    exp++
+    r = 1
+    return `${r.toFixed(1)}${units[exp - 1]}`
+  }
+  return `${r}${units[exp - 1]}`
+}
+
+/** procps' scale_size (free -h): `494Mi`, `9.3Mi`, `0B`; `si` uses powers of 1000 and no `i`. */
+export function procpsHuman(bytes: number, si = false): string {
+  const base = si ? 1000 : 1024
+  if (bytes < base) return `${Math.floor(bytes)}B`
+  const units = 'KMGTPE'
+  let v = bytes
+  for (const u of units) {
+    v /= base
+    const dec = `${v.toFixed(1)}${u}`
+    if (dec.length <= 4) return si ? dec : `${dec}i`
+    const int = `${Math.floor(v)}${u}`
+    if (int.length <= 4) return si ? int : `${int}i`
+  }
+  return `${Math.floor(v)}E`
+}
+
+export function p2(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** `09:39:15` in UTC (the simulated node's time zone). */
+export function clockTime(at: number): string {
+  const d = new Date(at)
+  return `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`
+}
+
+/** `2026-12-03 09:27:56`. */
+export function isoLocal(at: number): string {
+  const d = new Date(at)
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${clockTime(at)}`
+}
+
+/** procps' uptime text after "up ": `11 min`, ` 1:05`, `3 days,  2:14`. */
+export function upText(ms: number): string {
+  const mins = Math.floor(ms / 60_000)
+  const days = Math.floor(mins / 1440)
+  const hours = Math.floor((mins % 1440) / 60)
+  const m = mins % 60
+  let s = ''
+  if (days) s += `${days} ${days !== 1 ? 'days' : 'day'}, `
+  s += hours ? `${String(hours).padStart(2)}:${p2(m)}` : `${m} min`
+  return s
+}
+
+/** `uptime -p`: `up 3 days, 2 hours, 14 minutes`. */
+export function upPretty(ms: number): string {
+  const mins = Math.floor(ms / 60_000)
+  const parts: string[] = []
+  const weeks = Math.floor(mins / 10_080)
+  const days = Math.floor((mins % 10_080) / 1440)
+  const hours = Math.floor((mins % 1440) / 60)
+  const m = mins % 60
+  const add = (n: number, w: string) => {
+    if (n) parts.push(`${n} ${w}${n === 1 ? '' : 's'}`)
+  }
+  add(weeks, 'week')
+  add(days, 'day')
+  add(hours, 'hour')
+  if (m || parts.length === 0) parts.push(`${m} minute${m === 1 ? '' : 's'}`)
+  return `up ${parts.join(', ')}`
+}
+
+/** Lay out rows in columns: widths from the widest cell, `right` columns right-aligned, no trailing pad. */
+export function columns(rows: string[][], right: boolean[], min: number[] = []): string {
+  const widths: number[] = []
+  for (const r of rows)
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, c.length, min[i] ?? 0)
+    })
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => {
+          const w = widths[i] as number
+          if (i === r.length - 1 && !right[i]) return c
+          return right[i] ? c.padStart(w) : c.padEnd(w)
+        })
+        .join(' '),
+    )
+    .map((l) => `${l}\n`)
+    .join('')
+}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
@@ -27,31 +134,7 @@ export function statDate(ms: number): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${nanos} +0000`
 }
 
-/**
- * GNU human_readable with powers of 1024 and ceiling rounding, as `ls -h`,
- * `du -h` and `df -h` print sizes: 1675 → 1.7K, 4096 → 4.0K, 64000000 → 62M.
- */
+/** GNU human_readable with powers of 1024 and ceiling rounding, as `ls -h`, `du -h` and `df -h` print sizes. */
 export function humanSize(bytes: number): string {
-  if (bytes < 1024) return String(bytes)
-  const units = ['K', 'M', 'G', 'T', 'P', 'E']
-  let value = bytes
-  let unit = -1
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  if (value < 10) {
-    const tenths = Math.ceil(value * 10 - 1e-9)
-    if (tenths >= 100) {
-      // 9.95K and up rounds to 10K, shown without a decimal.
-      return `10${units[unit]}`
-    }
-    return `${Math.floor(tenths / 10)}.${tenths % 10}${units[unit]}`
-  }
-  let whole = Math.ceil(value - 1e-9)
-  if (whole >= 1024 && unit < units.length - 1) {
-    whole = 1
-    return `1.0${units[unit + 1]}`
-  }
-  return `${whole}${units[unit]}`
+  return humanCeil(bytes)
 }
