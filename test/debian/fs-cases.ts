@@ -309,6 +309,31 @@ export const FS_CASES: FsCase[] = [
   { id: 'su-unknown-user', target: 'chroot', command: 'su - etcd' },
   { id: 'id-and-whoami', target: 'chroot', command: 'whoami; id; id -un; id -u; id -G' },
   { id: 'id-other-users', target: 'chroot', command: 'id nobody; id www-data; id etcd' },
+  // tar (bundled, with GNU's warning added), cp, install
+  {
+    id: 'tar-leading-slash',
+    target: 'chroot',
+    setup: tree('/tmp/tl'),
+    command: 'tar -cf /tmp/tl.tar /tmp/tl/server.crt; echo "status $?"',
+  },
+  {
+    id: 'tar-list',
+    target: 'chroot',
+    setup: [...tree('/tmp/tt'), 'cd /tmp && tar -cf /tmp/tt.tar tt'],
+    command: 'tar -tf /tmp/tt.tar | sort',
+  },
+  {
+    id: 'cp-plain-new-file-mode',
+    target: 'chroot',
+    setup: [...tree('/tmp/cpp'), 'rm -f /tmp/cpp-key'],
+    command: "cp /tmp/cpp/server.key /tmp/cpp-key && stat -c '%a %U' /tmp/cpp-key",
+  },
+  {
+    id: 'install-mode',
+    target: 'chroot',
+    setup: [...tree('/tmp/ins'), 'rm -f /tmp/ins-out'],
+    command: "install -m 600 /tmp/ins/server.crt /tmp/ins-out && stat -c '%a %U %s' /tmp/ins-out",
+  },
   // the real kubeadm node (kind-node fixture, Kubernetes 1.20)
   { id: 'kubeadm-ls-etc-kubernetes', target: 'kind-node', profile: '1.20', command: 'ls /etc/kubernetes' },
   {
