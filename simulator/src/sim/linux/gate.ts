@@ -56,7 +56,7 @@ async function problem(ctx: SimCommandContext, file: string, access: Access): Pr
     if (access === 'read') {
       const st = await ctx.fs.stat(path)
       if (st.isDirectory) return 'Is a directory'
-      await ctx.fs.readFileBuffer(path)
+      if (ctx.fs instanceof UserView) await ctx.fs.checkRead(path)
       return undefined
     }
     if (access === 'remove') {

@@ -1,6 +1,7 @@
 // Registers the Debian userland commands of a simulated node (see README.md).
 // Imported after the shell module: its `id` replaces the shell's root-only one.
 import { registerCommands } from '../commands/registry'
+import { installCommand, tarCommand } from './archive'
 import { chgrpCommand, chownCommand } from './chown'
 import { curlCommands } from './curl'
 import { gatedCommands } from './gate'
@@ -33,6 +34,8 @@ registerCommands([
   realpathCommand,
   readlinkCommand,
   ...gatedCommands,
+  tarCommand,
+  installCommand,
   ...curlCommands,
   ...manCommands,
   ...pagerCommands,

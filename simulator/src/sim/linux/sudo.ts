@@ -235,8 +235,11 @@ export async function runAs(
   cwd: string,
 ): Promise<CommandResult> {
   if (target.uid === 0) {
-    const unset = Object.keys(ctx.env).filter((k) => !(k in env) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-    const prefix = unset.length ? `unset ${unset.join(' ')}; ` : ''
+    const name = /^[A-Za-z_][A-Za-z0-9_]*$/
+    const unset = [...Object.keys(ctx.env), 'OLDPWD'].filter((k) => !(k in env) && name.test(k))
+    // Variables handed to a nested line arrive as shell variables; the program needs them exported.
+    const exported = Object.keys(env).filter((k) => name.test(k))
+    const prefix = `${unset.length ? `unset ${unset.join(' ')}; ` : ''}export ${exported.join(' ')}; `
     return ctx.exec(prefix + line, { env, cwd, stdin: ctx.stdin })
   }
   const base = nodeFsOf(ctx.fs)
@@ -311,8 +314,8 @@ export const sudoCommand: SimCommand = {
         if (!(await ctx.fs.exists(target.home))) {
           const nologin = /nologin$/.test(target.shell)
           return {
-            stdout: '',
-            stderr: `sudo: unable to change directory to ${target.home}: No such file or directory\n${nologin ? NOLOGIN : ''}`,
+            stdout: nologin ? NOLOGIN : '',
+            stderr: `sudo: unable to change directory to ${target.home}: No such file or directory\n`,
             exitCode: 1,
           }
         }

@@ -92,6 +92,11 @@ export class UserView implements IFileSystem {
     if (st && !this.grants(st, W | X)) throw fsError('EACCES', op, path)
   }
 
+  /** Rejects with EACCES when this user may not read `path`. */
+  async checkRead(path: string): Promise<void> {
+    await this.need(path, R, 'open')
+  }
+
   /** Rejects with EACCES when this user may not create or remove an entry at `path`. */
   async checkEntryChange(path: string): Promise<void> {
     await this.needDir(path, 'open')
