@@ -84,7 +84,7 @@ export function buildProgram(setStatus: (code: number) => void): Command {
 
   program
     .command('start')
-    .description('start ckalab (what `npm start` runs); takes the options of `ckalab serve`')
+    .description('start ckalab (what `npm start` runs); options are those of `ckalab serve`')
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)
@@ -145,9 +145,12 @@ export async function main(argv: string[]): Promise<number> {
   return status
 }
 
-const isEntry = process.argv[1] !== undefined && /(ckalab(\.mjs)?|cli[\\/]main\.ts)$/.test(process.argv[1])
-if (isEntry) {
+/** Run the command line and leave: simulated clusters keep timers, so exit once output is flushed. */
+export async function runAndExit(): Promise<void> {
   const code = await main(process.argv.slice(2))
-  // Simulated clusters keep timers; leave once output is flushed.
   process.stdout.write('', () => process.exit(code))
 }
+
+// Run directly as bin/ckalab.mjs or cli/main.ts (tsx); the compiled build enters through entry.ts.
+if (process.argv[1] !== undefined && /(ckalab(\.mjs)?|cli[\\/]main\.ts)$/.test(process.argv[1]))
+  await runAndExit()
