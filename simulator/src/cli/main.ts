@@ -87,8 +87,7 @@ export function buildProgram(setStatus: (code: number) => void): Command {
     .description('start ckalab (what `npm start` runs); options are those of `ckalab serve`')
     .allowUnknownOption()
     .allowExcessArguments()
-    .helpOption(false)
-    .argument('[options...]')
+    .argument('[serve-options...]')
     .action(async (args: string[]) => {
       const serve = await loadExport<(argv: string[], command?: string) => Promise<number>>(
         loaders.server,
