@@ -161,7 +161,11 @@ const clusterHealthy: Check = {
       const r = await effectiveDataDir(ctx, cp)
       const host = !('error' in r) && r.running && r.hostPath ? normalizePath(r.hostPath) : null
       if (host === RESTORED)
-        return { verdict: 'pass', expected, actual: `etcd healthy (1 member) on ${RESTORED}, apiserver ready` }
+        return {
+          verdict: 'pass',
+          expected,
+          actual: `etcd healthy (1 member) on ${RESTORED}, apiserver ready`,
+        }
       return {
         verdict: 'fail',
         expected,
