@@ -89,8 +89,13 @@ export function buildProgram(setStatus: (code: number) => void): Command {
     .allowExcessArguments()
     .argument('[serve-options...]')
     .action(async (args: string[]) => {
-      const serve = await loadExport<SubCommand>(loaders.server, 'serveCommand')
-      setStatus(serve ? await serve(args) : await runShell({ kubernetes: '1.34', nodes: '1' }))
+      const serve = await loadExport<(argv: string[], command?: string) => Promise<number>>(
+        loaders.server,
+        'serveCommand',
+      )
+      // The page names this command when it asks the person to start the server again.
+      const command = process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'ckalab start'
+      setStatus(serve ? await serve(args, command) : await runShell({ kubernetes: '1.34', nodes: '1' }))
     })
 
   for (const entry of DELEGATED) {

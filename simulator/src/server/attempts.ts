@@ -508,7 +508,7 @@ export class AttemptManager {
         deadline:
           l.row.mode === 'exam' ? (l.row.deadline ?? now + (lab.examMinutes ?? lab.minutes) * 60_000) : null,
       })
-      this.o.store.addEvent(l.row.id, 'ready', { ms: now - started })
+      this.o.store.addEvent(l.row.id, 'ready', { ms: now - started }, now)
       this.o.log.info('attempt ready', { attempt: l.row.id, ms: now - started, env: env.id })
       l.envSave?.schedule()
     } catch (err) {

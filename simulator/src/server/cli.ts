@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
 import { createLabCatalog } from './catalog'
-import { createLogger, type Logger, type LogLevel } from './log'
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
 
@@ -19,6 +19,8 @@ export interface ServeOptions {
   dataDir: string
   allowOrigin: string[]
   logLevel: LogLevel
+  /** text (default): quiet, one line at start; json: structured lines for log tools. */
+  logFormat: LogFormat
   /** Every lab on this Kubernetes version instead of its own (as `ckalab try --kubernetes`). */
   kubernetes?: ProfileId
 }
@@ -63,9 +65,17 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       kubernetesVersion,
     )
     .addOption(
-      new Option('--log-level <level>', 'log detail')
-        .choices(['debug', 'info', 'warn', 'error'])
-        .default('info'),
+      new Option('--log-level <level>', 'log detail (default: warn for text, info for json)').choices([
+        'debug',
+        'info',
+        'warn',
+        'error',
+      ]),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'text for people, json for log tools')
+        .choices(['text', 'json'])
+        .default('text'),
     )
   cmd.parse(argv, { from: 'user' })
   const o = cmd.opts()
@@ -75,7 +85,8 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     driver: o.driver,
     dataDir: resolve(o.dataDir),
     allowOrigin: o.allowOrigin,
-    logLevel: o.logLevel,
+    logLevel: o.logLevel ?? (o.logFormat === 'json' ? 'info' : 'warn'),
+    logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
   }
 }
@@ -121,8 +132,8 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
   return new SimDriver()
 }
 
-export async function runServe(opts: ServeOptions): Promise<RunningServer> {
-  const log = createLogger(opts.logLevel)
+export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Promise<RunningServer> {
+  const log = createLogger(opts.logLevel, undefined, opts.logFormat)
   const driver = await chooseDriver(opts.driver, log)
   const labs = await createLabCatalog()
   const catalog = opts.kubernetes ? onKubernetes(labs, opts.kubernetes) : labs
@@ -135,11 +146,25 @@ export async function runServe(opts: ServeOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     allowedOrigins: opts.allowOrigin,
     log,
+    command,
   })
 }
 
+/** The one line a person sees at start: where to go and where the labs run. */
+export function startLine(url: string, driver: string, choice: ServeOptions['driver']): string {
+  const where =
+    driver === 'sim'
+      ? choice === 'auto'
+        ? 'labs run on the built-in simulated cluster (`npx ckalab doctor` shows how to use real kind clusters)'
+        : 'labs run on the built-in simulated cluster'
+      : driver === 'kind'
+        ? 'labs run on real kind clusters in Docker'
+        : `labs run on the ${driver} driver`
+  return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
+}
+
 /** Runs until SIGINT/SIGTERM; resolves with the process exit code. */
-export async function serveCommand(argv: string[]): Promise<number> {
+export async function serveCommand(argv: string[], command = 'ckalab serve'): Promise<number> {
   let opts: ServeOptions
   try {
     opts = parseServeArgs(argv)
@@ -150,14 +175,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   let server: RunningServer
   try {
-    server = await runServe(opts)
+    server = await runServe(opts, command)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const hint = /EADDRINUSE/.test(message) ? `; port ${opts.port} is taken, pass --port <another>` : ''
     process.stderr.write(`ckalab serve: ${message}${hint}\n`)
     return 1
   }
-  process.stdout.write(`ckalab is running: open ${server.url.replace('127.0.0.1', 'localhost')}\n`)
+  process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
   return new Promise<number>((resolvePromise) => {
     let stopping = false
     const stop = (signal: string) => {
@@ -166,7 +191,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         process.exit(130)
       }
       stopping = true
-      process.stderr.write(`ckalab serve: ${signal} received, shutting down\n`)
+      process.stderr.write(`ckalab: ${signal === 'SIGINT' ? 'Ctrl+C' : signal} received, stopping…\n`)
       server.close().then(
         () => resolvePromise(0),
         () => resolvePromise(1),

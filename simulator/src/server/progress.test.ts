@@ -24,6 +24,13 @@ describe('server progress', () => {
       [600, 'pass'],
     ])
     expect(discardedTries(events)).toEqual([{ readyAt: 100, resetAt: 500 }])
+    // The reset's own record of the discarded try wins over the event times.
+    expect(
+      discardedTries([
+        { at: 101, kind: 'ready', data: null },
+        { at: 500, kind: 'reset', data: { discarded: { readyAt: 100 } } },
+      ]),
+    ).toEqual([{ readyAt: 100, resetAt: 500 }])
   })
 
   it('sums up per lab: passed, best score, quickest pass, newest first', () => {

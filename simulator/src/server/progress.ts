@@ -98,7 +98,9 @@ export function discardedTries(events: EventRow[]): { readyAt: number | null; re
   for (const e of events) {
     if (e.kind === 'ready') readyAt = e.at
     if (e.kind === 'reset') {
-      out.push({ readyAt, resetAt: e.at })
+      // The reset event carries the discarded try's own readyAt (older ones do not).
+      const own = (e.data as { discarded?: { readyAt?: unknown } } | null)?.discarded?.readyAt
+      out.push({ readyAt: typeof own === 'number' || own === null ? own : readyAt, resetAt: e.at })
       readyAt = null
     }
   }

@@ -92,7 +92,7 @@ export class TerminalConnection {
 
   private flushQueue(): void {
     const ws = this.ws
-    if (!ws || ws.readyState !== 1) return
+    if (ws?.readyState !== 1) return
     for (const bytes of this.queue) this.sendInput(ws, bytes)
     this.queue = []
     this.queuedBytes = 0
