@@ -3,18 +3,10 @@
 // terminals, the lab triggers that watch them, and saving all of it so a
 // restart (even after SIGKILL) brings every attempt back as it was.
 
-import type { Driver, Environment, Node, TerminalSize } from '../seam'
+import { type Driver, type Environment, isNodeGone, type Node, type TerminalSize } from '../seam'
 import { type Debounced, debounce } from './debounce'
 import type { Logger } from './log'
-import {
-  canRestore,
-  type Facts,
-  isSerializable,
-  type LabCatalog,
-  type LabDetail,
-  type Report,
-  serializeEnvironment,
-} from './ports'
+import type { Facts, LabCatalog, LabDetail, Report } from './ports'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
 import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
@@ -394,7 +386,7 @@ export class AttemptManager {
       l.sessions.clear()
       l.unsubscribeEnv?.()
       // Keep a kind cluster for the next start (adopt); the simulator lives in the saved state.
-      if (l.env && isSerializable(l.env)) await l.env.dispose().catch(() => {})
+      if (l.env?.persistence) await l.env.dispose().catch(() => {})
     }
     await this.saves.close()
   }
@@ -512,7 +504,8 @@ export class AttemptManager {
   private attachEnv(l: Live, env: Environment): void {
     l.env = env
     const id = l.row.id
-    if (isSerializable(env)) {
+    const persistence = env.persistence
+    if (persistence) {
       l.envSave = {
         schedule: (urgent = true) => this.saves.mark(id, urgent),
         flush: () => this.saves.flush(id),
@@ -523,11 +516,10 @@ export class AttemptManager {
       // Changes soon after a command are the learner's work; others (leases, heartbeats) can wait.
       const save = () => l.envSave?.schedule(Date.now() - l.lastCommandAt < 5000)
       const offs: (() => void)[] = []
-      if (env.onChange) offs.push(env.onChange(save))
+      offs.push(persistence.onChange(save))
       for (const node of env.nodes) {
-        const fs = (node as { fs?: { onChange?: (l: (c?: { path?: string }) => void) => () => void } }).fs
-        if (typeof fs?.onChange === 'function')
-          offs.push(fs.onChange((change) => (isVolatilePath(change?.path) ? undefined : save())))
+        if (node.onFileChange)
+          offs.push(node.onFileChange((path) => (isVolatilePath(path) ? undefined : save())))
       }
       l.envReportsChanges = offs.length > 0
       l.unsubscribeEnv = () => {
@@ -553,8 +545,8 @@ export class AttemptManager {
   private async saveEnv(id: string): Promise<void> {
     const l = this.live.get(id)
     const env = l?.env
-    if (!l || !env || l.row.state !== 'ready' || !isSerializable(env)) return
-    const bytes = await serializeEnvironment(env)
+    if (!l || !env || l.row.state !== 'ready' || !env.persistence) return
+    const bytes = await env.persistence.serialize()
     // The attempt may have been reset or stopped while serializing.
     if (l.env === env && l.row.state === 'ready') this.o.store.saveEnvState(id, bytes)
   }
@@ -664,7 +656,7 @@ export class AttemptManager {
   private async reattach(row: AttemptRow): Promise<Environment | undefined> {
     if (row.driver !== this.o.driver.name) return undefined
     const bytes = this.o.store.loadEnvState(row.id)
-    if (bytes && canRestore(this.o.driver)) return this.o.driver.restore(bytes)
+    if (bytes && this.o.driver.restore) return this.o.driver.restore(bytes)
     if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
     return undefined
   }
@@ -676,11 +668,6 @@ function noticesOf(facts: Facts): { message: string; at: string }[] {
   return list
     .filter((n) => n && typeof n.message === 'string' && n.message !== '')
     .map((n) => ({ message: String(n.message), at: String(n.at ?? '') }))
-}
-
-/** The driver says a node no longer exists or runs (kind: its container was killed, stopped or removed). */
-export function isNodeGone(err: unknown): boolean {
-  return err instanceof Error && err.name === 'NodeUnavailableError'
 }
 
 /** Writes here (every `> /dev/null`, process files) change nothing worth saving. */
