@@ -6,6 +6,9 @@
 // start → first prompt short: loading the simulator is most of a worker's
 // start-up. Node-only; the browser edition spawns Web Workers instead.
 
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ClusterSpec, Driver, Environment, ProbeResult, Progress } from '../seam'
 import type { FromHost } from './messages'
@@ -22,22 +25,67 @@ export interface WorkerDriverOptions {
   onRecover?: (envId: string, why: string) => void
 }
 
-export const DEFAULT_WORKER_MEMORY_MB = 160
+export const DEFAULT_WORKER_MEMORY_MB = 128
 
-const entry = new URL(
-  import.meta.url.endsWith('.ts') ? './worker-boot.mjs' : './worker-entry.js',
-  import.meta.url,
-)
+/**
+ * The worker's script. From compiled JavaScript it is worker-entry.js beside
+ * this file. From TypeScript sources (tsx) it is the host bundled once with
+ * esbuild into a cache file: loading the simulator through tsx in every
+ * worker costs seconds and ~70 MB more per worker. Without esbuild, a
+ * bootstrap that registers tsx in the worker.
+ */
+let entryPromise: Promise<URL> | undefined
+export function workerEntry(): Promise<URL> {
+  entryPromise ??= (async () => {
+    if (!import.meta.url.endsWith('.ts')) return new URL('./worker-entry.js', import.meta.url)
+    const source = fileURLToPath(new URL('./worker-entry.ts', import.meta.url))
+    const root = fileURLToPath(new URL('../', import.meta.url))
+    try {
+      const newest = newestMtime(root)
+      const cacheDir = join(root, '../../node_modules/.cache/ckalab-worker')
+      const out = join(cacheDir, `host-${Math.floor(newest).toString(36)}.mjs`)
+      if (!existsSync(out)) {
+        const esbuild = await import('esbuild')
+        mkdirSync(cacheDir, { recursive: true })
+        const tmp = `${out}.${process.pid}.tmp`
+        await esbuild.build({
+          entryPoints: [source],
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          packages: 'external',
+          outfile: tmp,
+          logLevel: 'error',
+        })
+        renameSync(tmp, out)
+      }
+      return pathToFileURL(out)
+    } catch {
+      return new URL('./worker-boot.mjs', import.meta.url)
+    }
+  })()
+  return entryPromise
+}
 
-function spawnWorker(memoryMb: number, clock: 'real' | 'virtual'): Promise<HostChannel> {
-  const worker = new Worker(entry, {
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p))
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+async function spawnWorker(memoryMb: number, clock: 'real' | 'virtual'): Promise<HostChannel> {
+  const worker = new Worker(await workerEntry(), {
     workerData: { clock },
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 16 },
     stdout: false,
     stderr: false,
   })
   worker.unref()
-  return new Promise((resolve, reject) => {
+  return new Promise<HostChannel>((resolve, reject) => {
     const exitListeners = new Set<(why: string) => void>()
     let ended = false
     let lastError = ''

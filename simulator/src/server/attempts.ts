@@ -47,6 +47,8 @@ export interface AttemptView {
   report: { at: number; final: boolean; report: Report } | null
   /** Messages lab triggers left for the learner ("a deployment appeared"). */
   notices: { message: string; at: string }[]
+  /** Set while saving fails: "your work is not being saved: <why>"; null when the last save worked. */
+  saveError: string | null
   now: number
 }
 
@@ -67,6 +69,8 @@ interface Live {
   tickSoon: Debounced | undefined
   /** The environment says when its state changed; otherwise terminal activity stands in for it. */
   envReportsChanges: boolean
+  /** Why the last save failed, until one works again. */
+  saveError: string | null
 }
 
 export interface AttemptManagerOptions {
@@ -91,13 +95,29 @@ export class AttemptManager {
   constructor(private readonly o: AttemptManagerOptions) {
     this.saves = new SaveQueue({
       run: (id) => this.saveEnv(id),
-      onError: (id, err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
+      onError: (id, err) => this.saveFailed(id, err),
     })
     this.ready = this.restoreAll()
     const tickMs = o.tickMs ?? 1000
     if (tickMs > 0) {
       this.tickTimer = setInterval(() => this.tickAll(), tickMs)
       this.tickTimer.unref?.()
+    }
+  }
+
+  /** A save failed: the learner sees it on the attempt (the page shows a banner) and the log has it. */
+  private saveFailed(id: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err)
+    this.o.log.error('saving the attempt failed', { attempt: id, err: message })
+    const l = this.live.get(id)
+    if (l) l.saveError = `your work is not being saved: ${message}`
+  }
+
+  private saveWorked(id: string): void {
+    const l = this.live.get(id)
+    if (l?.saveError) {
+      l.saveError = null
+      this.o.log.info('saving the attempt works again', { attempt: id })
     }
   }
 
@@ -164,6 +184,7 @@ export class AttemptManager {
       solutionShown: r.solutionShown,
       report: this.visibleReport(l),
       notices: noticesOf(r.facts),
+      saveError: l.saveError,
       now: Date.now(),
     }
   }
@@ -277,8 +298,10 @@ export class AttemptManager {
     return text
   }
 
+  /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
     const l = this.require(id)
+    this.o.store.latestReport(id)
     return this.visibleReport(l)?.report
   }
 
@@ -406,6 +429,7 @@ export class AttemptManager {
       tickRunning: false,
       tickSoon: undefined,
       envReportsChanges: false,
+      saveError: null,
     }
   }
 
@@ -416,7 +440,13 @@ export class AttemptManager {
   }
 
   private visibleReport(l: Live): AttemptView['report'] {
-    const r = this.o.store.latestReport(l.row.id)
+    let r: ReturnType<Store['latestReport']>
+    try {
+      r = this.o.store.latestReport(l.row.id)
+    } catch {
+      // The attempt stays usable; the download of the report answers with the reason.
+      return null
+    }
     if (!r) return null
     // A report about an environment that a reset threw away is history, not status.
     if (l.row.state === 'creating' || (l.row.readyAt !== null && r.at < l.row.readyAt)) return null
@@ -529,10 +559,11 @@ export class AttemptManager {
     l.screenSave = debounce(
       async () => {
         for (const [node, s] of l.sessions) this.o.store.saveScreen(id, { node, ...(await s.snapshot()) })
+        if (!l.envSave) this.saveWorked(id)
       },
       this.o.screenSaveMs ?? 600,
       2500,
-      (err) => this.o.log.error('saving a terminal screen failed', { attempt: id, err }),
+      (err) => this.saveFailed(id, err),
     )
     l.tickSoon = debounce(
       () => this.tick(l),
@@ -548,7 +579,10 @@ export class AttemptManager {
     if (!l || !env || l.row.state !== 'ready' || !env.persistence) return
     const bytes = await env.persistence.serialize()
     // The attempt may have been reset or stopped while serializing.
-    if (l.env === env && l.row.state === 'ready') this.o.store.saveEnvState(id, bytes)
+    if (l.env === env && l.row.state === 'ready') {
+      this.o.store.saveEnvState(id, bytes)
+      this.saveWorked(id)
+    }
   }
 
   private async flushSaves(l: Live): Promise<void> {
@@ -647,7 +681,7 @@ export class AttemptManager {
         this.o.log.error('restoring an attempt failed', { attempt: row.id, err: message })
         this.patch(l, {
           state: 'failed',
-          error: `restoring the lab after a restart failed: ${message}; press Retry`,
+          error: `failed: restore of the saved lab did not work (${message}); press Retry/Reset for a fresh lab`,
         })
       }
     }
@@ -655,6 +689,9 @@ export class AttemptManager {
 
   private async reattach(row: AttemptRow): Promise<Environment | undefined> {
     if (row.driver !== this.o.driver.name) return undefined
+    if (row.damaged) throw new Error(`the saved ${row.damaged} of the attempt is damaged`)
+    // Every saved part is checked before anything is restored (each throws when damaged).
+    this.o.store.loadScreens(row.id)
     const bytes = this.o.store.loadEnvState(row.id)
     if (bytes && this.o.driver.restore) return this.o.driver.restore(bytes)
     if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
