@@ -12,6 +12,12 @@ export interface ClusterSpec {
   kubernetes: ProfileId
   /** Optional name hint used for node names (kind: `<name>-control-plane`). */
   name?: string
+  /**
+   * How long before the lab opens the cluster was created, in minutes (the
+   * simulator backdates object ages, container and file times and the
+   * journal; a kind cluster is as old as it is). Default: three days.
+   */
+  ageMinutes?: number
 }
 
 export interface Progress {

@@ -7,6 +7,7 @@ import { type Driver, type Environment, isNodeGone, type Node, type TerminalSize
 import { type Debounced, debounce } from './debounce'
 import type { Logger } from './log'
 import type { Facts, LabCatalog, LabDetail, Report } from './ports'
+import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
 import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
@@ -49,6 +50,10 @@ export interface AttemptView {
   notices: { message: string; at: string }[]
   /** Set while saving fails: "your work is not being saved: <why>"; null when the last save worked. */
   saveError: string | null
+  /** Tries a reset threw away; an exam's clock kept running through them. */
+  discarded: { readyAt: number | null; resetAt: number }[]
+  /** An exam's time limit (the deadline minus this is when its clock started). */
+  limitMs: number | null
   now: number
 }
 
@@ -185,6 +190,8 @@ export class AttemptManager {
       report: this.visibleReport(l),
       notices: noticesOf(r.facts),
       saveError: l.saveError,
+      discarded: discardedTries(this.o.store.events(r.id)),
+      limitMs: r.mode === 'exam' && l.lab ? (l.lab.examMinutes ?? l.lab.minutes) * 60_000 : null,
       now: Date.now(),
     }
   }
@@ -204,6 +211,7 @@ export class AttemptManager {
       throw new AttemptError(409, 'this exam attempt was submitted; start a new one')
     l.abort?.abort()
     return this.enqueue(l, async () => {
+      const discarded = { readyAt: l.row.readyAt, state: l.row.state }
       await this.teardown(l, 'the lab was reset')
       this.o.store.deleteEnvState(id)
       this.o.store.deleteScreens(id)
@@ -216,10 +224,11 @@ export class AttemptManager {
         nodes: [],
         envId: null,
         readyAt: null,
-        deadline: null,
+        // An exam's clock runs on through a reset, as a real exam's would.
+        deadline: l.row.mode === 'exam' ? l.row.deadline : null,
         finishedAt: null,
       })
-      this.o.store.addEvent(id, 'reset', null)
+      this.o.store.addEvent(id, 'reset', { discarded })
       this.o.log.info('attempt reset', { attempt: id })
       await this.create(l)
     })
@@ -230,6 +239,8 @@ export class AttemptManager {
     l.abort?.abort()
     return this.enqueue(l, async () => {
       if (l.row.state === 'stopped' || l.row.state === 'submitted') return
+      // The last screen stays readable as the attempt's transcript.
+      await l.screenSave?.flush().catch(() => {})
       await this.teardown(l, 'the lab was stopped')
       this.o.store.deleteEnvState(id)
       this.patch(l, { state: 'stopped', finishedAt: Date.now() })
@@ -258,6 +269,7 @@ export class AttemptManager {
       this.o.store.addEvent(id, 'graded', {
         final: isFinal,
         score: report.score,
+        verdict: report.verdict,
         checks: report.checks.map((c) => ({ id: c.id, verdict: c.verdict })),
       })
       this.o.log.info('attempt graded', {
@@ -297,6 +309,13 @@ export class AttemptManager {
     }
     return text
   }
+
+  /** The saved terminal screens of an attempt (read-only; a finished attempt's transcript). */
+  transcript(id: string): { node: string; cols: number; rows: number; data: string }[] {
+    this.require(id)
+    return this.o.store.loadScreens(id)
+  }
+
 
   /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
@@ -509,7 +528,8 @@ export class AttemptManager {
         facts,
         nodes: env.nodes.map((n) => n.name),
         readyAt: now,
-        deadline: l.row.mode === 'exam' ? now + (lab.examMinutes ?? lab.minutes) * 60_000 : null,
+        deadline:
+          l.row.mode === 'exam' ? (l.row.deadline ?? now + (lab.examMinutes ?? lab.minutes) * 60_000) : null,
       })
       this.o.store.addEvent(l.row.id, 'ready', { ms: now - started })
       this.o.log.info('attempt ready', { attempt: l.row.id, ms: now - started, env: env.id })

@@ -3,7 +3,9 @@
 import './etcd/index'
 import './k8s/index'
 import './shell/index'
+import './linux/index'
 import './editors/index'
+import './linux/index'
 
 export { type Clock, RealClock, VirtualClock } from './clock'
 export { createSimCluster, type SerializedCluster, SimCluster } from './cluster'

@@ -1,4 +1,11 @@
-import { Bash, type CustomCommand, decodeBytesToUtf8, defineCommand, InMemoryFs } from 'just-bash'
+import {
+  Bash,
+  type CustomCommand,
+  decodeBytesToUtf8,
+  defineCommand,
+  type IFileSystem,
+  InMemoryFs,
+} from 'just-bash'
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
 import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
@@ -53,6 +60,12 @@ export function bindCommand(
       fs: jb.fs,
       signal: jb.signal,
       tty,
+      builtin: jb.origCommand
+        ? async (a) => {
+            const r = await (jb.origCommand as NonNullable<typeof jb.origCommand>)(a)
+            return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
+          }
+        : undefined,
       exec: async (line, opts) => {
         if (!jb.exec)
           return { stdout: '', stderr: `${shell}: nested execution is not available here\n`, exitCode: 126 }
@@ -120,15 +133,24 @@ export class SimNode implements Node {
     return out
   }
 
-  /** A new bash interpreter on this node's filesystem; one per terminal, one for exec. */
-  createBash(binding: ShellBinding = {}, env: Record<string, string> = this.baseEnv(), cwd = '/root'): Bash {
+  /**
+   * A new bash interpreter on this node's filesystem; one per terminal, one for
+   * exec. `as` runs it as another user, on that user's view of the filesystem
+   * (`sudo -u nobody …`).
+   */
+  createBash(
+    binding: ShellBinding = {},
+    env: Record<string, string> = this.baseEnv(),
+    cwd = '/root',
+    as?: { fs: IFileSystem; uid: number; gid: number },
+  ): Bash {
     return new Bash({
-      fs: this.fs,
+      fs: as?.fs ?? this.fs,
       cwd,
       env,
       customCommands: this.wrapCommands(binding),
       sleep: (ms) => this.cluster.clock.sleep(ms),
-      processInfo: { pid: 1, ppid: 0, uid: 0, gid: 0 },
+      processInfo: { pid: 1, ppid: 0, uid: as?.uid ?? 0, gid: as?.gid ?? 0 },
       defenseInDepth: false,
       executionLimits: {
         maxCommandCount: 200_000,

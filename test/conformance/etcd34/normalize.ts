@@ -75,11 +75,15 @@ const TEXT_RULES: Array<[RegExp, string]> = [
   // capnslog lines: "2026-11-23 21:42:22.307578 C | pkg/flags: …"
   [/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?=[A-Z] \| )/gm, '<TIME> '],
   [/endpoint:\/\/client-[0-9a-f-]{36}\//g, 'endpoint://client-<UUID>/'],
+  // etcdutl 3.5's console encoder: "2026-12-03T10:08:39Z<TAB>info<TAB>…"
+  [/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?=\t)/gm, '<TIME>'],
+  // etcd 3.5's grpc target names the client by its address in memory
+  [/etcd-endpoints:\/\/0x[0-9a-f]+\//g, 'etcd-endpoints://<PTR>/'],
   [new RegExp(`took = ${GO_DURATION}`, 'g'), 'took = <DURATION>'],
   [new RegExp(`"took":"${GO_DURATION}"`, 'g'), '"took":"<DURATION>"'],
   [/"took":\d+(?:\.\d+)?(?:e[+-]?\d+)?/g, '"took":<SECONDS>'],
   [new RegExp(`(?<![\\w.])${HUMAN_SIZE}(?![\\w])`, 'g'), '<SIZE>'],
-  [/(?<![\w.])3\.4\.\d+(?![\w.])/g, '3.4.X'],
+  [/(?<![\w.])3\.([456])\.\d+(?![\w.])/g, '3.$1.X'],
   // Numbers that depend on how much the cluster has done, not on etcdctl.
   [
     /"(revision|raft_term|raftTerm|raftIndex|raftAppliedIndex|dbSize|dbSizeInUse|create_revision|mod_revision|hash|totalKey|totalSize)":\d+/g,

@@ -39,15 +39,27 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
       error: `transport: Error while dialing dial tcp: address ${endpoint}: missing port in address`,
     }
   const addr = `${u.host}:${u.port}`
+  // etcdctl 3.5+ is built with today's Go and grpc-go, whose handshake errors read differently
+  // from 3.4's (seen in etcdctl 3.5.16's output): a colon after "dialing", Go's "failed to
+  // verify certificate" prefix, and server refusals seen while reading the HTTP/2 preface.
+  const modern = cluster.profile.etcdMinor !== '3.4'
   const listener = cluster.network.connect(from.name, u.host, u.port)
   if (!listener)
     return {
       ok: false,
       refused: true,
-      error: `transport: Error while dialing dial tcp ${addr}: connect: connection refused`,
+      error: `transport: Error while dialing${modern ? ':' : ''} dial tcp ${addr}: connect: connection refused`,
     }
   const useTls = wantsTls(explicit, tls)
-  if (listener.scheme === 'https' && !useTls) return { ok: false, error: 'connection closed' }
+  if (listener.scheme === 'https' && !useTls)
+    return { ok: false, error: modern ? 'error reading server preface: EOF' : 'connection closed' }
+  /** The client's view of the member refusing its certificate (none, or one from another CA). */
+  const refusedByServer = () =>
+    modern
+      ? `error reading server preface: remote error: tls: ${tls.cert ? 'unknown certificate authority' : 'certificate required'}`
+      : 'transport: authentication handshake failed: remote error: tls: bad certificate'
+  const unverified = (detail: string) =>
+    `transport: authentication handshake failed: ${modern && detail.startsWith('x509:') ? `tls: failed to verify certificate: ${detail}` : detail}`
   if (listener.scheme === 'http' && useTls)
     return {
       ok: false,
@@ -85,10 +97,7 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
             from,
             tls.cert ? 'remote error: tls: bad certificate' : "tls: client didn't provide a certificate",
           )
-          return {
-            ok: false,
-            error: 'transport: authentication handshake failed: remote error: tls: bad certificate',
-          }
+          return { ok: false, error: refusedByServer() }
         }
       } else if (check.reason === 'name-mismatch' && tls.insecureSkipVerify) {
         // accepted
@@ -98,15 +107,12 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
           from,
           tls.cert ? 'remote error: tls: bad certificate' : "tls: client didn't provide a certificate",
         )
-        return {
-          ok: false,
-          error: 'transport: authentication handshake failed: remote error: tls: bad certificate',
-        }
+        return { ok: false, error: refusedByServer() }
       } else {
         rejected(proc, from, 'remote error: tls: bad certificate')
         return {
           ok: false,
-          error: `transport: authentication handshake failed: ${check.detail ?? 'x509: certificate signed by unknown authority'}`,
+          error: unverified(check.detail ?? 'x509: certificate signed by unknown authority'),
         }
       }
     }

@@ -369,7 +369,7 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
       prefix +=
         profile.etcdMinor === '3.4'
           ? `${log.capnslog('W', 'pkg/flags', `unrecognized environment variable ${k}=${v}`)}\n`
-          : `${log.line('warn', 'flags/flag.go:94', 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
+          : `${log.line('warn', `flags/flag.go:${profile.etcdMinor === '3.5' ? 93 : 94}`, 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
       continue
     }
     if (explicit.has(name)) {
@@ -379,8 +379,10 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
           ? log.capnslog('C', 'pkg/flags', text)
           : log.line(
               'fatal',
-              'flags/flag.go:85',
-              'conflicting environment variable is shadowed by corresponding command-line flag',
+              `flags/flag.go:${profile.etcdMinor === '3.5' ? 85 : 86}`,
+              // sic: pkg/flags/flag.go's message at v3.5.16 and v3.6.4 (seen in 3.5.16's output,
+              // which also carries a stack trace of the command's own call path)
+              'conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))',
               { 'environment-variable': k },
             )
       return { result: out('', `${prefix}${line}\n`, 1) }
@@ -495,10 +497,7 @@ function warnLine(run: Run, cfg: ClientCfg, detail: string, opts: { perEndpoint?
   const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
   const target = `etcd-endpoints://${ptr}/${hostPort(opts.perEndpoint ?? cfg.endpoints[0] ?? '')}`
   const err = `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${detail === 'connection closed' ? 'connection closed' : `connection error: desc = "${detail}"`}`
-  const caller =
-    profile.etcdMinor === '3.5'
-      ? `v3@v${profile.etcdVersion}/retry_interceptor.go:62`
-      : `v3@v${profile.etcdVersion}/retry_interceptor.go:63`
+  const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
   return log.line(
     'warn',
     caller,
@@ -570,7 +569,10 @@ async function memberList(run: Run, cfg: ClientCfg, format: string): Promise<Com
         const o: Record<string, JsonValue> = { ID: idv(m.id) }
         if (m.name) o.name = m.name
         o.peerURLs = m.peerURLs
-        if (m.clientURLs.length) o.clientURLs = m.clientURLs
+        // etcdctl 3.5's hand-written --hex printer spells the key clientURLS (printer_json.go
+        // at v3.5.16, seen in its output); 3.6 fixed it
+        if (m.clientURLs.length)
+          o[hex && run.profile.etcdMinor === '3.5' ? 'clientURLS' : 'clientURLs'] = m.clientURLs
         if (m.isLearner) o.isLearner = true
         return o
       }),
@@ -984,8 +986,8 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const maint = c34
     ? ['clientv3/maintenance.go:200', 'clientv3/maintenance.go:208']
     : minor === '3.5'
-      ? [`v3@v${profile.etcdVersion}/maintenance.go:212`, `v3@v${profile.etcdVersion}/maintenance.go:220`]
-      : [`v3@v${profile.etcdVersion}/maintenance.go:236`, `v3@v${profile.etcdVersion}/maintenance.go:302`]
+      ? ['v3/maintenance.go:212', 'v3/maintenance.go:220']
+      : ['v3/maintenance.go:236', 'v3/maintenance.go:302']
   L('info', snapCaller(calls[0] as number), 'created temporary db file', { path: part })
   const ep = cfg.endpoints[0] as string
   const r = dial(ctx.node.cluster, ctx.node, ep, cfg.tls)
@@ -1024,7 +1026,7 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
       lines.push(
         log.line(
           'error',
-          `v3@v${profile.etcdVersion}/retry_interceptor.go:${minor === '3.5' ? 129 : 130}`,
+          clientCaller(profile, 'retry_interceptor.go', 130, 130),
           'streamer failed to create ClientStream',
           {
             error: `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${r.error === 'connection closed' ? 'connection closed' : `connection error: desc = "${r.error}"`}`,
@@ -1202,6 +1204,17 @@ function runV2(ctx: SimCommandContext, profile: Profile): CommandResult {
   return out(V2_HELP(profile.etcdVersion))
 }
 
+/**
+ * zap's short caller for a file of etcd's client module. etcdctl 3.5 and 3.6
+ * build the client from their own source tree (etcdctl/go.mod replaces
+ * go.etcd.io/etcd/client/v3 with ../client/v3), so the path is `v3/<file>`:
+ * seen in etcdctl 3.5.16's output; the 3.6 line numbers are those of
+ * client/v3 at v3.6.4.
+ */
+function clientCaller(profile: Run['profile'], file: string, line35: number, line36: number): string {
+  return `v3/${file}:${profile.etcdMinor === '3.5' ? line35 : line36}`
+}
+
 /** A server-side error: clientv3's retry interceptor logs the gRPC status, then etcdctl prints the message. */
 function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): CommandResult {
   const { profile, log } = run
@@ -1217,7 +1230,7 @@ function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): Comma
     })
   } else {
     const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
-    const caller = `v3@v${profile.etcdVersion}/retry_interceptor.go:${profile.etcdMinor === '3.5' ? 62 : 63}`
+    const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
     line = log.line(
       'warn',
       caller,

@@ -1,6 +1,9 @@
-// Golden tests per profile: every etcdctl/etcdutl command learners use, with
-// their error paths, run on a fresh simulated node; full stdout, stderr and
-// exit code are compared with the committed texts in test/etcd/golden/.
+// Regression snapshots per profile: every etcdctl/etcdutl command learners
+// use, with their error paths, run on a fresh simulated node; full stdout,
+// stderr and exit code are compared with the simulator's own earlier output in
+// test/etcd/regression-snapshots/. These files are NOT real etcd output: they
+// only catch unintended changes. What real etcd prints is held in
+// test/conformance/ (etcd34: real 3.4.23, etcd35: real 3.5.16).
 // Only the etcd part of the simulator is loaded (its static boot starts etcd),
 // so other parts' data does not move these outputs.
 import { describe, expect, test } from 'vitest'
@@ -114,7 +117,7 @@ function lines(profile: ProfileId): Array<[string, string]> {
 }
 
 for (const profile of ['1.20', '1.31', '1.34'] as ProfileId[]) {
-  describe(`etcd golden outputs, profile ${profile}`, () => {
+  describe(`etcd regression snapshot of the simulator (not real output), profile ${profile}`, () => {
     test('every command, as committed', async () => {
       const cluster = await createSimCluster(
         { controlPlanes: 1, kubernetes: profile },
@@ -128,7 +131,7 @@ for (const profile of ['1.20', '1.31', '1.34'] as ProfileId[]) {
           const r = await node.exec(line, { timeoutMs: 10_000 })
           text += `### ${id}\n$ ${line}\n[exit ${r.exitCode}]\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}\n`
         }
-        await expect(text).toMatchFileSnapshot(`golden/etcd-${profile}.txt`)
+        await expect(text).toMatchFileSnapshot(`regression-snapshots/simulator-etcd-${profile}.txt`)
       } finally {
         await cluster.dispose()
       }
