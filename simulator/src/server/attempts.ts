@@ -3,18 +3,10 @@
 // terminals, the lab triggers that watch them, and saving all of it so a
 // restart (even after SIGKILL) brings every attempt back as it was.
 
-import type { Driver, Environment, Node, TerminalSize } from '../seam'
+import { type Driver, type Environment, isNodeGone, type Node, type TerminalSize } from '../seam'
 import { type Debounced, debounce } from './debounce'
 import type { Logger } from './log'
-import {
-  canRestore,
-  type Facts,
-  isSerializable,
-  type LabCatalog,
-  type LabDetail,
-  type Report,
-  serializeEnvironment,
-} from './ports'
+import type { Facts, LabCatalog, LabDetail, Report } from './ports'
 import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
@@ -56,6 +48,8 @@ export interface AttemptView {
   report: { at: number; final: boolean; report: Report } | null
   /** Messages lab triggers left for the learner ("a deployment appeared"). */
   notices: { message: string; at: string }[]
+  /** Set while saving fails: "your work is not being saved: <why>"; null when the last save worked. */
+  saveError: string | null
   /** Tries a reset threw away; an exam's clock kept running through them. */
   discarded: { readyAt: number | null; resetAt: number }[]
   /** An exam's time limit (the deadline minus this is when its clock started). */
@@ -80,6 +74,8 @@ interface Live {
   tickSoon: Debounced | undefined
   /** The environment says when its state changed; otherwise terminal activity stands in for it. */
   envReportsChanges: boolean
+  /** Why the last save failed, until one works again. */
+  saveError: string | null
 }
 
 export interface AttemptManagerOptions {
@@ -104,13 +100,29 @@ export class AttemptManager {
   constructor(private readonly o: AttemptManagerOptions) {
     this.saves = new SaveQueue({
       run: (id) => this.saveEnv(id),
-      onError: (id, err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
+      onError: (id, err) => this.saveFailed(id, err),
     })
     this.ready = this.restoreAll()
     const tickMs = o.tickMs ?? 1000
     if (tickMs > 0) {
       this.tickTimer = setInterval(() => this.tickAll(), tickMs)
       this.tickTimer.unref?.()
+    }
+  }
+
+  /** A save failed: the learner sees it on the attempt (the page shows a banner) and the log has it. */
+  private saveFailed(id: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err)
+    this.o.log.error('saving the attempt failed', { attempt: id, err: message })
+    const l = this.live.get(id)
+    if (l) l.saveError = `your work is not being saved: ${message}`
+  }
+
+  private saveWorked(id: string): void {
+    const l = this.live.get(id)
+    if (l?.saveError) {
+      l.saveError = null
+      this.o.log.info('saving the attempt works again', { attempt: id })
     }
   }
 
@@ -177,6 +189,7 @@ export class AttemptManager {
       solutionShown: r.solutionShown,
       report: this.visibleReport(l),
       notices: noticesOf(r.facts),
+      saveError: l.saveError,
       discarded: discardedTries(this.o.store.events(r.id)),
       limitMs: r.mode === 'exam' && l.lab ? (l.lab.examMinutes ?? l.lab.minutes) * 60_000 : null,
       now: Date.now(),
@@ -303,8 +316,11 @@ export class AttemptManager {
     return this.o.store.loadScreens(id)
   }
 
+
+  /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
     const l = this.require(id)
+    this.o.store.latestReport(id)
     return this.visibleReport(l)?.report
   }
 
@@ -412,7 +428,7 @@ export class AttemptManager {
       l.sessions.clear()
       l.unsubscribeEnv?.()
       // Keep a kind cluster for the next start (adopt); the simulator lives in the saved state.
-      if (l.env && isSerializable(l.env)) await l.env.dispose().catch(() => {})
+      if (l.env?.persistence) await l.env.dispose().catch(() => {})
     }
     await this.saves.close()
   }
@@ -432,6 +448,7 @@ export class AttemptManager {
       tickRunning: false,
       tickSoon: undefined,
       envReportsChanges: false,
+      saveError: null,
     }
   }
 
@@ -442,7 +459,13 @@ export class AttemptManager {
   }
 
   private visibleReport(l: Live): AttemptView['report'] {
-    const r = this.o.store.latestReport(l.row.id)
+    let r: ReturnType<Store['latestReport']>
+    try {
+      r = this.o.store.latestReport(l.row.id)
+    } catch {
+      // The attempt stays usable; the download of the report answers with the reason.
+      return null
+    }
     if (!r) return null
     // A report about an environment that a reset threw away is history, not status.
     if (l.row.state === 'creating' || (l.row.readyAt !== null && r.at < l.row.readyAt)) return null
@@ -531,7 +554,8 @@ export class AttemptManager {
   private attachEnv(l: Live, env: Environment): void {
     l.env = env
     const id = l.row.id
-    if (isSerializable(env)) {
+    const persistence = env.persistence
+    if (persistence) {
       l.envSave = {
         schedule: (urgent = true) => this.saves.mark(id, urgent),
         flush: () => this.saves.flush(id),
@@ -542,11 +566,10 @@ export class AttemptManager {
       // Changes soon after a command are the learner's work; others (leases, heartbeats) can wait.
       const save = () => l.envSave?.schedule(Date.now() - l.lastCommandAt < 5000)
       const offs: (() => void)[] = []
-      if (env.onChange) offs.push(env.onChange(save))
+      offs.push(persistence.onChange(save))
       for (const node of env.nodes) {
-        const fs = (node as { fs?: { onChange?: (l: (c?: { path?: string }) => void) => () => void } }).fs
-        if (typeof fs?.onChange === 'function')
-          offs.push(fs.onChange((change) => (isVolatilePath(change?.path) ? undefined : save())))
+        if (node.onFileChange)
+          offs.push(node.onFileChange((path) => (isVolatilePath(path) ? undefined : save())))
       }
       l.envReportsChanges = offs.length > 0
       l.unsubscribeEnv = () => {
@@ -556,10 +579,11 @@ export class AttemptManager {
     l.screenSave = debounce(
       async () => {
         for (const [node, s] of l.sessions) this.o.store.saveScreen(id, { node, ...(await s.snapshot()) })
+        if (!l.envSave) this.saveWorked(id)
       },
       this.o.screenSaveMs ?? 600,
       2500,
-      (err) => this.o.log.error('saving a terminal screen failed', { attempt: id, err }),
+      (err) => this.saveFailed(id, err),
     )
     l.tickSoon = debounce(
       () => this.tick(l),
@@ -572,10 +596,13 @@ export class AttemptManager {
   private async saveEnv(id: string): Promise<void> {
     const l = this.live.get(id)
     const env = l?.env
-    if (!l || !env || l.row.state !== 'ready' || !isSerializable(env)) return
-    const bytes = await serializeEnvironment(env)
+    if (!l || !env || l.row.state !== 'ready' || !env.persistence) return
+    const bytes = await env.persistence.serialize()
     // The attempt may have been reset or stopped while serializing.
-    if (l.env === env && l.row.state === 'ready') this.o.store.saveEnvState(id, bytes)
+    if (l.env === env && l.row.state === 'ready') {
+      this.o.store.saveEnvState(id, bytes)
+      this.saveWorked(id)
+    }
   }
 
   private async flushSaves(l: Live): Promise<void> {
@@ -674,7 +701,7 @@ export class AttemptManager {
         this.o.log.error('restoring an attempt failed', { attempt: row.id, err: message })
         this.patch(l, {
           state: 'failed',
-          error: `restoring the lab after a restart failed: ${message}; press Retry`,
+          error: `failed: restore of the saved lab did not work (${message}); press Retry/Reset for a fresh lab`,
         })
       }
     }
@@ -682,8 +709,11 @@ export class AttemptManager {
 
   private async reattach(row: AttemptRow): Promise<Environment | undefined> {
     if (row.driver !== this.o.driver.name) return undefined
+    if (row.damaged) throw new Error(`the saved ${row.damaged} of the attempt is damaged`)
+    // Every saved part is checked before anything is restored (each throws when damaged).
+    this.o.store.loadScreens(row.id)
     const bytes = this.o.store.loadEnvState(row.id)
-    if (bytes && canRestore(this.o.driver)) return this.o.driver.restore(bytes)
+    if (bytes && this.o.driver.restore) return this.o.driver.restore(bytes)
     if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
     return undefined
   }
@@ -695,11 +725,6 @@ function noticesOf(facts: Facts): { message: string; at: string }[] {
   return list
     .filter((n) => n && typeof n.message === 'string' && n.message !== '')
     .map((n) => ({ message: String(n.message), at: String(n.at ?? '') }))
-}
-
-/** The driver says a node no longer exists or runs (kind: its container was killed, stopped or removed). */
-export function isNodeGone(err: unknown): boolean {
-  return err instanceof Error && err.name === 'NodeUnavailableError'
 }
 
 /** Writes here (every `> /dev/null`, process files) change nothing worth saving. */

@@ -115,8 +115,8 @@ export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCat
  * CKALAB_KIND_WARM_POOL keeps clusters ready for the server's attempts.
  */
 export async function chooseDriver(choice: ServeOptions['driver'], log: Logger): Promise<Driver> {
-  const { SimDriver } = await import('../drivers/sim')
-  if (choice === 'sim') return new SimDriver()
+  const simDriver = () => isolatedSimDriver(log)
+  if (choice === 'sim') return simDriver()
   const { KindDriver } = await import('../drivers/kind')
   const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
   const kind = new KindDriver(kindOptionsFromEnv())
@@ -129,7 +129,20 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
   if (choice === 'kind')
     throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
   log.info('using the simulator', { why: probe.reason ?? 'kind is not usable here' })
-  return new SimDriver()
+  return simDriver()
+}
+
+/**
+ * The simulator with every attempt in its own worker thread, so one learner's
+ * runaway command cannot stall the others. CKALAB_SIM_IN_PROCESS=1 keeps the
+ * environments on the server's thread (debugging only).
+ */
+async function isolatedSimDriver(log: Logger): Promise<Driver> {
+  if (process.env.CKALAB_SIM_IN_PROCESS === '1') return new (await import('../drivers/sim')).SimDriver()
+  const { WorkerSimDriver } = await import('../host/worker-driver')
+  return new WorkerSimDriver({
+    onRecover: (env, why) => log.warn('a lab environment was restarted from its last save', { env, why }),
+  })
 }
 
 export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Promise<RunningServer> {

@@ -145,6 +145,13 @@ export class SimCluster implements Environment {
     await this.clock.advance(ms)
   }
 
+  /** The seam's persistence capability: the whole cluster as JSON bytes (see `SimDriver.restore`). */
+  readonly persistence = {
+    serialize: async (): Promise<Uint8Array> =>
+      new TextEncoder().encode(JSON.stringify(await this.serialize())),
+    onChange: (listener: () => void): (() => void) => this.onChange(listener),
+  }
+
   /** Something worth saving happened (a file, etcd data); persistence listens here. */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener)

@@ -197,6 +197,14 @@ export class SimNode implements Node {
     return SimNode.terminalFactory(this, size)
   }
 
+  /** The seam's file-change capability. */
+  onFileChange(listener: (path: string) => void): () => void {
+    return this.fs.onChange((change) => {
+      listener(change.path)
+      if (change.to) listener(change.to)
+    })
+  }
+
   async readFile(path: string): Promise<Uint8Array | undefined> {
     try {
       return await this.fs.readFileBuffer(path)
