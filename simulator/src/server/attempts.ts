@@ -316,7 +316,6 @@ export class AttemptManager {
     return this.o.store.loadScreens(id)
   }
 
-
   /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
     const l = this.require(id)
