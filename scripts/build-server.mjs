@@ -22,7 +22,8 @@ export async function buildServer(outDir = OUT_DIR) {
   rmSync(outDir, { recursive: true, force: true })
   await build({
     absWorkingDir: root,
-    entryPoints: { main: 'simulator/src/cli/entry.ts' },
+    // The worker entry is its own file: each simulated environment runs it in a worker thread.
+    entryPoints: { main: 'simulator/src/cli/entry.ts', 'worker-entry': 'simulator/src/host/worker-entry.ts' },
     outdir: outDir,
     bundle: true,
     splitting: true,

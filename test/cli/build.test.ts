@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -38,4 +39,58 @@ describe('compiled build', () => {
     const help = await run(['try', '--help'])
     expect(help.stdout).toMatch(/^usage: ckalab try/)
   })
+
+  it('the compiled server runs a lab environment in its worker thread (npm start): create, ready, grade', async () => {
+    await buildServer(OUT)
+    const dataDir = mkdtempSync(join(tmpdir(), 'ckalab-build-'))
+    const child = spawn(
+      process.execPath,
+      [join(OUT, 'main.js'), 'serve', '--port', '0', '--data-dir', dataDir],
+      {
+        cwd: '/',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    try {
+      let out = ''
+      const url = await new Promise<string>((res, rej) => {
+        const timer = setTimeout(() => rej(new Error(`no URL printed: ${out}`)), 30_000)
+        const seen = (d: Buffer) => {
+          out += d.toString()
+          const m = /http:\/\/[^\s]+:\d+/.exec(out)
+          if (m) {
+            clearTimeout(timer)
+            res(m[0])
+          }
+        }
+        child.stdout.on('data', seen)
+        child.stderr.on('data', seen)
+      })
+      const origin = new URL(url).origin
+      const post = (path: string, body?: unknown) =>
+        fetch(`${origin}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      const created = await post('/api/attempts', { lab: 'etcd-client-setup', mode: 'practice' })
+      expect(created.status).toBe(201)
+      const { token } = (await created.json()) as { token: string }
+      let view: { state: string; error?: string | null } = { state: 'creating' }
+      for (let i = 0; i < 120 && view.state === 'creating'; i++) {
+        await new Promise((r) => setTimeout(r, 500))
+        view = (await (await fetch(`${origin}/api/attempts/${token}`)).json()) as typeof view
+      }
+      expect(view).toMatchObject({ state: 'ready' })
+      const report = (await (await post(`/api/attempts/${token}/grade`)).json()) as {
+        schema: string
+        verdict: string
+      }
+      // untouched lab: graded, and not passed
+      expect(report).toMatchObject({ schema: 'ckalab.report/v1', verdict: 'fail' })
+    } finally {
+      child.kill('SIGKILL')
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
