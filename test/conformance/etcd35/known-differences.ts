@@ -22,6 +22,4 @@ export const KNOWN_DIFFERENCES: Record<string, string> = {
   'snapshot-save-merged':
     'under 2>&1 the real etcdctl writes the logs before `Snapshot saved at`; the simulated shell puts stdout first',
   'snapshot-status-merged': 'under 2>&1 the deprecation banner comes before the table on the real etcdctl',
-  'restore-wal-size':
-    'the restored WAL is preallocated to 64000000 bytes on the real etcd; the simulator writes a few hundred bytes',
 }
