@@ -10,6 +10,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
 import { AccessKey, checkStateChange, isLoopbackHost } from './access'
 import { AttemptError, AttemptManager } from './attempts'
+import { FrameGate, type GateLimits } from './frame-gate'
 import { createLogger, type Logger } from './log'
 import type { LabCatalog } from './ports'
 import { progressFrom } from './progress'
@@ -40,6 +41,8 @@ export interface ServerOptions {
    * loopback (required there; ignored on loopback, where only this machine connects).
    */
   accessKey?: string
+  /** Per-terminal limits on input and resize frames (tests tighten them). */
+  gate?: Partial<GateLimits>
 }
 
 export interface RunningServer {
@@ -327,6 +330,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   function handleTerminalSocket(ws: WebSocket): void {
     sockets.add(ws)
     let session: TerminalSession | undefined
+    let gate: FrameGate | undefined
+    let lastRefusal = 0
     let attemptId = ''
     let errors = 0
     let helloPending = false
@@ -375,6 +380,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         }
         clearTimeout(helloTimer)
         session = s
+        gate = new FrameGate(
+          { input: (d) => s.input(d), resize: (size) => s.resize(size), backlog: () => s.backlog() },
+          (bytes, queued) => {
+            // One message per second is enough to be seen; a flood of refusals is not sent back as a flood.
+            if (Date.now() - lastRefusal < 1000) return
+            lastRefusal = Date.now()
+            send(
+              encodeError(
+                ErrorCode.inputRefused,
+                `${bytes} bytes of input were not accepted: the terminal still has ${Math.round(queued / 1024)} KiB of earlier input its shell has not read. Wait for it (or press Ctrl-C), then type or paste again.`,
+              ),
+            )
+          },
+          opts.gate,
+        )
         send(encodeHello(frame.cols, frame.rows, redeemed.ticket.node))
         s.attach(client, { cols: frame.cols, rows: frame.rows }).then(
           () => {
@@ -387,10 +407,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       try {
         switch (frame.op) {
           case 'input':
-            session.input(frame.data)
+            gate!.input(frame.data)
             return
           case 'resize':
-            session.resize({ cols: frame.cols, rows: frame.rows })
+            gate!.resize({ cols: frame.cols, rows: frame.rows })
             return
           case 'ack':
             session.ack(client, frame.bytes)
@@ -406,6 +426,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     })
     ws.on('close', () => {
       clearTimeout(helloTimer)
+      gate?.close()
       sockets.delete(ws)
       session?.detach(client)
     })
