@@ -151,7 +151,9 @@ export async function runAttackLoad(
         await sleep(100)
       }
     })()
-    const names = Object.keys(ATTACKS)
+    // ATTACK_ONLY=inputFlood,hugeLine narrows the attacks (to find which one costs what).
+    const only = process.env.ATTACK_ONLY?.split(',')
+    const names = Object.keys(ATTACKS).filter((n) => !only || only.includes(n))
     const attacks = terms.slice(1).map((t, i) => ATTACKS[names[i % names.length]!]!(t, stop))
 
     const echoErrors = { n: 0 }
