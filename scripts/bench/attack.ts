@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encodeInput, encodeResize } from '../../simulator/src/server/protocol'
-import { api, echoRoundTrips, openTerm, rssMb, startAttempt, startChild, type Term } from './server'
+import { echoRoundTrips, openTerm, rssMb, startAttempt, startChild, type Term } from './server'
 import { percentile } from './stats'
 
 const log = (text: string) => {

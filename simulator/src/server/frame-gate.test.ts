@@ -25,7 +25,12 @@ describe('FrameGate', () => {
   it('coalesces a resize flood to the latest size, at most one per interval', () => {
     vi.useFakeTimers()
     const { got, sink: s } = sink()
-    const gate = new FrameGate(s, () => {}, { resizeIntervalMs: 100 }, () => Date.now())
+    const gate = new FrameGate(
+      s,
+      () => {},
+      { resizeIntervalMs: 100 },
+      () => Date.now(),
+    )
     for (let i = 1; i <= 1000; i++) gate.resize({ cols: 20 + (i % 200), rows: 10 })
     vi.advanceTimersByTime(100)
     expect(got.sizes.length).toBe(2)
@@ -36,7 +41,12 @@ describe('FrameGate', () => {
   it('joins input frames of one burst into one write, in order', () => {
     vi.useFakeTimers()
     const { got, sink: s } = sink()
-    const gate = new FrameGate(s, () => {}, {}, () => Date.now())
+    const gate = new FrameGate(
+      s,
+      () => {},
+      {},
+      () => Date.now(),
+    )
     for (const ch of 'echo hello\r') gate.input(new TextEncoder().encode(ch))
     vi.advanceTimersByTime(10)
     expect(got.input).toEqual(['echo hello\r'])
@@ -47,7 +57,12 @@ describe('FrameGate', () => {
     let backlog = 0
     const { got, sink: s } = sink(() => backlog)
     const refused: number[] = []
-    const gate = new FrameGate(s, (bytes) => refused.push(bytes), { maxQueuedInput: 1000 }, () => Date.now())
+    const gate = new FrameGate(
+      s,
+      (bytes) => refused.push(bytes),
+      { maxQueuedInput: 1000 },
+      () => Date.now(),
+    )
     gate.input(new Uint8Array(600).fill(97))
     vi.advanceTimersByTime(10)
     backlog = 600 // the shell has not read it
@@ -62,7 +77,12 @@ describe('FrameGate', () => {
   it('hands on what the client sent before it went away', () => {
     vi.useFakeTimers()
     const { got, sink: s } = sink()
-    const gate = new FrameGate(s, () => {}, { inputIntervalMs: 50 }, () => Date.now())
+    const gate = new FrameGate(
+      s,
+      () => {},
+      { inputIntervalMs: 50 },
+      () => Date.now(),
+    )
     gate.input(new TextEncoder().encode('a'))
     vi.advanceTimersByTime(1)
     gate.input(new TextEncoder().encode('b'))

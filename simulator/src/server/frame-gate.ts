@@ -73,7 +73,10 @@ export class FrameGate {
     this.nextSize = { cols: size.cols, rows: size.rows }
     if (this.resizeTimer) return
     const wait = Math.max(0, this.lastResizeAt + this.limits.resizeIntervalMs - this.now())
-    if (wait === 0) return this.applyResize()
+    if (wait === 0) {
+      this.applyResize()
+      return
+    }
     this.resizeTimer = setTimeout(() => this.applyResize(), wait)
   }
 
