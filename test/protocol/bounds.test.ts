@@ -94,7 +94,8 @@ describe('bounded terminal traffic', () => {
     // 300 frames of 60 KB: 18 MB the server must not queue.
     const chunk = new Uint8Array(60_000).fill(120)
     for (let i = 0; i < 300; i++) t.send(encodeInput(chunk))
-    await waitFor(() => t.errors().some((e) => e.code === ErrorCode.inputRefused), 5000, 'a refusal')
+    // Generous waits: on a shared CI machine 18 MB over loopback can take seconds.
+    await waitFor(() => t.errors().some((e) => e.code === ErrorCode.inputRefused), 20_000, 'a refusal')
     // Every frame has left the client and been read by the server.
     await waitFor(() => t.ws.bufferedAmount === 0, 20_000, 'the flood to be sent')
     await new Promise((r) => setTimeout(r, 500))
@@ -109,7 +110,7 @@ describe('bounded terminal traffic', () => {
     expect(driver.received).toBeGreaterThanOrEqual(accepted)
     t.type('\x03')
     t.type('echo after\r')
-    await t.waitText('after\r\n')
+    await t.waitText('after\r\n', 20_000)
   })
 
   it('a shell whose reader stops acknowledging pauses its commands instead of holding their output', async () => {
