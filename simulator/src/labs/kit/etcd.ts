@@ -154,6 +154,11 @@ export interface EffectiveDataDir extends DataDirResolution {
   source: 'container' | 'manifest'
   manifestPath?: string
   running: boolean
+  /**
+   * Set while a running container and a valid manifest disagree on the data's host
+   * directory: the manifest was edited and the kubelet has not restarted etcd yet.
+   */
+  manifestHostPath?: string
 }
 
 /**
@@ -171,11 +176,15 @@ export async function effectiveDataDir(
     const raw = flagValue(args, 'data-dir')
     const name = flagValue(args, 'name') ?? 'default'
     const dataDir = raw ? posix.resolve('/', raw) : `/${name}.etcd`
+    const running = throughMounts(dataDir, live.mounts)
+    const wanted = m?.doc && !m.error ? resolveFromManifest(m.doc).hostPath : undefined
+    const stale = wanted !== undefined && wanted !== running.hostPath
     return {
-      ...throughMounts(dataDir, live.mounts),
+      ...running,
       source: 'container',
       manifestPath: m?.path,
       running: true,
+      ...(stale ? { manifestHostPath: wanted } : {}),
     }
   }
   if (!m)
@@ -342,4 +351,36 @@ export async function deploymentState(
   if (r.exitCode === 0 && r.stdout.includes(name)) return 'present'
   if (r.notFound) return 'absent'
   return 'unknown'
+}
+
+/**
+ * Waits (once per grading) until etcd runs as its manifest says: a container is
+ * running and, when the manifest was just edited, the kubelet has restarted it
+ * on the edited manifest. Nothing is waited for when nothing will start etcd
+ * (no manifest, or one that is not valid YAML), and later checks reuse the
+ * answer instead of waiting again. Returns the last look at etcd.
+ */
+export function settledEtcd(
+  ctx: CheckContext,
+  node: Node,
+  withinMs: number,
+): Promise<EffectiveDataDir | { error: string; running: boolean }> {
+  return ctx.once(`etcd-settled:${node.name}`, async () => {
+    let last: EffectiveDataDir | { error: string; running: boolean } | undefined
+    const settled = await ctx.waitFor(
+      async () => {
+        last = await effectiveDataDir(ctx, node)
+        if ('error' in last) return last
+        return last.running && last.manifestHostPath === undefined ? last : undefined
+      },
+      withinMs,
+      {
+        what: () =>
+          last && !('error' in last) && last.running && last.manifestHostPath !== undefined
+            ? `waiting for the kubelet to restart etcd with the edited manifest (hostPath ${last.manifestHostPath})`
+            : 'waiting for the etcd container to be running',
+      },
+    )
+    return settled ?? last ?? effectiveDataDir(ctx, node)
+  })
 }
