@@ -9,5 +9,7 @@ describe('pollDelay', () => {
     expect(pollDelay(a('creating'))).toBe(250)
     expect(pollDelay(a('ready'))).toBe(3000)
     expect(pollDelay(a('submitted'))).toBe(10_000)
+    const grading = { startedAt: 0, final: false, checks: [] }
+    expect(pollDelay({ state: 'ready', grading } as unknown as AttemptView)).toBe(300)
   })
 })
