@@ -15,7 +15,8 @@ import { loadLabs } from '../../simulator/src/labs/loader'
 import { runChecks } from '../../simulator/src/labs/runner'
 
 const [labId = 'etcd-backup-restore', mode = 'solved', pause = '0'] = process.argv.slice(2)
-const { labs } = await loadLabs()
+// CKALAB_LABS_DIR times another checkout's labs (e.g. to compare with main).
+const { labs } = await loadLabs(process.env.CKALAB_LABS_DIR)
 const lab = labs.find((l) => l.id === labId)
 if (!lab) throw new Error(`no lab named ${labId}`)
 const env = await new SimDriver({ clock: 'real' }).create(lab.cluster)

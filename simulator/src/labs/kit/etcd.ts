@@ -354,10 +354,41 @@ export async function deploymentState(
 }
 
 /**
+ * Whether the kubelet already ran the current static pod manifest and its
+ * container keeps exiting: at least two attempts created since the manifest
+ * last changed (its ctime, so a `mv` back into place counts), all exited.
+ * Waiting longer then only sees the same container fail again (the kubelet's
+ * back-off); one exit alone may be a restart's passing hiccup, so it does not count.
+ */
+export async function crashLooping(
+  ctx: CheckContext,
+  node: Node,
+  container: string,
+  manifestPath: string,
+): Promise<boolean> {
+  const changed = await ctx.exec(node, `stat -c %Z ${manifestPath}`)
+  const changedMs = Number(changed.stdout.trim()) * 1000
+  if (changed.exitCode !== 0 || !Number.isFinite(changedMs)) return false
+  const ps = await ctx.exec(node, `crictl ps -a --name ${container} -o json`)
+  if (ps.exitCode !== 0) return false
+  let list: any[]
+  try {
+    list = JSON.parse(ps.stdout)?.containers ?? []
+  } catch {
+    return false
+  }
+  const since = list.filter(
+    (c) => c?.metadata?.name === container && Number(c?.createdAt) / 1e6 >= changedMs - 1000,
+  )
+  return since.length >= 2 && since.every((c) => c?.state === 'CONTAINER_EXITED')
+}
+
+/**
  * Waits (once per grading) until etcd runs as its manifest says: a container is
  * running and, when the manifest was just edited, the kubelet has restarted it
  * on the edited manifest. Nothing is waited for when nothing will start etcd
- * (no manifest, or one that is not valid YAML), and later checks reuse the
+ * (no manifest, or one that is not valid YAML) or when etcd keeps exiting on
+ * the current manifest (see crashLooping), and later checks reuse the
  * answer instead of waiting again. Returns the last look at etcd.
  */
 export function settledEtcd(
@@ -371,6 +402,8 @@ export function settledEtcd(
       async () => {
         last = await effectiveDataDir(ctx, node)
         if ('error' in last) return last
+        if (!last.running && last.manifestPath && (await crashLooping(ctx, node, 'etcd', last.manifestPath)))
+          return last
         return last.running && last.manifestHostPath === undefined ? last : undefined
       },
       withinMs,

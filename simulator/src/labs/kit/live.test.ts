@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { GradingContext } from '../context'
 import { FakeEnv, FakeNode } from '../testing/fake-node'
 import type { WaitState } from '../types'
-import { effectiveDataDir, settledEtcd } from './etcd'
+import { crashLooping, effectiveDataDir, settledEtcd } from './etcd'
 
 // The running container is the truth: what crictl shows wins over the manifest
 // (the kubelet may not have picked up an edit yet), in the shape containerd prints.
@@ -123,5 +123,48 @@ describe('settledEtcd', () => {
     // A later check of the same grading reuses the answer instead of waiting again.
     await settledEtcd(ctx, node, 30_000)
     expect(env.settled).toBe(2000)
+  })
+})
+
+describe('crashLooping', () => {
+  const CHANGED = 1_796_306_169 // the manifest's ctime, in seconds
+  const container = (state: string, createdS: number) => ({
+    metadata: { name: 'etcd', attempt: 0 },
+    state,
+    createdAt: String(BigInt(createdS) * 1_000_000_000n),
+  })
+  function looking(containers: object[]) {
+    const { node, ctx } = ctxWith({ ps: '' })
+    node.rules.unshift(
+      { match: /^stat -c %Z /, result: { stdout: `${CHANGED}\n` } },
+      { match: /^crictl ps -a --name etcd -o json$/, result: { stdout: JSON.stringify({ containers }) } },
+    )
+    return crashLooping(ctx, node, 'etcd', '/etc/kubernetes/manifests/etcd.yaml')
+  }
+
+  it('says so when etcd exited twice on the current manifest', async () => {
+    expect(
+      await looking([
+        container('CONTAINER_EXITED', CHANGED + 3),
+        container('CONTAINER_EXITED', CHANGED + 2),
+        container('CONTAINER_EXITED', CHANGED - 3 * 86400),
+      ]),
+    ).toBe(true)
+  })
+
+  it('waits on after a single exit, a running container, or exits from before the last change', async () => {
+    expect(await looking([container('CONTAINER_EXITED', CHANGED + 2)])).toBe(false)
+    expect(
+      await looking([
+        container('CONTAINER_RUNNING', CHANGED + 4),
+        container('CONTAINER_EXITED', CHANGED + 2),
+      ]),
+    ).toBe(false)
+    expect(
+      await looking([
+        container('CONTAINER_EXITED', CHANGED - 60),
+        container('CONTAINER_EXITED', CHANGED - 70),
+      ]),
+    ).toBe(false)
   })
 })
