@@ -3,12 +3,14 @@
 // the catalogue keeps the history of graded tries, a huge paste arrives whole,
 // and tiny windows neither freeze the page nor break the terminal.
 
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   buildWeb,
   chromiumAvailable,
   launchBrowser,
+  REPO,
   runCommand,
   ServerProcess,
   terminalText,
@@ -61,6 +63,7 @@ describe.skipIf(!haveChromium)('feedback while grading', () => {
     const waiting = running.getByTestId('waiting')
     await waiting.waitFor({ timeout: 5000 })
     expect(await waiting.textContent()).toMatch(/^waiting for \/root\/done to appear \(\d s of 3 s\)$/)
+    await page.locator('.report.grading').screenshot({ path: join(REPO, 'docs', 'lab-grading-live.png') })
     expect(await page.getByRole('button', { name: 'Checking…' }).count()).toBe(1)
     // The verdict replaces the live list.
     await page.locator('.report[data-verdict="fail"]').waitFor({ timeout: 10_000 })
