@@ -39,6 +39,23 @@ export interface Tty {
   onResize(listener: (size: TerminalSizeLike) => void): () => void
 }
 
+/**
+ * One of a running command's output streams. Writing to it while the command
+ * runs is how long-running commands (`kubectl get -w`, `tail -f`) show their
+ * output as it happens; what is written comes before the text the command
+ * finally returns in its CommandResult.
+ */
+export interface OutputStream {
+  write(text: string): void
+  /**
+   * The stream is the person's terminal: what is written is seen at once.
+   * Otherwise it goes to a pipe, a file or a `$(…)`, which only sees it when the
+   * command ends, so a command that would follow forever (`-f`, `-w`) should
+   * print what it has and end.
+   */
+  readonly isTerminal: boolean
+}
+
 export interface SimCommandContext {
   node: SimNode
   /** Arguments after the command name, already expanded by the shell. */
@@ -52,6 +69,11 @@ export interface SimCommandContext {
   /** Aborted on Ctrl-C or when a time budget runs out. */
   signal?: AbortSignal
   tty?: Tty
+  /** Streaming stdout and stderr; absent where a command is run outside a shell. */
+  stdout?: OutputStream
+  stderr?: OutputStream
+  /** The shell's own command of the same name, when this command stands in for one (`tail`, `sleep`). */
+  original?: (args: string[]) => Promise<CommandResult>
   /** Run a shell line in the same context (same fs, cwd, env). */
   exec(
     line: string,

@@ -3,6 +3,7 @@ import type { Tty } from '../commands/types'
 import type { SimNode } from '../node'
 import { judgeInput, type ParseVerdict } from './incomplete'
 import { absorbResult, childState, newState, type ShellState, wrapLine } from './shell-state'
+import { StreamTransform } from './stream-transform'
 
 // An interactive (or `bash -s`-like) shell on one simulated node: runs one
 // command line at a time on just-bash and carries the shell's state from line
@@ -17,6 +18,13 @@ export interface SessionOptions {
   login?: boolean
   /** Merge stderr into stdout in the order it was written, as a terminal shows it. */
   mergeStderr?: boolean
+  /**
+   * Writes to the terminal at once (LF line ends). With it, output reaches the
+   * screen as each command produces it rather than when the line ends.
+   */
+  terminal?: (text: string) => void
+  /** The terminal's device name, `/dev/pts/0`. */
+  ttyPath?: string
 }
 
 export interface RunOutput {
@@ -90,6 +98,7 @@ export class ShellSession {
   readonly history: string[] = []
   private stack: ShellState[] = []
   private bash: Bash
+  private readonly transform: StreamTransform
   private readonly interactive: boolean
   private readonly mergeStderr: boolean
 
@@ -99,9 +108,12 @@ export class ShellSession {
   ) {
     this.interactive = options.interactive
     this.mergeStderr = options.mergeStderr ?? false
+    this.transform = new StreamTransform()
     this.bash = node.createBash({
       tty: options.tty,
-      onOutputOrder: (asRun, asShown) => this.reorders.push([asRun, asShown]),
+      terminal: options.terminal,
+      ttyPath: options.terminal ? (options.ttyPath ?? '/dev/pts/0') : undefined,
+      transform: this.transform,
     })
   }
 
@@ -215,25 +227,9 @@ export class ShellSession {
     return false
   }
 
-  /** Outputs of this line's commands that a terminal shows in another order (see ShellBinding). */
-  private reorders: Array<[asRun: string, asShown: string]> = []
-
-  /**
-   * With stderr merged into stdout (a terminal), a command's two streams reach
-   * the line's output one after the other; put those that were written in
-   * another order back the way a terminal shows them.
-   */
-  private terminalOrder(stdout: string): string {
-    let text = stdout
-    if (this.mergeStderr)
-      for (const [asRun, asShown] of this.reorders) text = text.replace(asRun, () => asShown)
-    this.reorders = []
-    return text
-  }
-
   private async execute(text: string, signal?: AbortSignal): Promise<RunOutput> {
     const state = this.state
-    this.reorders = []
+    this.transform.arm(this.options.terminal ? (this.options.ttyPath ?? '/dev/pts/0') : undefined)
     const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
     let result: Awaited<ReturnType<Bash['exec']>>
     try {
@@ -251,9 +247,7 @@ export class ShellSession {
     }
     const limited = LIMIT_TEXT.test(result.stderr) || LIMIT_TEXT.test(result.stdout)
     LIMIT_TEXT.lastIndex = 0
-    const stdout = hideInternalAliases(
-      this.terminalOrder(result.stdout).replace(LIMIT_TEXT, ' (ckalab stopped it)'),
-    )
+    const stdout = hideInternalAliases(result.stdout.replace(LIMIT_TEXT, ' (ckalab stopped it)'))
     const stderr = result.stderr.replace(LIMIT_TEXT, ' (ckalab stopped it)')
     LIMIT_TEXT.lastIndex = 0
     const interrupted = signal?.aborted ?? false

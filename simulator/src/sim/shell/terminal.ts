@@ -40,6 +40,15 @@ function pasteKeys(text: string): Key[] {
   return keys
 }
 
+const ptyCounts = new WeakMap<SimNode, number>()
+
+/** Each terminal opened on a node gets the next pseudo-terminal, as sshd hands them out. */
+function nextTtyPath(node: SimNode): string {
+  const n = ptyCounts.get(node) ?? 0
+  ptyCounts.set(node, n + 1)
+  return `/dev/pts/${n}`
+}
+
 export class ShellTerminal implements TerminalStream {
   private dataListeners = new Set<(data: Uint8Array) => void>()
   private exitListeners = new Set<(code: number) => void>()
@@ -82,7 +91,13 @@ export class ShellTerminal implements TerminalStream {
         return () => this.ttyResize.delete(listener)
       },
     }
-    this.session = new ShellSession(node, { tty, interactive: true, mergeStderr: true })
+    this.session = new ShellSession(node, {
+      tty,
+      interactive: true,
+      mergeStderr: true,
+      terminal: (text) => this.print(text),
+      ttyPath: nextTtyPath(node),
+    })
     this.editor = new LineEditor(this.session.history)
   }
 

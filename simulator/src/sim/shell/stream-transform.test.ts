@@ -1,0 +1,56 @@
+import { parse, serialize } from 'just-bash'
+import { describe, expect, it } from 'vitest'
+import { rewriteForStreaming, TTY_MARKER, YIELD_PATH } from './stream-transform'
+
+const TTY = '/dev/pts/0'
+const rw = (line: string) => serialize(rewriteForStreaming(parse(line), { ttyPath: TTY }))
+const y = `255>> ${YIELD_PATH}`
+
+describe('rewriteForStreaming', () => {
+  it('sends each command at the terminal there, before its own redirections', () => {
+    expect(rw('echo a; ls /x 2>/dev/null')).toBe(
+      `echo a >> ${TTY} 2>> ${TTY}\n${TTY_MARKER}=1 ls /x >> ${TTY} 2>> ${TTY} 2> /dev/null`,
+    )
+  })
+
+  it('marks which streams of ckalab commands are the terminal', () => {
+    expect(rw('kubectl get pods -w')).toContain(`${TTY_MARKER}=12m kubectl`)
+    expect(rw('etcdctl get k 2>/dev/null')).toContain(`${TTY_MARKER}=1 etcdctl`)
+    expect(rw('etcdctl get k >/tmp/x')).toContain(`${TTY_MARKER}=2 etcdctl`)
+    expect(rw('etcdctl get k >/tmp/x 2>&1')).toContain(`${TTY_MARKER}=m etcdctl`)
+    expect(rw('etcdctl get k &>/tmp/x')).toContain(`${TTY_MARKER}=m etcdctl`)
+    expect(rw('etcdctl get k 2>&1 >/dev/null')).toContain(`${TTY_MARKER}=2 etcdctl`)
+    // Both streams into one place: the command hands them over as one, in the order written.
+    expect(rw('x=$(etcdctl snapshot save s.db 2>&1)')).toContain(`${TTY_MARKER}=m etcdctl`)
+    expect(rw('etcdctl snapshot save s.db 2>&1 | tail -1')).toMatch(/^__CKALAB_TTY=m etcdctl/)
+    expect(rw('etcdctl snapshot save s.db |& tail -1')).toMatch(/^__CKALAB_TTY=m etcdctl/)
+    expect(rw('etcdctl snapshot save s.db | tail -1')).toMatch(/^etcdctl/)
+    // Builtins never get the marker (export -p would show it).
+    expect(rw('export -p')).not.toContain(TTY_MARKER)
+  })
+
+  it('leaves pipelines but their last command, substitutions and redirected blocks alone', () => {
+    const piped = rw('kubectl get pods -w | grep etcd')
+    expect(piped).toMatch(/^kubectl get pods -w \| __CKALAB_TTY=12m grep etcd >> \/dev\/pts\/0/)
+    expect(rw('x=$(kubectl get pods)')).not.toContain(TTY)
+    expect(rw('{ echo a; echo b; } > /tmp/f')).not.toContain(TTY)
+    expect(rw('exec 2>&1')).not.toContain(TTY)
+  })
+
+  it('reaches into loops, ifs and groups at the terminal, and yields once per iteration', () => {
+    const loop = rw('while true; do kubectl get pods; sleep 2; done')
+    expect(loop).toContain(`while true >> ${TTY} 2>> ${TTY} ${y}; do`)
+    expect(loop).toContain(`${TTY_MARKER}=12m kubectl get pods >> ${TTY}`)
+    expect(loop).toContain(`${TTY_MARKER}=12m sleep 2 >> ${TTY}`)
+    expect(rw('for i in 1 2; do echo $i; done')).toContain(`echo $i >> ${TTY} 2>> ${TTY} ${y}`)
+    expect(rw('if true; then echo y; fi')).toContain(`echo y >> ${TTY}`)
+    expect(rw('f() { echo a; }')).toContain(`} ${y}`)
+    expect(rw('f() { echo a; }')).not.toContain(TTY)
+  })
+
+  it('adds only the yields when nobody is at a terminal', () => {
+    const line = serialize(rewriteForStreaming(parse('while :; do echo y; done | tail -1')))
+    expect(line).not.toContain('/dev/pts')
+    expect(line).toContain(y)
+  })
+})
