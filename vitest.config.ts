@@ -42,9 +42,10 @@ export default defineConfig({
         },
       },
       {
-        // Real clusters on Docker (kind stand-in over the shared fixture): the driver, a browser
-        // terminal on a real node, the labs on one and three real control planes, and the simulator
-        // held against a real node. One file at a time: each brings up real control planes.
+        // Real clusters on Docker made by the real kind CLI (scripts/ci/kind-suite.sh prepares kind,
+        // its images and the engine): the driver, a browser terminal on a real node, the labs on one
+        // and three real control planes, and the simulator held against a real node. One file at a
+        // time: each brings up real control planes.
         test: {
           name: 'kind',
           include: ['test/kind/**/*.test.ts'],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: installs the Node packages on first use, then starts ckalab
 # on its embedded default (the simulator when Docker and kind are not usable).
+# Options are passed to `ckalab serve` (e.g. npm start -- --port 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -12,4 +13,10 @@ if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.
   echo "ckalab: building the web app…" >&2
   npx vite build --config web/vite.config.ts --logLevel warn >&2
 fi
-exec node bin/ckalab.mjs start "$@"
+# Compile the server when it is missing or older than its sources (or the installed packages):
+# production runs plain JavaScript; `npx ckalab` and the tests run the TypeScript through tsx.
+if [ ! -f simulator/dist/cli/main.js ] || [ -n "$(find simulator/src scripts/build-server.mjs package-lock.json -newer simulator/dist/cli/main.js -print -quit 2>/dev/null)" ]; then
+  echo "ckalab: compiling the server…" >&2
+  node scripts/build-server.mjs >&2
+fi
+exec node simulator/dist/cli/main.js start "$@"

@@ -134,13 +134,12 @@ const etcdUsesRestoredData: Check = {
 
 const clusterHealthy: Check = {
   id: 'cluster-healthy',
-  title: 'etcd and the apiserver are healthy',
+  title: 'etcd and the apiserver are healthy again after the restore',
   points: 10,
   budgetMs: 60_000,
   async run(ctx) {
     const cp = ctx.node('cp1')
-    const expected =
-      'etcd answers `endpoint health` over TLS with one started member, and the apiserver /readyz says ok'
+    const expected = `etcd runs on ${RESTORED}, answers \`endpoint health\` over TLS with one started member, and the apiserver /readyz says ok`
     let last = ''
     const etcdOk = await ctx.waitFor(async () => {
       if (!(await etcdHealthy(ctx, cp))) {
@@ -157,7 +156,23 @@ const clusterHealthy: Check = {
     }, WAIT_MS)
     const ok = etcdOk && (await waitForApiserver(ctx, WAIT_MS))
     if (etcdOk && !ok) last = 'etcd is healthy, but the apiserver /readyz is not ok'
-    if (ok) return { verdict: 'pass', expected, actual: 'etcd healthy (1 member), apiserver ready' }
+    if (ok) {
+      // Health is worth points only together with the restore: an untouched lab is healthy too.
+      const r = await effectiveDataDir(ctx, cp)
+      const host = !('error' in r) && r.running && r.hostPath ? normalizePath(r.hostPath) : null
+      if (host === RESTORED)
+        return {
+          verdict: 'pass',
+          expected,
+          actual: `etcd healthy (1 member) on ${RESTORED}, apiserver ready`,
+        }
+      return {
+        verdict: 'fail',
+        expected,
+        actual: `etcd and the apiserver are healthy, but etcd still runs on ${host ?? 'its original data'}; health counts once it runs on the restored data`,
+        hint: `Restore into ${RESTORED} and point the etcd-data volume's hostPath at it; this check passes when the cluster is healthy again after that.`,
+      }
+    }
     return {
       verdict: 'fail',
       expected,

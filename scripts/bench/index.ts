@@ -18,6 +18,11 @@ const MODULES: BenchModule[] = [
   },
   { title: 'grading', load: () => import('../../simulator/src/labs/bench'), fn: 'benchLabs' },
   { title: 'web server and terminals', load: () => import('./server'), fn: 'benchServer' },
+  {
+    title: 'npm start (compiled) and npx ckalab start (tsx)',
+    load: () => import('./start'),
+    fn: 'benchStart',
+  },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
 ]
 
@@ -34,6 +39,8 @@ export const TARGETS: Record<string, string> = {
   echoP99Ms: '< 15',
   echoUnderLoadP99Ms: '< 50',
   loadErrors: '= 0',
+  startToPageMs: '< 3000',
+  idleRssCompiledMb: '< 100',
 }
 
 function fmt(v: unknown): string {

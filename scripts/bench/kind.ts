@@ -6,6 +6,7 @@ import Docker from 'dockerode'
 import { KindDriver } from '../../simulator/src/drivers/kind'
 import type { KindNode } from '../../simulator/src/drivers/kind/node'
 import type { Environment, TerminalStream } from '../../simulator/src/seam'
+import { percentile } from './stats'
 
 // Real kind nodes (the Kubernetes 1.20 fixture and the kind CLI stand-in):
 // - exec latency of a check's command, p50/p99;
@@ -26,11 +27,6 @@ const FILE = '/root/ckalab-bench.txt'
 const FILE_BYTES = 50_000_000
 const CHECK = 'crictl ps --name etcd --state running -q; cat /etc/kubernetes/manifests/etcd.yaml >/dev/null'
 const PROMPT = /\S+@[^\s:]+:[^\n]*[#$] $/
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN
-}
 
 function missing(): string | undefined {
   if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status !== 0)

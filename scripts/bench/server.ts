@@ -12,16 +12,13 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
 import { decodeFrame, encodeAck, encodeHello, encodeInput } from '../../simulator/src/server/protocol'
+import { percentile } from './stats'
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const dec = new TextDecoder()
 
-function pct(samples: number[], p: number): number {
-  if (samples.length === 0) return Number.NaN
-  const s = [...samples].sort((a, b) => a - b)
-  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))
-  return Math.round(s[i] * 100) / 100
-}
+/** A percentile rounded to 0.01 ms for the table. */
+const pct = (samples: number[], p: number): number => Math.round(percentile(samples, p) * 100) / 100
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

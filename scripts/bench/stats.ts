@@ -1,11 +1,6 @@
-// Percentiles for the benchmarks: nearest-rank on a sorted copy.
+// Timing helpers for the benchmarks; percentiles come from the one helper in the simulator.
 
-export function percentile(samples: number[], p: number): number {
-  if (samples.length === 0) return Number.NaN
-  const sorted = [...samples].sort((a, b) => a - b)
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[rank]
-}
+export { median, percentile } from '../../simulator/src/sim/stats'
 
 /** Time `fn` `runs` times (after `warmup` untimed runs); returns milliseconds per run. */
 export async function timeRuns(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ckalab's test suites need on Debian, as root, idempotently:
 # Chromium for the browser tests, the Docker engine for the real-cluster
-# tests, and etcd 3.4 for the conformance suite.
+# tests, etcd 3.4 (system) and etcd 3.5 (unpacked into .cache/) for the
+# conformance suites.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,4 +15,5 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 bash scripts/ci/install-etcd.sh
+bash scripts/ci/install-etcd35.sh
 bash scripts/ci/install-docker.sh

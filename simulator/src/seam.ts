@@ -12,6 +12,12 @@ export interface ClusterSpec {
   kubernetes: ProfileId
   /** Optional name hint used for node names (kind: `<name>-control-plane`). */
   name?: string
+  /**
+   * How long before the lab opens the cluster was created, in minutes (the
+   * simulator backdates object ages, container and file times and the
+   * journal; a kind cluster is as old as it is). Default: three days.
+   */
+  ageMinutes?: number
 }
 
 export interface Progress {
@@ -66,6 +72,41 @@ export interface Node {
   /** Interactive, for people. */
   openTerminal(size: TerminalSize): Promise<TerminalStream>
   readFile(path: string): Promise<Uint8Array | undefined>
+  /**
+   * Optional capability: calls `listener` with the path of every file that
+   * changes on this node (what the learner did), so the server saves soon.
+   */
+  onFileChange?(listener: (path: string) => void): () => void
+}
+
+/**
+ * Optional capability of an environment whose whole state fits in bytes (the
+ * simulator): the server saves it and a restarted server brings it back
+ * through `Driver.restore`.
+ */
+export interface EnvironmentPersistence {
+  serialize(): Promise<Uint8Array>
+  /** Something worth saving changed (a file, etcd data, a kubelet action). */
+  onChange(listener: () => void): () => void
+}
+
+/**
+ * A node no longer exists or runs (a kind container killed or removed): the
+ * attempt on it cannot go on. Drivers throw this (or a subclass) from any
+ * Node method; callers test with `instanceof` (or `isNodeGone`).
+ */
+export class NodeGoneError extends Error {
+  constructor(
+    readonly node: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'NodeGoneError'
+  }
+}
+
+export function isNodeGone(err: unknown): err is NodeGoneError {
+  return err instanceof NodeGoneError
 }
 
 export interface Environment {
@@ -79,6 +120,8 @@ export interface Environment {
    */
   settle(ms: number): Promise<void>
   dispose(): Promise<void>
+  /** Present when the environment can be saved and restored (see `Driver.restore`). */
+  readonly persistence?: EnvironmentPersistence
 }
 
 export interface ProbeResult {
@@ -93,6 +136,8 @@ export interface Driver {
   create(spec: ClusterSpec, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<Environment>
   /** Re-attach to an environment after a server restart. */
   adopt?(id: string): Promise<Environment | undefined>
+  /** Brings back an environment from `persistence.serialize()` bytes (drivers whose environments persist). */
+  restore?(bytes: Uint8Array): Promise<Environment>
   /**
    * Removes, now and then every `intervalMs`, environments this driver made
    * that no live attempt owns (`liveIds`), e.g. clusters left by a server that

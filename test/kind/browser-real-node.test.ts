@@ -12,12 +12,18 @@ import {
   runCommand,
   waitForTerminal,
 } from '../e2e/support'
-import { ensureCriNodeImage } from './compare/image'
-import { containersOf, ensureDocker, FAKE_KIND, IN_CI, kindClusters, ROOT, removeCluster } from './harness'
+import {
+  containersOf,
+  ensureDocker,
+  ensureRealKind,
+  IN_CI,
+  kindClusters,
+  ROOT,
+  removeCluster,
+} from './harness'
 
 // The browser on a real node: `ckalab serve --driver kind --kubernetes 1.20`
-// (the kind stand-in makes a kind-shaped cluster with a real 1.20 control
-// plane), the etcd lab started from the catalogue in Chromium, kind's steps
+// (the real kind CLI makes the cluster, a real 1.20 control plane), the etcd lab started from the catalogue in Chromium, kind's steps
 // shown while the cluster is made, `kubectl get pods -n kube-system` typed into
 // the node's xterm, UTF-8 both ways, then the node killed mid-lab: the page
 // marks the attempt broken with a reset button, and no container of the
@@ -32,7 +38,7 @@ const run = docker.ok && haveChromium ? describe : describe.skip
 const PREFIX = 'ckalab-b'
 const LAB = 'etcd-backup-restore'
 
-/** `ckalab serve` itself, as a person starts it, pointed at the kind stand-in by the environment. */
+/** `ckalab serve` itself, as a person starts it, pointed at the real kind CLI and node image by the environment. */
 class Serve {
   url = ''
   log = ''
@@ -128,11 +134,11 @@ run('a terminal on a real kind node, in the browser', () => {
   let cluster = ''
 
   beforeAll(async () => {
-    const image = ensureCriNodeImage()
+    const kind = ensureRealKind()
     buildWeb()
     await server.start({
-      CKALAB_KIND_PATH: FAKE_KIND,
-      CKALAB_KIND_NODE_IMAGE: `1.20=${image}`,
+      CKALAB_KIND_PATH: kind.path,
+      CKALAB_KIND_NODE_IMAGE: `1.20=${kind.nodeImage}`,
       CKALAB_KIND_PREFIX: PREFIX,
     })
     browser = await launchBrowser()
@@ -199,7 +205,8 @@ run('a terminal on a real kind node, in the browser', () => {
 
     // The real control plane answers through the browser terminal.
     let tries = 0
-    const pods = await poll('etcd and kube-apiserver Running in kubectl get pods', 120_000, async () => {
+    // kubelet 1.20 reports etcd `1/1` only once its startup probe passed: up to ~2 min after kind is done here
+    const pods = await poll('etcd and kube-apiserver Running in kubectl get pods', 240_000, async () => {
       tries++
       const text = await runCommand(page!, 'kubectl get pods -n kube-system', 60_000, node)
       const out = text.split('kubectl get pods -n kube-system').pop() ?? ''

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import {
   KindCapacityError,
   KindCreateError,
@@ -16,18 +17,22 @@ import {
   containersOf,
   createOnce,
   ensureDocker,
-  ensureNodeImage,
+  ensureRealKind,
   FAKE_KIND,
   FIXTURE,
   IN_CI,
-  NODE_IMAGE,
+  keepKindOutput,
+  networks,
   percentile,
+  type RealKind,
+  ROOT,
   removeCluster,
 } from './harness'
 
-// The kind driver against a real Docker engine and real Kubernetes 1.20
-// nodes (the shared fixture), with the kind CLI stand-in in fake-kind/.
-// One single-node cluster is shared by most tests to keep the wall time down.
+// The kind driver with the real kind CLI (kind 0.27 from Debian) on a real
+// Docker engine, with real Kubernetes 1.20 nodes (ckalab-kind/node, built
+// from the shared fixture by scripts/ci/kind-images.sh). One single-node
+// cluster is shared by most tests to keep the wall time down.
 
 const docker = ensureDocker()
 if (!docker.ok && IN_CI) throw new Error(`kind suite: ${docker.why}`)
@@ -35,14 +40,42 @@ const run = docker.ok ? describe : describe.skip
 
 const PREFIX = 'ckalab-t'
 const timings: Record<string, number> = {}
+let kind: RealKind
 
 function driver(extra: Partial<ConstructorParameters<typeof KindDriver>[0]> = {}): KindDriver {
   return new KindDriver({
-    kindPath: FAKE_KIND,
-    nodeImages: { '1.20': NODE_IMAGE },
+    kindPath: kind.path,
+    nodeImages: { '1.20': kind.nodeImage },
     clusterPrefix: PREFIX,
+    onKindOutput: keepKindOutput,
     ...extra,
   })
+}
+
+/**
+ * A node image whose kubeadm fails `init` the way a broken node would: kind gets as far as
+ * "Starting control-plane" with the node containers made, then fails. Built once from the node image.
+ */
+function brokenNodeImage(): string {
+  const tag = `${kind.nodeImage.replace('ckalab-kind/node', 'ckalab-kind/broken-node')}`
+  if (spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status !== 0) {
+    const dir = mkdtempSync(join(tmpdir(), 'ckalab-broken-node-'))
+    writeFileSync(
+      join(dir, 'kubeadm'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = init ]; then echo "ckalab test: this node cannot run kubeadm init" >&2; exit 1; fi',
+        'exec /usr/bin/kubeadm "$@"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    )
+    writeFileSync(join(dir, 'Dockerfile'), `FROM ${kind.nodeImage}\nCOPY kubeadm /usr/local/bin/kubeadm\n`)
+    const b = spawnSync('docker', ['build', '-q', '-t', tag, dir], { encoding: 'utf8' })
+    rmSync(dir, { recursive: true, force: true })
+    if (b.status !== 0) throw new Error(`building ${tag} failed: ${b.stderr}`)
+  }
+  return tag
 }
 
 /** Collects a terminal's output as text until `pattern` appears. */
@@ -65,13 +98,15 @@ function expectOutput(term: TerminalStream, pattern: RegExp, ms = 15_000): Promi
   })
 }
 
-run('kind driver on a real Docker engine (fixture node image, kind stand-in)', () => {
+run('kind driver with the real kind CLI on a real Docker engine', () => {
   let d: KindDriver
   let env: Environment
   const progress: Progress[] = []
 
   beforeAll(async () => {
-    timings.imageBuildSeconds = ensureNodeImage()
+    const t0 = Date.now()
+    kind = ensureRealKind()
+    timings.kindAndImagesSeconds = (Date.now() - t0) / 1000
     d = driver()
     // leftovers of an interrupted earlier run would count against the capacity
     for (const name of spawnSync('docker', ['ps', '-a', '--format', '{{.Label "io.x-k8s.kind.cluster"}}'], {
@@ -105,7 +140,8 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     console.log(`kind suite timings: ${JSON.stringify(timings)}`)
   }, 180_000)
 
-  it('probe says the stand-in kind and Docker are usable, and names a missing kind with its fix', async () => {
+  it('runs the real kind binary (its own version line) and probe says it and Docker are usable', async () => {
+    expect(kind.version).toMatch(/^kind v0\.\d+\.\d+ go\d[\w.]* linux\/amd64$/)
     const ok = await d.probe()
     expect(ok.reason).toBeUndefined()
     expect(ok.ok).toBe(true)
@@ -119,8 +155,22 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
   it('reports progress from kind step lines, monotone, ending at 1', () => {
     const steps = progress.map((p) => p.step)
     expect(steps).toContain(`Creating cluster ${d.clusterName(env.id)}`)
-    expect(steps).toContain('Preparing nodes')
-    expect(steps).toContain('Starting control-plane')
+    // every step real kind 0.27 prints for one control plane, in its order
+    const kindSteps = [
+      'Ensuring node image',
+      'Preparing nodes',
+      'Writing configuration',
+      'Starting control-plane',
+      'Installing CNI',
+      'Installing StorageClass',
+      'Waiting for the control plane',
+    ]
+    const firstSeen = kindSteps.map((s) => steps.indexOf(s))
+    expect(
+      firstSeen.every((i) => i >= 0),
+      steps.join(' | '),
+    ).toBe(true)
+    expect(firstSeen).toEqual([...firstSeen].sort((a, b) => a - b))
     expect(steps.at(-1)).toBe('Cluster ready')
     const fractions = progress.map((p) => p.fraction)
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
@@ -261,6 +311,83 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     )
   })
 
+  it("the stand-in (fake-kind/) keeps the real binary's contract: flags, version, get clusters/kubeconfig, delete, a failed create, step lines", () => {
+    const name = d.clusterName(env.id)
+    const missing = `${PREFIX}nosuch`
+    const both = (args: string[]) =>
+      [kind.path, FAKE_KIND].map((bin) =>
+        spawnSync(bin, args, {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            CKALAB_KIND_FIXTURE: FIXTURE,
+            KUBECONFIG: join(tmpdir(), `${missing}.kubeconfig`),
+          },
+          timeout: 120_000,
+        }),
+      )
+    const [realVersion, fakeVersion] = both(['version'])
+    for (const r of [realVersion!, fakeVersion!])
+      expect(r.stdout).toMatch(/^kind v\d+\.\d+\.\d+ go\S+ linux\/amd64\n$/)
+
+    // every flag the stand-in takes for `create cluster` is one of the real binary's
+    const help = spawnSync(kind.path, ['create', 'cluster', '--help'], { encoding: 'utf8' }).stdout
+    for (const flag of ['--name string', '--config string', '--image string', '--wait duration', '--retain'])
+      expect(help).toContain(flag)
+
+    // same clusters listed (only this suite's: other clusters on the engine may come and go meanwhile)
+    const ours = (t: string) => t.split('\n').filter((l) => l.startsWith(PREFIX))
+    const [realList, fakeList] = both(['get', 'clusters'])
+    expect(ours(fakeList!.stdout)).toEqual(ours(realList!.stdout))
+    expect(ours(realList!.stdout)).toContain(name)
+
+    // the same kubeconfig for a cluster real kind made, outside and inside the kind network
+    for (const extra of [[], ['--internal']]) {
+      const [r, f] = both(['get', 'kubeconfig', '--name', name, ...extra])
+      expect(r!.status).toBe(0)
+      expect(parseYaml(f!.stdout)).toEqual(parseYaml(r!.stdout))
+    }
+    const [realNone, fakeNone] = both(['get', 'kubeconfig', '--name', missing])
+    expect([fakeNone!.status, fakeNone!.stderr]).toEqual([realNone!.status, realNone!.stderr])
+    const [realDelete, fakeDelete] = both(['delete', 'cluster', '--name', missing])
+    expect([fakeDelete!.status, fakeDelete!.stderr]).toEqual([realDelete!.status, realDelete!.stderr])
+
+    // a create that fails on its image: the same lines, kind's ERROR line included
+    const [realFail, fakeFail] = both([
+      'create',
+      'cluster',
+      '--name',
+      missing,
+      '--image',
+      'ckalab-test/no-such-image:v0',
+    ])
+    expect(fakeFail!.status).toBe(realFail!.status)
+    expect(fakeFail!.stderr.trim()).toBe(realFail!.stderr.trim())
+
+    // the step lines of a successful single-node creation (real kind's, captured) are the stand-in's too
+    const source = readFileSync(join(dirname(FAKE_KIND), 'fake-kind.mjs'), 'utf8')
+    const realSteps = readFileSync(
+      join(ROOT, 'simulator/src/drivers/kind/testdata/real-kind-0.27.0-create-one-control-plane.txt'),
+      'utf8',
+    )
+      .split('\n')
+      .filter((l) => l.startsWith(' ✓ '))
+      .map((l) =>
+        l
+          .slice(3)
+          .replace(/\(.*\)/, '(')
+          .replace(/≤ \S+/, '≤ ')
+          .trimEnd(),
+      )
+    expect(realSteps).toHaveLength(7)
+    for (const text of realSteps) {
+      // the image, the wait and one 📦 per node are filled in at run time
+      const pieces = text.split(/\(|≤ | 📦/).filter((p) => p.trim())
+      for (const piece of pieces)
+        expect(source, `the stand-in lacks kind's step "${text}"`).toContain(piece.trim())
+    }
+  })
+
   it('adopt re-attaches a new driver instance (a server restart) to the live cluster', async () => {
     const again = driver()
     const adopted = await again.adopt(env.id)
@@ -281,13 +408,42 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     expect(spawnSync('docker', ['ps', '-aq'], { encoding: 'utf8' }).stdout).toBe(before)
   })
 
-  it('a failing creation shows the tail of kind output and leaves no container', async () => {
+  it('refuses Kubernetes 1.20 on kind 0.27 without a node image for it, saying what to do', async () => {
+    const noImage = new KindDriver({ kindPath: kind.path, clusterPrefix: PREFIX })
+    await expect(noImage.create({ controlPlanes: 1, kubernetes: '1.20' })).rejects.toThrow(
+      /kind v0\.\d+\.\d+ no longer supports Kubernetes 1\.20 .*set a node image for 1\.20/,
+    )
+  })
+
+  it('a missing node image: kind fails pulling it, its own last lines are shown, nothing is left', async () => {
+    const nets = networks()
     const broken = driver({ nodeImages: { '1.20': 'ckalab-test/no-such-image:v0' } })
     const err = await broken.create({ controlPlanes: 1, kubernetes: '1.20' }).catch((e) => e)
     expect(err).toBeInstanceOf(KindCreateError)
     expect(err.message).toMatch(/kind could not create the cluster ckalab-t\w+ \(exit 1\)/)
-    expect(err.message).toMatch(/failed to pull image "ckalab-test\/no-such-image:v0"/)
+    // kind's own lines, as kind 0.27 prints them
+    expect(err.message).toContain(' ✗ Ensuring node image (ckalab-test/no-such-image:v0) 🖼')
+    expect(err.message).toMatch(
+      /ERROR: failed to create cluster: failed to pull image "ckalab-test\/no-such-image:v0": command "docker pull ckalab-test\/no-such-image:v0" failed with error: exit status 1/,
+    )
     expect(containersOf(err.message.match(/cluster (ckalab-t\w+)/)[1])).toEqual([])
+    expect(networks()).toEqual(nets)
+  })
+
+  it("a half-made cluster (kubeadm init fails after the nodes exist): kind's error shown, nothing left", async () => {
+    const image = brokenNodeImage()
+    const nets = networks()
+    const broken = driver({ nodeImages: { '1.20': image }, prepareImages: false })
+    const t = Date.now()
+    const err = await broken.create({ controlPlanes: 1, kubernetes: '1.20' }).catch((e) => e)
+    timings.failedCreateSeconds = (Date.now() - t) / 1000
+    expect(err).toBeInstanceOf(KindCreateError)
+    expect(err.message).toContain(' ✓ Preparing nodes 📦')
+    expect(err.message).toContain(' ✗ Starting control-plane 🕹️')
+    expect(err.message).toMatch(/ERROR: failed to create cluster: failed to init node with kubeadm/)
+    expect(err.message).toContain('ckalab test: this node cannot run kubeadm init')
+    expect(containersOf(err.message.match(/cluster (ckalab-t\w+)/)[1])).toEqual([])
+    expect(networks()).toEqual(nets)
   })
 
   it('Ctrl-C during creation (abort) deletes the half-made cluster', async () => {
@@ -307,9 +463,15 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     expect(containersOf(name)).toEqual([])
   })
 
-  it('the reaper removes a ckalab cluster no live attempt owns, and spares the live one', async () => {
+  it('the reaper removes a half-made cluster real kind left behind (--retain), and spares the live one', async () => {
     const orphan = `${PREFIX}orphan1`
-    spawnSync(`${FIXTURE}/run-node.sh`, [orphan, '1', NODE_IMAGE], { stdio: 'ignore' })
+    // what a ckalab process that died mid-creation leaves: kind's own half-made cluster
+    const made = spawnSync(
+      kind.path,
+      ['create', 'cluster', '--name', orphan, '--image', brokenNodeImage(), '--retain'],
+      { encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(tmpdir(), `${orphan}.kubeconfig`) } },
+    )
+    expect(made.status).toBe(1)
     expect(containersOf(orphan)).toEqual([`${orphan}-control-plane`])
     expect(await d.reap([env.id], { minAgeMs: 60_000 })).toEqual([]) // too young: maybe being created elsewhere
     mkdirSync(join(tmpdir(), 'ckalab-kind', `${PREFIX}stale-dir`), { recursive: true })
@@ -318,11 +480,32 @@ run('kind driver on a real Docker engine (fixture node image, kind stand-in)', (
     expect(existsSync(join(tmpdir(), 'ckalab-kind', d.clusterName(env.id)))).toBe(true)
     expect(containersOf(orphan)).toEqual([])
     expect(containersOf(d.clusterName(env.id))).toHaveLength(1)
+    const clusters = spawnSync(kind.path, ['get', 'clusters'], { encoding: 'utf8' }).stdout.split('\n')
+    expect(clusters).not.toContain(orphan)
+    expect(clusters).toContain(d.clusterName(env.id))
   })
 
   it('a node container that dies mid-lab gives a clear NodeUnavailableError, not a hang', async () => {
     const id = 'dies1'
-    spawnSync(`${FIXTURE}/run-node.sh`, [`${PREFIX}${id}`, '1', NODE_IMAGE], { stdio: 'ignore' })
+    // a node-shaped container (kind's name and labels) is enough here: this is about the container dying
+    spawnSync(
+      'docker',
+      [
+        'run',
+        '-d',
+        '--name',
+        `${PREFIX}${id}-control-plane`,
+        '--label',
+        `io.x-k8s.kind.cluster=${PREFIX}${id}`,
+        '--label',
+        'io.x-k8s.kind.role=control-plane',
+        '--entrypoint',
+        'sleep',
+        kind.nodeImage,
+        'infinity',
+      ],
+      { stdio: 'ignore' },
+    )
     try {
       const adopted = await d.adopt(id)
       const node = adopted!.nodes[0]!

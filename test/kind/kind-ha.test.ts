@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -5,11 +6,20 @@ import { KindDriver } from '../../simulator/src/drivers/kind'
 import { loadLabs } from '../../simulator/src/labs/loader'
 import { tryLab } from '../../simulator/src/labs/try'
 import type { Environment, Progress } from '../../simulator/src/seam'
-import { ensureCriNodeImage } from './compare/image'
-import { containersOf, createOnce, ensureDocker, FAKE_KIND, IN_CI, ROOT, sharedCluster } from './harness'
+import {
+  containersOf,
+  createOnce,
+  ensureDocker,
+  ensureRealKind,
+  IN_CI,
+  keepKindOutput,
+  ROOT,
+  sharedCluster,
+} from './harness'
 
-// Three real control planes with a stacked three-member etcd, made through
-// the driver and the kind stand-in: ssh between the nodes, then the lab
+// Three real control planes with a stacked three-member etcd behind kind's
+// own load balancer, made through the driver and the real kind CLI: ssh
+// between the nodes, the API through the load balancer, then the lab
 // etcd-ha-restore with its 1.20 reference solution on that same cluster.
 // Set CKALAB_KIND_SKIP_HA=1 to leave it out of a quick local run (it adds a few minutes).
 
@@ -26,9 +36,13 @@ run('kind driver: three control planes', () => {
   const timings: Record<string, number> = {}
 
   beforeAll(async () => {
-    // the checks of the lab read the running etcd's mounts through crictl
-    const image = ensureCriNodeImage()
-    d = new KindDriver({ kindPath: FAKE_KIND, nodeImages: { '1.20': image }, clusterPrefix: 'ckalab-ha' })
+    const kind = ensureRealKind()
+    d = new KindDriver({
+      kindPath: kind.path,
+      nodeImages: { '1.20': kind.nodeImage },
+      clusterPrefix: 'ckalab-ha',
+      onKindOutput: keepKindOutput,
+    })
     const t = Date.now()
     env = await createOnce(() => {
       progress.length = 0
@@ -55,6 +69,38 @@ run('kind driver: three control planes', () => {
     expect(steps).toContain('Joining more control-plane nodes')
     expect(steps).toContain('Setting up ssh between nodes')
     expect(steps.filter((s) => s.startsWith('No ssh between nodes'))).toEqual([])
+  })
+
+  it("kind's load balancer fronts the three API servers; the nodes reach the API through it", async () => {
+    const name = d.clusterName(env.id)
+    const lb = spawnSync(
+      'docker',
+      [
+        'ps',
+        '--filter',
+        `label=io.x-k8s.kind.cluster=${name}`,
+        '--filter',
+        'label=io.x-k8s.kind.role=external-load-balancer',
+        '--format',
+        '{{.Names}}\t{{.Image}}',
+      ],
+      { encoding: 'utf8' },
+    ).stdout.trim()
+    expect(lb).toBe(`${name}-external-load-balancer\tkindest/haproxy:v20230606-42a2262b`)
+    // not a node: the driver does not hand it out
+    expect(env.nodes.map((n) => n.name)).not.toContain(`${name}-external-load-balancer`)
+    const cfg = spawnSync(
+      'docker',
+      ['exec', `${name}-external-load-balancer`, 'cat', '/usr/local/etc/haproxy/haproxy.cfg'],
+      {
+        encoding: 'utf8',
+      },
+    ).stdout
+    for (const n of env.nodes) expect(cfg).toContain(`server ${n.name} `)
+    const conf = await env.nodes[0]!.exec('grep server: /etc/kubernetes/admin.conf')
+    expect(conf.stdout.trim()).toBe(`server: https://${name}-external-load-balancer:6443`)
+    const r = await env.nodes[1]!.exec('kubectl get nodes -o name', { timeoutMs: 30_000 })
+    expect(r.stdout.trim().split('\n')).toHaveLength(3)
   })
 
   it('every node has etcdctl and sees the three-member stacked etcd', async () => {

@@ -23,7 +23,7 @@ describe.each(['1.20', '1.31', '1.34'] as const)('profile %s', (profile) => {
     const r = await node.exec('kubectl get pods -A')
     expect(r.exitCode).toBe(0)
     expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE +NAME +READY +STATUS +RESTARTS +AGE$/)
-    expect(r.stdout).toMatch(/\nkube-system +etcd-controlplane +1\/1 +Running +0 +\d+s\n/)
+    expect(r.stdout).toMatch(/\nkube-system +etcd-controlplane +1\/1 +Running +0 +3d4h\n/)
     expect(r.stdout).toMatch(/\nkube-system +kube-apiserver-controlplane +1\/1 +Running/)
     const all = await node.exec('kubectl get all -A')
     expect(all.exitCode).toBe(0)

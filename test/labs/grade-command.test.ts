@@ -63,7 +63,8 @@ describe('ckalab grade', () => {
       'snapshot-saved': 'fail',
       'restored-data-dir': 'fail',
       'etcd-uses-restored-data': 'fail',
-      'cluster-healthy': 'pass',
+      // an untouched lab earns nothing: health counts only on the restored data
+      'cluster-healthy': 'fail',
       'post-snapshot-change-undone': 'fail',
     })
     expect(code).toBe(1)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { NodeGoneError } from '../../simulator/src/seam'
 import { FakeDriver, type FakeEnvironment } from '../../simulator/src/server/testing/fakes'
 import { type Harness, startHarness, waitFor } from './harness'
 
@@ -13,11 +14,10 @@ afterEach(async () => {
 })
 
 function nodeGone(name: string): Error {
-  const e = new Error(
+  return new NodeGoneError(
+    name,
     `node ${name} is not available (container is not running); reset the attempt to get a new cluster`,
   )
-  e.name = 'NodeUnavailableError'
-  return e
 }
 
 describe('a node that goes away mid-lab', () => {

@@ -1,12 +1,45 @@
+import { useEffect, useRef } from 'react'
 import { AttemptPage } from './components/AttemptPage'
 import { Catalogue } from './components/Catalogue'
 import { LabIntro } from './components/LabIntro'
+import { SettingsMenu } from './components/SettingsMenu'
+import { useSettings } from './hooks/useSettings'
 import { navigate, useRoute } from './navigation'
+import { routePath } from './router'
+
+const TITLES: Record<string, string> = {
+  catalogue: 'Labs · ckalab',
+  lab: 'Lab · ckalab',
+  attempt: 'Attempt · ckalab',
+  missing: 'Page not found · ckalab',
+}
 
 export function App() {
   const route = useRoute()
+  const [settings, setSettings] = useSettings()
+  const first = useRef(true)
+  const path = routePath(route)
+
+  // On every navigation: a title that names the page, and focus on its heading
+  // so keyboard and screen-reader users start at the top of the new page. The
+  // attempt page focuses its terminal instead.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per page path
+  useEffect(() => {
+    document.title = TITLES[route.page] ?? 'ckalab'
+    if (first.current) {
+      first.current = false
+      return
+    }
+    if (route.page === 'attempt') return
+    const t = setTimeout(() => {
+      const h = document.querySelector<HTMLElement>('[data-focus-on-navigate]')
+      h?.focus()
+    }, 0)
+    return () => clearTimeout(t)
+  }, [path])
+
   return (
-    <div className="app">
+    <div className={route.page === 'attempt' ? 'app app-fixed' : 'app'}>
       <header className="topbar">
         <a
           className="brand"
@@ -19,13 +52,17 @@ export function App() {
           ckalab
         </a>
         <span className="tagline">practice the CKA etcd skills</span>
+        <span className="spacer" />
+        <SettingsMenu settings={settings} onChange={setSettings} />
       </header>
       {route.page === 'catalogue' && <Catalogue />}
       {route.page === 'lab' && <LabIntro labId={route.lab} />}
       {route.page === 'attempt' && <AttemptPage key={route.token} token={route.token} />}
       {route.page === 'missing' && (
         <main className="page">
-          <h1>Page not found</h1>
+          <h1 tabIndex={-1} data-focus-on-navigate>
+            Page not found
+          </h1>
           <p>
             There is nothing at <code>{route.path}</code>. <a href="/">Back to the labs</a>.
           </p>

@@ -14,6 +14,8 @@ export interface LabSummary {
 
 export interface LabList {
   driver: { name: string; ok: boolean; reason: string | null }
+  /** How the server was started ("npm start", "ckalab serve"), for messages that say how to start it again. */
+  command?: string
   labs: LabSummary[]
   errors: { lab: string; message: string }[]
 }
@@ -35,6 +37,26 @@ import type { AttemptState } from '../../simulator/src/server/store'
 
 export type { AttemptState, AttemptView }
 
+import type { ProgressMap } from '../../simulator/src/server/progress'
+
+export type { ProgressMap }
+
+export interface SavedScreen {
+  node: string
+  cols: number
+  rows: number
+  data: string
+}
+
+/** The command that started the server, once the page knows it. */
+let serverCommand = 'npm start'
+export function setServerCommand(command: string | undefined): void {
+  if (command) serverCommand = command
+}
+export function getServerCommand(): string {
+  return serverCommand
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -53,7 +75,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
-    throw new ApiError(0, 'the ckalab server cannot be reached; is `ckalab serve` still running?')
+    throw new ApiError(
+      0,
+      `the ckalab server cannot be reached; is \`${serverCommand}\` still running? Start it again, then reload this page.`,
+    )
   }
   const text = await res.text()
   let data: unknown
@@ -73,7 +98,14 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 const a = (token: string) => `/api/attempts/${encodeURIComponent(token)}`
 
 export const api = {
-  labs: () => call<LabList>('GET', '/api/labs'),
+  labs: async () => {
+    const list = await call<LabList>('GET', '/api/labs')
+    setServerCommand(list.command)
+    return list
+  },
+  health: () => call<{ ok: boolean; driver: string; command?: string }>('GET', '/api/health'),
+  progress: () => call<ProgressMap>('GET', '/api/progress'),
+  transcript: (token: string) => call<{ screens: SavedScreen[] }>('GET', `${a(token)}/transcript`),
   lab: (id: string) => call<LabDetail>('GET', `/api/labs/${encodeURIComponent(id)}`),
   start: (lab: string, mode: 'practice' | 'exam') =>
     call<{ token: string; id: string }>('POST', '/api/attempts', { lab, mode }),

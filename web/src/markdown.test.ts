@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderMarkdown } from './markdown'
+import { renderInlineMarkdown, renderMarkdown } from './markdown'
 
 describe('renderMarkdown', () => {
   it('adds a copy button to code blocks and escapes their text', () => {
@@ -24,6 +24,31 @@ describe('renderMarkdown', () => {
   it('renders inline code and headings', () => {
     const html = renderMarkdown('# Task\n\nUse `etcdctl`.')
     expect(html).toContain('<h1')
-    expect(html).toContain('<code>etcdctl</code>')
+    expect(html).toContain('<code><span class="nobr">etcdctl</span></code>')
+  })
+})
+
+describe('renderInlineMarkdown', () => {
+  it('renders backticks and emphasis without a paragraph', () => {
+    const html = renderInlineMarkdown('Run `etcdctl snapshot save` **now**')
+    expect(html).not.toContain('<p>')
+    expect(html).toContain('<strong>now</strong>')
+    expect(html).toContain('<span class="nobr">etcdctl</span>')
+  })
+
+  it('keeps each flag in one unbreakable piece and the code text intact', () => {
+    const html = renderInlineMarkdown('`etcdutl snapshot restore x.db --data-dir /var/lib/etcd-from-backup`')
+    expect(html).toContain('<span class="nobr">--data-dir</span>')
+    expect(html.replace(/<[^>]+>/g, '')).toBe(
+      'etcdutl snapshot restore x.db --data-dir /var/lib/etcd-from-backup',
+    )
+  })
+
+  it('escapes raw HTML in one-line text too', () => {
+    const html = renderInlineMarkdown('a <b onclick=x>b</b> `etcd-<node name> & x`')
+    expect(html).not.toContain('<b')
+    expect(html).toContain(
+      'etcd-&lt;node</span> <span class="nobr">name&gt;</span> <span class="nobr">&amp;</span>',
+    )
   })
 })

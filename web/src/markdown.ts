@@ -1,5 +1,7 @@
 // Lab text → HTML. Raw HTML in the markdown is shown as text, not run, and
 // every code block gets a copy button (handled by one delegated click).
+// Inline code wraps only at its spaces: each word sits in a no-wrap span, so
+// a line never ends in the middle of a flag (`--data-dir` stays whole).
 
 import { Marked } from 'marked'
 
@@ -18,6 +20,13 @@ const marked = new Marked({
         `<pre><code${cls}>${escapeHtml(text)}</code></pre></div>\n`
       )
     },
+    codespan({ text }) {
+      // marked hands over the raw code text: escape it, then split on spaces only.
+      const words = text
+        .split(/( +)/)
+        .map((w) => (w === '' || /^ +$/.test(w) ? w : `<span class="nobr">${escapeHtml(w)}</span>`))
+      return `<code>${words.join('')}</code>`
+    },
     html({ text }) {
       return escapeHtml(text)
     },
@@ -30,4 +39,9 @@ const marked = new Marked({
 
 export function renderMarkdown(md: string): string {
   return marked.parse(md, { async: false }) as string
+}
+
+/** One line of lab text (a card summary, a check title, a hint): inline markdown, no paragraph. */
+export function renderInlineMarkdown(md: string): string {
+  return marked.parseInline(md, { async: false }) as string
 }

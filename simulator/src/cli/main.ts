@@ -84,10 +84,18 @@ export function buildProgram(setStatus: (code: number) => void): Command {
 
   program
     .command('start')
-    .description('start ckalab (what `npm start` runs)')
-    .action(async () => {
-      const serve = await loadExport<SubCommand>(loaders.server, 'serveCommand')
-      setStatus(serve ? await serve([]) : await runShell({ kubernetes: '1.34', nodes: '1' }))
+    .description('start ckalab (what `npm start` runs); options are those of `ckalab serve`')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[serve-options...]')
+    .action(async (args: string[]) => {
+      const serve = await loadExport<(argv: string[], command?: string) => Promise<number>>(
+        loaders.server,
+        'serveCommand',
+      )
+      // The page names this command when it asks the person to start the server again.
+      const command = process.env.npm_lifecycle_event === 'start' ? 'npm start' : 'ckalab start'
+      setStatus(serve ? await serve(args, command) : await runShell({ kubernetes: '1.34', nodes: '1' }))
     })
 
   for (const entry of DELEGATED) {
@@ -136,9 +144,12 @@ export async function main(argv: string[]): Promise<number> {
   return status
 }
 
-const isEntry = process.argv[1] !== undefined && /(ckalab(\.mjs)?|cli[\\/]main\.ts)$/.test(process.argv[1])
-if (isEntry) {
+/** Run the command line and leave: simulated clusters keep timers, so exit once output is flushed. */
+export async function runAndExit(): Promise<void> {
   const code = await main(process.argv.slice(2))
-  // Simulated clusters keep timers; leave once output is flushed.
   process.stdout.write('', () => process.exit(code))
 }
+
+// Run directly as bin/ckalab.mjs or cli/main.ts (tsx); the compiled build enters through entry.ts.
+if (process.argv[1] !== undefined && /(ckalab(\.mjs)?|cli[\\/]main\.ts)$/.test(process.argv[1]))
+  await runAndExit()

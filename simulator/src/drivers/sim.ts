@@ -49,9 +49,7 @@ export class SimDriver implements Driver {
   }
 
   static async serialize(env: Environment): Promise<Uint8Array> {
-    const cluster = env as SimCluster
-    if (typeof cluster.serialize !== 'function')
-      throw new Error(`environment ${env.id} is not a simulated one`)
-    return new TextEncoder().encode(JSON.stringify(await cluster.serialize()))
+    if (!env.persistence) throw new Error(`environment ${env.id} cannot be saved`)
+    return env.persistence.serialize()
   }
 }

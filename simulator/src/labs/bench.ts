@@ -1,4 +1,5 @@
 import { SimDriver } from '../drivers/sim'
+import { median } from '../sim/stats'
 import { gradeLab } from './lifecycle'
 import { loadLabs } from './loader'
 import { tryLab } from './try'
@@ -6,11 +7,6 @@ import { tryLab } from './try'
 // `npm run bench` (grading): how long grading all checks of a lab takes on the
 // simulator, after the reference solution has been replayed (the state a
 // learner grades most). `gradeP50Ms` is the p50 over every lab's rounds.
-
-function p50(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] ?? Number.NaN
-}
 
 const round1 = (n: number) => Math.round(n * 10) / 10
 
@@ -32,9 +28,9 @@ export async function benchLabs(rounds = 7): Promise<Record<string, number>> {
         }
       },
     })
-    out[`grade:${lab.id}`] = round1(p50(times))
+    out[`grade:${lab.id}`] = round1(median(times))
     all.push(...times)
   }
-  out.gradeP50Ms = round1(p50(all))
+  out.gradeP50Ms = round1(median(all))
   return out
 }

@@ -53,6 +53,21 @@ export function renderReport(report: Report, format: Format, verbose = false): s
   return renderText(report, verbose)
 }
 
+/** `-h` / `--help` anywhere before a `--`. */
+function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '-h' || a === '--help')
+}
+
+const EXIT_HELP = `
+Exit status: 0 every check passed, 1 a check failed, 2 no failure but some checks could not tell,
+3 a usage or lab error.`
+
+function help(io: CliIo, text: string): number {
+  io.out(`${text.trim()}\n`)
+  return EXIT.pass
+}
+
 function usageError(io: CliIo, message: string, usage: string): number {
   io.err(`ckalab: ${message}\n${usage}\n`)
   return EXIT.usage
@@ -143,7 +158,23 @@ async function kindDriverForTry(io: CliIo): Promise<Driver> {
 const TRY_USAGE =
   'usage: ckalab try <lab> [--driver sim|kind] [--kubernetes 1.20|1.31|1.34] --script FILE [--format text|json|junit] [--transcript FILE] [--verbose]'
 
+const TRY_HELP = `${TRY_USAGE}
+
+Run a lab in this terminal: create its cluster, run its setup, type the script's commands as a learner
+would, then grade.
+
+Options:
+  --driver sim|kind             where the cluster runs (default: sim, the simulator)
+  --kubernetes 1.20|1.31|1.34   Kubernetes version (default: the lab's)
+  --script FILE                 the commands to type, one per line (required)
+  --format text|json|junit      how the report is printed (default: text)
+  --transcript FILE             also write what the terminal showed to FILE
+  -v, --verbose                 show every check's expected and actual values
+  -h, --help                    show this help
+${EXIT_HELP}`
+
 export async function tryCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (wantsHelp(argv)) return help(io, TRY_HELP)
   let parsed: ReturnType<typeof parseTry>
   try {
     parsed = parseTry(argv)
@@ -203,7 +234,19 @@ function parseTry(argv: string[]) {
 
 const GRADE_USAGE = 'usage: ckalab grade <attempt> [--data-dir DIR] [--format text|json|junit] [--verbose]'
 
+const GRADE_HELP = `${GRADE_USAGE}
+
+Grade an attempt started in the web app, by its id, against its cluster as it is now.
+
+Options:
+  --data-dir DIR                where the web app keeps its attempts (default: ckalab's data directory)
+  --format text|json|junit      how the report is printed (default: text)
+  -v, --verbose                 show every check's expected and actual values
+  -h, --help                    show this help
+${EXIT_HELP}`
+
 export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (wantsHelp(argv)) return help(io, GRADE_HELP)
   let values: { format?: string; verbose?: boolean; 'data-dir'?: string }
   let positionals: string[]
   try {
@@ -252,7 +295,19 @@ export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promi
 
 const LINT_USAGE = 'usage: ckalab labs lint [LABS_DIR]'
 
+const LINT_HELP = `${LINT_USAGE}
+
+Check every lab folder in LABS_DIR (default: the labs shipped with ckalab): lab.yaml against its schema,
+the files it names (which must lie inside the lab's folder), the checks module and the wrong answers.
+Each problem is printed with its file, field and a fix.
+
+Options:
+  -h, --help                    show this help
+
+Exit status: 0 every lab is valid, 3 some lab has problems.`
+
 export async function labsLintCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (wantsHelp(argv)) return help(io, LINT_HELP)
   if (argv.length > 1 || argv.some((a) => a.startsWith('-')))
     return usageError(io, 'unexpected arguments', LINT_USAGE)
   const dir = argv[0] ? resolve(argv[0]) : io.labsDir

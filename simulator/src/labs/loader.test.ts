@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { labsLintCommand } from './cli'
-import { loadLabs, referenceSolution } from './loader'
+import { DEFAULT_LABS_DIR, loadLabs, referenceSolution } from './loader'
 
 const CHECKS = `export const checks = [
   { id: 'one', title: 'one', points: 5, run: async () => ({ verdict: 'pass', expected: '', actual: '' }) },
@@ -117,5 +117,56 @@ describe('loading labs', () => {
   it('the shipped labs are all valid', async () => {
     const { problems } = await loadLabs()
     expect(problems).toEqual([])
+  })
+
+  it('rejects files outside the lab folder and never reads them', async () => {
+    const root = await labsDir({
+      escape: {
+        'lab.yaml': LAB('escape')
+          .replace('solution: solution.sh', 'solution: ../../../../etc/passwd')
+          .replace('    text: Do it.', '    file: /etc/hostname')
+          .concat('setup:\n  - on: cp1\n    file: ../other/setup.sh\n'),
+        'checks.ts': CHECKS,
+      },
+      linked: { 'lab.yaml': LAB('linked'), 'checks.ts': CHECKS },
+      outsidechecks: {
+        'lab.yaml': `${LAB('outsidechecks')}checks: ../escape/checks.ts\n`,
+        'solution.sh': 'x\n',
+      },
+    })
+    await symlink('/etc/passwd', join(root, 'linked', 'solution.sh'))
+    const { labs, problems } = await loadLabs(root)
+    expect(labs).toEqual([])
+    const of = (lab: string, field: string) => problems.find((p) => p.lab === lab && p.field === field)
+    expect(of('escape', 'solution')?.message).toBe('../../../../etc/passwd is outside the lab folder')
+    expect(of('escape', 'solution')?.fix).toMatch(/inside its folder/)
+    expect(of('escape', 'tasks[0].file')?.message).toBe('/etc/hostname is outside the lab folder')
+    expect(of('escape', 'setup[0].file')?.message).toBe('../other/setup.sh is outside the lab folder')
+    expect(of('linked', 'solution')?.message).toMatch(/leads outside the lab folder/)
+    expect(of('outsidechecks', 'checks')?.message).toBe('../escape/checks.ts is outside the lab folder')
+    // Nothing of /etc/passwd reaches a message.
+    expect(JSON.stringify(problems)).not.toContain('root:x:0')
+  })
+
+  it('a shipped lab copied anywhere still loads: its checks get the running ckalab kit', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ckalab-copy-'))
+    for (const id of ['etcd-inspect', 'etcd-backup-restore'])
+      await cp(join(DEFAULT_LABS_DIR, id), join(root, id), { recursive: true })
+    const { labs, problems } = await loadLabs(root)
+    expect(problems).toEqual([])
+    expect(labs.map((l) => l.id).sort()).toEqual(['etcd-backup-restore', 'etcd-inspect'])
+    expect(labs[0].module.checks.every((c) => typeof c.run === 'function')).toBe(true)
+  })
+
+  it('a check importing a part of ckalab other than the kit is told what it may import', async () => {
+    const root = await labsDir({
+      reach: {
+        'lab.yaml': LAB('reach'),
+        'solution.sh': 'x\n',
+        'checks.ts': `import { SimDriver } from '../../simulator/src/drivers/sim'\n${CHECKS}export const d = SimDriver\n`,
+      },
+    })
+    const { problems } = await loadLabs(root)
+    expect(problems.find((p) => p.field === '(module)')?.message).toMatch(/may import only ckalab\/kit\/etcd/)
   })
 })

@@ -1,8 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import type { ProfileId } from '../seam'
+import { importChecksModule } from './checks-module'
 import { checkLabSchema, checkWrongAnswersSchema } from './schema'
 import type { Check, CheckModule, Lab, LabDefinition, LintProblem, TaskDef, WrongAnswer } from './types'
 
@@ -30,6 +31,41 @@ async function readText(path: string): Promise<string | undefined> {
   } catch {
     return undefined
   }
+}
+
+const OUTSIDE_FIX = 'keep every file a lab uses inside its folder and name it relative to lab.yaml'
+
+function within(root: string, path: string): boolean {
+  const rel = relative(root, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/**
+ * The text of `file` named by a lab relative to its folder: undefined when it
+ * does not exist, null when it lies outside the folder (`../../etc/passwd`, an
+ * absolute path, a link leading out), which is reported through `outside`
+ * and never read.
+ */
+async function readInLab(
+  dir: string,
+  file: string,
+  outside: (message: string) => void,
+): Promise<string | undefined | null> {
+  const root = resolve(dir)
+  const path = resolve(root, file)
+  if (!within(root, path)) {
+    outside(`${file} is outside the lab folder`)
+    return null
+  }
+  try {
+    if (!within(await realpath(root), await realpath(path))) {
+      outside(`${file} leads outside the lab folder (a symbolic link)`)
+      return null
+    }
+  } catch {
+    return undefined
+  }
+  return readText(path)
 }
 
 async function isDir(path: string): Promise<boolean> {
@@ -89,8 +125,11 @@ async function loadTasks(
   for (const [i, t] of raw.entries()) {
     let text = t.text as string | undefined
     if (t.file) {
-      text = await readText(join(dir, t.file))
-      if (text === undefined)
+      const read = await readInLab(dir, t.file, (m) =>
+        problem('lab.yaml', `tasks[${i}].file`, m, OUTSIDE_FIX),
+      )
+      text = read ?? undefined
+      if (read === undefined)
         problem(
           'lab.yaml',
           `tasks[${i}].file`,
@@ -117,8 +156,10 @@ async function loadWrongAnswers(
   problems: LintProblem[],
 ): Promise<WrongAnswer[]> {
   const file = `labs/${lab}/${name}`
-  const text = await readText(join(dir, name))
-  if (text === undefined) return []
+  const text = await readInLab(dir, name, (message) =>
+    problems.push({ lab, file: `labs/${lab}/lab.yaml`, field: 'wrongAnswers', message, fix: OUTSIDE_FIX }),
+  )
+  if (text === undefined || text === null) return []
   let doc: unknown
   try {
     doc = parseYaml(text)
@@ -140,8 +181,11 @@ async function loadWrongAnswers(
     if (!w || typeof w !== 'object') continue
     let script = w.script as string | undefined
     if (w.file) {
-      script = await readText(join(dir, w.file))
-      if (script === undefined)
+      const read = await readInLab(dir, w.file, (message) =>
+        problems.push({ lab, file, field: `[${i}].file`, message, fix: OUTSIDE_FIX }),
+      )
+      script = read ?? undefined
+      if (read === undefined)
         problems.push({
           lab,
           file,
@@ -193,12 +237,14 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
       `set id: ${folder} or rename the folder`,
     )
 
-  const solution = await readText(join(dir, raw.solution))
+  const solution = await readInLab(dir, raw.solution, (m) => problem('lab.yaml', 'solution', m, OUTSIDE_FIX))
   if (solution === undefined)
     problem('lab.yaml', 'solution', `${raw.solution} does not exist`, 'write the reference solution script')
   const solutions: Partial<Record<ProfileId, string>> = {}
   for (const [version, file] of Object.entries((raw.solutions ?? {}) as Record<string, string>)) {
-    const text = await readText(join(dir, file))
+    const text = await readInLab(dir, file, (m) =>
+      problem('lab.yaml', `solutions.${version}`, m, OUTSIDE_FIX),
+    )
     if (text === undefined)
       problem(
         'lab.yaml',
@@ -206,11 +252,19 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
         `${file} does not exist`,
         `write the reference solution for Kubernetes ${version} or remove the entry`,
       )
-    else solutions[version as ProfileId] = text
+    else if (text !== null) solutions[version as ProfileId] = text
   }
-  const solutionNotes = raw.solutionNotes ? await readText(join(dir, raw.solutionNotes)) : undefined
+  const solutionNotes = raw.solutionNotes
+    ? ((await readInLab(dir, raw.solutionNotes, (m) =>
+        problem('lab.yaml', 'solutionNotes', m, OUTSIDE_FIX),
+      )) ?? undefined)
+    : undefined
   for (const [i, s] of (raw.setup ?? []).entries()) {
-    if (s.file && (await readText(join(dir, s.file))) === undefined)
+    if (
+      s.file &&
+      (await readInLab(dir, s.file, (m) => problem('lab.yaml', `setup[${i}].file`, m, OUTSIDE_FIX))) ===
+        undefined
+    )
       problem(
         'lab.yaml',
         `setup[${i}].file`,
@@ -222,8 +276,11 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
 
   const checksFile = raw.checks ?? 'checks.ts'
   let module: CheckModule | undefined
+  const checksPath = resolve(dir, checksFile)
   try {
-    module = (await import(pathToFileURL(join(dir, checksFile)).href)) as CheckModule
+    if (!within(resolve(dir), checksPath) || !within(await realpath(dir), await realpath(checksPath)))
+      problem('lab.yaml', 'checks', `${checksFile} is outside the lab folder`, OUTSIDE_FIX)
+    else module = (await importChecksModule(checksPath)) as CheckModule
   } catch (err) {
     problem(
       checksFile,

@@ -113,3 +113,33 @@ describe('runCheck', () => {
     expect(calls).toBe(2)
   })
 })
+
+describe('runChecks progress', () => {
+  it('says which check runs and how each ended, in order', async () => {
+    const seen: string[] = []
+    const failing: Check = {
+      ...good,
+      id: 'bad',
+      title: 'fails',
+      run: async () => ({ verdict: 'fail', expected: 'x', actual: 'y' }),
+    }
+    await runChecks([good, failing], {
+      env: env(),
+      facts: {},
+      onProgress: (p) =>
+        seen.push(`${p.index + 1}/${p.total} ${p.id} ${p.phase}${p.verdict ? ` ${p.verdict}` : ''}`),
+    })
+    expect(seen).toEqual(['1/2 good running', '1/2 good done pass', '2/2 bad running', '2/2 bad done fail'])
+  })
+
+  it('grades the same when the listener throws', async () => {
+    const r = await runChecks([good], {
+      env: env(),
+      facts: {},
+      onProgress: () => {
+        throw new Error('listener broke')
+      },
+    })
+    expect(r[0].verdict).toBe('pass')
+  })
+})

@@ -27,6 +27,18 @@ export interface RunOptions {
   /** Overrides every check's own budget (tests). */
   budgetMs?: number
   shared?: Map<string, Promise<unknown>>
+  /** Told as each check starts and ends, so a caller can show progress while grading runs. */
+  onProgress?: (p: CheckProgress) => void
+}
+
+export interface CheckProgress {
+  /** 0-based position of the check. */
+  index: number
+  total: number
+  id: string
+  title: string
+  phase: 'running' | 'done'
+  verdict?: Verdict
 }
 
 export async function runCheck(check: Check, o: RunOptions): Promise<CheckResult> {
@@ -94,6 +106,22 @@ function unknown(note: string): CheckOutcome {
 export async function runChecks(checks: Check[], o: RunOptions): Promise<CheckResult[]> {
   const out: CheckResult[] = []
   const shared = o.shared ?? new Map<string, Promise<unknown>>()
-  for (const c of checks) out.push(await runCheck(c, { ...o, shared }))
+  const total = checks.length
+  for (const [index, c] of checks.entries()) {
+    const base = { index, total, id: String(c.id), title: String(c.title) }
+    tell(o, { ...base, phase: 'running' })
+    const r = await runCheck(c, { ...o, shared })
+    tell(o, { ...base, phase: 'done', verdict: r.verdict })
+    out.push(r)
+  }
   return out
+}
+
+/** A listener that throws must not change a verdict. */
+function tell(o: RunOptions, p: CheckProgress): void {
+  try {
+    o.onProgress?.(p)
+  } catch {
+    /* progress is a courtesy */
+  }
 }

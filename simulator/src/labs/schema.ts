@@ -45,6 +45,7 @@ export const LAB_SCHEMA = {
         controlPlanes: { enum: [1, 3] },
         workers: { type: 'integer', minimum: 0, maximum: 3 },
         kubernetes: profile,
+        ageMinutes: { type: 'integer', minimum: 0, maximum: 525600 },
       },
     },
     setup: { type: 'array', items: { anyOf: [runStep, settleStep()] } },

@@ -3,18 +3,11 @@
 // terminals, the lab triggers that watch them, and saving all of it so a
 // restart (even after SIGKILL) brings every attempt back as it was.
 
-import type { Driver, Environment, Node, TerminalSize } from '../seam'
+import { type Driver, type Environment, isNodeGone, type Node, type TerminalSize } from '../seam'
 import { type Debounced, debounce } from './debounce'
 import type { Logger } from './log'
-import {
-  canRestore,
-  type Facts,
-  isSerializable,
-  type LabCatalog,
-  type LabDetail,
-  type Report,
-  serializeEnvironment,
-} from './ports'
+import type { Facts, LabCatalog, LabDetail, Report } from './ports'
+import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
 import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
@@ -55,6 +48,12 @@ export interface AttemptView {
   report: { at: number; final: boolean; report: Report } | null
   /** Messages lab triggers left for the learner ("a deployment appeared"). */
   notices: { message: string; at: string }[]
+  /** Set while saving fails: "your work is not being saved: <why>"; null when the last save worked. */
+  saveError: string | null
+  /** Tries a reset threw away; an exam's clock kept running through them. */
+  discarded: { readyAt: number | null; resetAt: number }[]
+  /** An exam's time limit (the deadline minus this is when its clock started). */
+  limitMs: number | null
   now: number
 }
 
@@ -75,6 +74,8 @@ interface Live {
   tickSoon: Debounced | undefined
   /** The environment says when its state changed; otherwise terminal activity stands in for it. */
   envReportsChanges: boolean
+  /** Why the last save failed, until one works again. */
+  saveError: string | null
 }
 
 export interface AttemptManagerOptions {
@@ -99,13 +100,29 @@ export class AttemptManager {
   constructor(private readonly o: AttemptManagerOptions) {
     this.saves = new SaveQueue({
       run: (id) => this.saveEnv(id),
-      onError: (id, err) => this.o.log.error('saving the environment failed', { attempt: id, err }),
+      onError: (id, err) => this.saveFailed(id, err),
     })
     this.ready = this.restoreAll()
     const tickMs = o.tickMs ?? 1000
     if (tickMs > 0) {
       this.tickTimer = setInterval(() => this.tickAll(), tickMs)
       this.tickTimer.unref?.()
+    }
+  }
+
+  /** A save failed: the learner sees it on the attempt (the page shows a banner) and the log has it. */
+  private saveFailed(id: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err)
+    this.o.log.error('saving the attempt failed', { attempt: id, err: message })
+    const l = this.live.get(id)
+    if (l) l.saveError = `your work is not being saved: ${message}`
+  }
+
+  private saveWorked(id: string): void {
+    const l = this.live.get(id)
+    if (l?.saveError) {
+      l.saveError = null
+      this.o.log.info('saving the attempt works again', { attempt: id })
     }
   }
 
@@ -172,6 +189,9 @@ export class AttemptManager {
       solutionShown: r.solutionShown,
       report: this.visibleReport(l),
       notices: noticesOf(r.facts),
+      saveError: l.saveError,
+      discarded: discardedTries(this.o.store.events(r.id)),
+      limitMs: r.mode === 'exam' && l.lab ? (l.lab.examMinutes ?? l.lab.minutes) * 60_000 : null,
       now: Date.now(),
     }
   }
@@ -191,6 +211,7 @@ export class AttemptManager {
       throw new AttemptError(409, 'this exam attempt was submitted; start a new one')
     l.abort?.abort()
     return this.enqueue(l, async () => {
+      const discarded = { readyAt: l.row.readyAt, state: l.row.state }
       await this.teardown(l, 'the lab was reset')
       this.o.store.deleteEnvState(id)
       this.o.store.deleteScreens(id)
@@ -203,10 +224,11 @@ export class AttemptManager {
         nodes: [],
         envId: null,
         readyAt: null,
-        deadline: null,
+        // An exam's clock runs on through a reset, as a real exam's would.
+        deadline: l.row.mode === 'exam' ? l.row.deadline : null,
         finishedAt: null,
       })
-      this.o.store.addEvent(id, 'reset', null)
+      this.o.store.addEvent(id, 'reset', { discarded })
       this.o.log.info('attempt reset', { attempt: id })
       await this.create(l)
     })
@@ -217,6 +239,8 @@ export class AttemptManager {
     l.abort?.abort()
     return this.enqueue(l, async () => {
       if (l.row.state === 'stopped' || l.row.state === 'submitted') return
+      // The last screen stays readable as the attempt's transcript.
+      await l.screenSave?.flush().catch(() => {})
       await this.teardown(l, 'the lab was stopped')
       this.o.store.deleteEnvState(id)
       this.patch(l, { state: 'stopped', finishedAt: Date.now() })
@@ -245,6 +269,7 @@ export class AttemptManager {
       this.o.store.addEvent(id, 'graded', {
         final: isFinal,
         score: report.score,
+        verdict: report.verdict,
         checks: report.checks.map((c) => ({ id: c.id, verdict: c.verdict })),
       })
       this.o.log.info('attempt graded', {
@@ -285,8 +310,16 @@ export class AttemptManager {
     return text
   }
 
+  /** The saved terminal screens of an attempt (read-only; a finished attempt's transcript). */
+  transcript(id: string): { node: string; cols: number; rows: number; data: string }[] {
+    this.require(id)
+    return this.o.store.loadScreens(id)
+  }
+
+  /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
     const l = this.require(id)
+    this.o.store.latestReport(id)
     return this.visibleReport(l)?.report
   }
 
@@ -394,7 +427,7 @@ export class AttemptManager {
       l.sessions.clear()
       l.unsubscribeEnv?.()
       // Keep a kind cluster for the next start (adopt); the simulator lives in the saved state.
-      if (l.env && isSerializable(l.env)) await l.env.dispose().catch(() => {})
+      if (l.env?.persistence) await l.env.dispose().catch(() => {})
     }
     await this.saves.close()
   }
@@ -414,6 +447,7 @@ export class AttemptManager {
       tickRunning: false,
       tickSoon: undefined,
       envReportsChanges: false,
+      saveError: null,
     }
   }
 
@@ -424,7 +458,13 @@ export class AttemptManager {
   }
 
   private visibleReport(l: Live): AttemptView['report'] {
-    const r = this.o.store.latestReport(l.row.id)
+    let r: ReturnType<Store['latestReport']>
+    try {
+      r = this.o.store.latestReport(l.row.id)
+    } catch {
+      // The attempt stays usable; the download of the report answers with the reason.
+      return null
+    }
     if (!r) return null
     // A report about an environment that a reset threw away is history, not status.
     if (l.row.state === 'creating' || (l.row.readyAt !== null && r.at < l.row.readyAt)) return null
@@ -487,9 +527,10 @@ export class AttemptManager {
         facts,
         nodes: env.nodes.map((n) => n.name),
         readyAt: now,
-        deadline: l.row.mode === 'exam' ? now + (lab.examMinutes ?? lab.minutes) * 60_000 : null,
+        deadline:
+          l.row.mode === 'exam' ? (l.row.deadline ?? now + (lab.examMinutes ?? lab.minutes) * 60_000) : null,
       })
-      this.o.store.addEvent(l.row.id, 'ready', { ms: now - started })
+      this.o.store.addEvent(l.row.id, 'ready', { ms: now - started }, now)
       this.o.log.info('attempt ready', { attempt: l.row.id, ms: now - started, env: env.id })
       l.envSave?.schedule()
     } catch (err) {
@@ -512,7 +553,8 @@ export class AttemptManager {
   private attachEnv(l: Live, env: Environment): void {
     l.env = env
     const id = l.row.id
-    if (isSerializable(env)) {
+    const persistence = env.persistence
+    if (persistence) {
       l.envSave = {
         schedule: (urgent = true) => this.saves.mark(id, urgent),
         flush: () => this.saves.flush(id),
@@ -523,11 +565,10 @@ export class AttemptManager {
       // Changes soon after a command are the learner's work; others (leases, heartbeats) can wait.
       const save = () => l.envSave?.schedule(Date.now() - l.lastCommandAt < 5000)
       const offs: (() => void)[] = []
-      if (env.onChange) offs.push(env.onChange(save))
+      offs.push(persistence.onChange(save))
       for (const node of env.nodes) {
-        const fs = (node as { fs?: { onChange?: (l: (c?: { path?: string }) => void) => () => void } }).fs
-        if (typeof fs?.onChange === 'function')
-          offs.push(fs.onChange((change) => (isVolatilePath(change?.path) ? undefined : save())))
+        if (node.onFileChange)
+          offs.push(node.onFileChange((path) => (isVolatilePath(path) ? undefined : save())))
       }
       l.envReportsChanges = offs.length > 0
       l.unsubscribeEnv = () => {
@@ -537,10 +578,11 @@ export class AttemptManager {
     l.screenSave = debounce(
       async () => {
         for (const [node, s] of l.sessions) this.o.store.saveScreen(id, { node, ...(await s.snapshot()) })
+        if (!l.envSave) this.saveWorked(id)
       },
       this.o.screenSaveMs ?? 600,
       2500,
-      (err) => this.o.log.error('saving a terminal screen failed', { attempt: id, err }),
+      (err) => this.saveFailed(id, err),
     )
     l.tickSoon = debounce(
       () => this.tick(l),
@@ -553,10 +595,13 @@ export class AttemptManager {
   private async saveEnv(id: string): Promise<void> {
     const l = this.live.get(id)
     const env = l?.env
-    if (!l || !env || l.row.state !== 'ready' || !isSerializable(env)) return
-    const bytes = await serializeEnvironment(env)
+    if (!l || !env || l.row.state !== 'ready' || !env.persistence) return
+    const bytes = await env.persistence.serialize()
     // The attempt may have been reset or stopped while serializing.
-    if (l.env === env && l.row.state === 'ready') this.o.store.saveEnvState(id, bytes)
+    if (l.env === env && l.row.state === 'ready') {
+      this.o.store.saveEnvState(id, bytes)
+      this.saveWorked(id)
+    }
   }
 
   private async flushSaves(l: Live): Promise<void> {
@@ -655,7 +700,7 @@ export class AttemptManager {
         this.o.log.error('restoring an attempt failed', { attempt: row.id, err: message })
         this.patch(l, {
           state: 'failed',
-          error: `restoring the lab after a restart failed: ${message}; press Retry`,
+          error: `failed: restore of the saved lab did not work (${message}); press Retry/Reset for a fresh lab`,
         })
       }
     }
@@ -663,8 +708,11 @@ export class AttemptManager {
 
   private async reattach(row: AttemptRow): Promise<Environment | undefined> {
     if (row.driver !== this.o.driver.name) return undefined
+    if (row.damaged) throw new Error(`the saved ${row.damaged} of the attempt is damaged`)
+    // Every saved part is checked before anything is restored (each throws when damaged).
+    this.o.store.loadScreens(row.id)
     const bytes = this.o.store.loadEnvState(row.id)
-    if (bytes && canRestore(this.o.driver)) return this.o.driver.restore(bytes)
+    if (bytes && this.o.driver.restore) return this.o.driver.restore(bytes)
     if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
     return undefined
   }
@@ -676,11 +724,6 @@ function noticesOf(facts: Facts): { message: string; at: string }[] {
   return list
     .filter((n) => n && typeof n.message === 'string' && n.message !== '')
     .map((n) => ({ message: String(n.message), at: String(n.at ?? '') }))
-}
-
-/** The driver says a node no longer exists or runs (kind: its container was killed, stopped or removed). */
-export function isNodeGone(err: unknown): boolean {
-  return err instanceof Error && err.name === 'NodeUnavailableError'
 }
 
 /** Writes here (every `> /dev/null`, process files) change nothing worth saving. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createLabCatalog } from './catalog'
-import { onKubernetes, parseServeArgs } from './cli'
+import { onKubernetes, parseServeArgs, startLine } from './cli'
 import type { LabCatalog } from './ports'
 import { FakeCatalog } from './testing/fakes'
 
@@ -12,7 +12,8 @@ describe('ckalab serve options', () => {
       port: 4173,
       driver: 'auto',
       allowOrigin: [],
-      logLevel: 'info',
+      logLevel: 'warn',
+      logFormat: 'text',
     })
     expect(o.dataDir).toMatch(/ckalab/)
   })
@@ -34,6 +35,22 @@ describe('ckalab serve options', () => {
     ])
     expect(o).toMatchObject({ port: 0, host: '0.0.0.0', driver: 'sim', dataDir: '/tmp/x' })
     expect(o.allowOrigin).toEqual(['http://localhost:5173', 'http://a:1'])
+  })
+
+  it('keeps structured logs behind --log-format json', () => {
+    expect(parseServeArgs(['--log-format', 'json'])).toMatchObject({ logFormat: 'json', logLevel: 'info' })
+    expect(parseServeArgs(['--log-level', 'debug']).logLevel).toBe('debug')
+    expect(() => parseServeArgs(['--log-format', 'xml'])).toThrow()
+  })
+
+  it('starts with one calm line naming the URL and the driver', () => {
+    const sim = startLine('http://127.0.0.1:4173', 'sim', 'auto')
+    expect(sim).toMatch(
+      /^ckalab is running: open http:\/\/localhost:4173 — labs run on the built-in simulated cluster/,
+    )
+    expect(sim.trimEnd().split('\n')).toHaveLength(1)
+    expect(sim).not.toMatch(/error|fix:|not usable/i)
+    expect(startLine('http://127.0.0.1:4173', 'kind', 'auto')).toContain('real kind clusters')
   })
 
   it('refuses a bad port or driver', () => {

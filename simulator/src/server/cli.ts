@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
 import { createLabCatalog } from './catalog'
-import { createLogger, type Logger, type LogLevel } from './log'
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
 
@@ -19,6 +19,8 @@ export interface ServeOptions {
   dataDir: string
   allowOrigin: string[]
   logLevel: LogLevel
+  /** text (default): quiet, one line at start; json: structured lines for log tools. */
+  logFormat: LogFormat
   /** Every lab on this Kubernetes version instead of its own (as `ckalab try --kubernetes`). */
   kubernetes?: ProfileId
 }
@@ -63,9 +65,17 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       kubernetesVersion,
     )
     .addOption(
-      new Option('--log-level <level>', 'log detail')
-        .choices(['debug', 'info', 'warn', 'error'])
-        .default('info'),
+      new Option('--log-level <level>', 'log detail (default: warn for text, info for json)').choices([
+        'debug',
+        'info',
+        'warn',
+        'error',
+      ]),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'text for people, json for log tools')
+        .choices(['text', 'json'])
+        .default('text'),
     )
   cmd.parse(argv, { from: 'user' })
   const o = cmd.opts()
@@ -75,7 +85,8 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     driver: o.driver,
     dataDir: resolve(o.dataDir),
     allowOrigin: o.allowOrigin,
-    logLevel: o.logLevel,
+    logLevel: o.logLevel ?? (o.logFormat === 'json' ? 'info' : 'warn'),
+    logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
   }
 }
@@ -104,8 +115,8 @@ export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCat
  * CKALAB_KIND_WARM_POOL keeps clusters ready for the server's attempts.
  */
 export async function chooseDriver(choice: ServeOptions['driver'], log: Logger): Promise<Driver> {
-  const { SimDriver } = await import('../drivers/sim')
-  if (choice === 'sim') return new SimDriver()
+  const simDriver = () => isolatedSimDriver(log)
+  if (choice === 'sim') return simDriver()
   const { KindDriver } = await import('../drivers/kind')
   const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
   const kind = new KindDriver(kindOptionsFromEnv())
@@ -118,11 +129,24 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
   if (choice === 'kind')
     throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
   log.info('using the simulator', { why: probe.reason ?? 'kind is not usable here' })
-  return new SimDriver()
+  return simDriver()
 }
 
-export async function runServe(opts: ServeOptions): Promise<RunningServer> {
-  const log = createLogger(opts.logLevel)
+/**
+ * The simulator with every attempt in its own worker thread, so one learner's
+ * runaway command cannot stall the others. CKALAB_SIM_IN_PROCESS=1 keeps the
+ * environments on the server's thread (debugging only).
+ */
+async function isolatedSimDriver(log: Logger): Promise<Driver> {
+  if (process.env.CKALAB_SIM_IN_PROCESS === '1') return new (await import('../drivers/sim')).SimDriver()
+  const { WorkerSimDriver } = await import('../host/worker-driver')
+  return new WorkerSimDriver({
+    onRecover: (env, why) => log.warn('a lab environment was restarted from its last save', { env, why }),
+  })
+}
+
+export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Promise<RunningServer> {
+  const log = createLogger(opts.logLevel, undefined, opts.logFormat)
   const driver = await chooseDriver(opts.driver, log)
   const labs = await createLabCatalog()
   const catalog = opts.kubernetes ? onKubernetes(labs, opts.kubernetes) : labs
@@ -135,11 +159,25 @@ export async function runServe(opts: ServeOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     allowedOrigins: opts.allowOrigin,
     log,
+    command,
   })
 }
 
+/** The one line a person sees at start: where to go and where the labs run. */
+export function startLine(url: string, driver: string, choice: ServeOptions['driver']): string {
+  const where =
+    driver === 'sim'
+      ? choice === 'auto'
+        ? 'labs run on the built-in simulated cluster (`npx ckalab doctor` shows how to use real kind clusters)'
+        : 'labs run on the built-in simulated cluster'
+      : driver === 'kind'
+        ? 'labs run on real kind clusters in Docker'
+        : `labs run on the ${driver} driver`
+  return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
+}
+
 /** Runs until SIGINT/SIGTERM; resolves with the process exit code. */
-export async function serveCommand(argv: string[]): Promise<number> {
+export async function serveCommand(argv: string[], command = 'ckalab serve'): Promise<number> {
   let opts: ServeOptions
   try {
     opts = parseServeArgs(argv)
@@ -150,14 +188,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   let server: RunningServer
   try {
-    server = await runServe(opts)
+    server = await runServe(opts, command)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const hint = /EADDRINUSE/.test(message) ? `; port ${opts.port} is taken, pass --port <another>` : ''
     process.stderr.write(`ckalab serve: ${message}${hint}\n`)
     return 1
   }
-  process.stdout.write(`ckalab is running: open ${server.url.replace('127.0.0.1', 'localhost')}\n`)
+  process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
   return new Promise<number>((resolvePromise) => {
     let stopping = false
     const stop = (signal: string) => {
@@ -166,7 +204,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         process.exit(130)
       }
       stopping = true
-      process.stderr.write(`ckalab serve: ${signal} received, shutting down\n`)
+      process.stderr.write(`ckalab: ${signal === 'SIGINT' ? 'Ctrl+C' : signal} received, stopping…\n`)
       server.close().then(
         () => resolvePromise(0),
         () => resolvePromise(1),

@@ -1,8 +1,9 @@
-// Structured logs: one JSON object per line on stderr, so `ckalab serve`
-// output can be piped into any log tool. Secrets (attempt tokens, tickets)
-// are never passed here; attempts are named by their public id.
+// Logs on stderr, as text a person reads (the default) or as one JSON object
+// per line (`--log-format json`) for log tools. Secrets (attempt tokens,
+// tickets) are never passed here; attempts are named by their public id.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export type LogFormat = 'text' | 'json'
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -18,13 +19,31 @@ function errorFields(value: unknown): unknown {
   return value
 }
 
+/** One line for a person: "ckalab: warning: saving failed (attempt=ab12, err=disk full)". */
+export function textLine(lvl: LogLevel, msg: string, fields?: Record<string, unknown>): string {
+  const parts = Object.entries(fields ?? {}).map(([k, v]) => {
+    const value = errorFields(v)
+    const shown =
+      typeof value === 'string'
+        ? value
+        : value && typeof value === 'object' && 'message' in value
+          ? String((value as { message: unknown }).message)
+          : JSON.stringify(value)
+    return `${k}=${shown}`
+  })
+  const label = lvl === 'warn' ? 'warning: ' : lvl === 'error' ? 'error: ' : lvl === 'debug' ? 'debug: ' : ''
+  return `ckalab: ${label}${msg}${parts.length ? ` (${parts.join(', ')})` : ''}\n`
+}
+
 export function createLogger(
   level: LogLevel = 'info',
   write: (line: string) => void = (line) => process.stderr.write(line),
+  format: LogFormat = 'json',
 ): Logger {
   const min = ORDER[level]
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return
+    if (format === 'text') return write(textLine(lvl, msg, fields))
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg }
     if (fields) for (const [k, v] of Object.entries(fields)) entry[k] = errorFields(v)
     write(`${JSON.stringify(entry)}\n`)

@@ -57,32 +57,3 @@ export interface LabCatalog {
   solution(labId: string, kubernetes?: ProfileId): Promise<string>
   junit(report: Report): string
 }
-
-/**
- * An environment the server can save (the simulator). `serialize()` may give
- * bytes or a JSON value; the server stores JSON values as UTF-8 and hands the
- * bytes back to `RestoringDriver.restore`.
- */
-export interface SerializableEnvironment extends Environment {
-  serialize(): Promise<Uint8Array | unknown>
-  /** Called when the environment's state changed, so a save can be scheduled. */
-  onChange?(listener: () => void): () => void
-}
-
-/** A driver that can rebuild an environment from `serialize()` output. */
-export interface RestoringDriver extends Driver {
-  restore(bytes: Uint8Array): Promise<Environment>
-}
-
-export function isSerializable(env: Environment): env is SerializableEnvironment {
-  return typeof (env as Partial<SerializableEnvironment>).serialize === 'function'
-}
-
-export function canRestore(driver: Driver): driver is RestoringDriver {
-  return typeof (driver as Partial<RestoringDriver>).restore === 'function'
-}
-
-export async function serializeEnvironment(env: SerializableEnvironment): Promise<Uint8Array> {
-  const state = await env.serialize()
-  return state instanceof Uint8Array ? state : new TextEncoder().encode(JSON.stringify(state))
-}

@@ -11,6 +11,7 @@ import type { Driver } from '../seam'
 import { AttemptError, AttemptManager } from './attempts'
 import { createLogger, type Logger } from './log'
 import type { LabCatalog } from './ports'
+import { progressFrom } from './progress'
 import { decodeFrame, ErrorCode, encodeError, encodeHello, MAX_FRAME_BYTES } from './protocol'
 import type { SessionClient, TerminalSession } from './session'
 import { createStaticHandler, defaultWebDir } from './static'
@@ -31,6 +32,8 @@ export interface ServerOptions {
   /** How often the driver's reaper looks for orphaned environments (driver default: 5 min). */
   reapIntervalMs?: number
   tickMs?: number
+  /** How the person started this server ("npm start", "ckalab serve"); the page names it in its messages. */
+  command?: string
 }
 
 export interface RunningServer {
@@ -118,6 +121,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const serveStatic = createStaticHandler(opts.webDir ?? defaultWebDir())
   const allowedOrigins = new Set<string>(opts.allowedOrigins ?? [])
   const allowedHosts = new Set<string>()
+  const command = opts.command ?? 'ckalab serve'
   const probe = await opts.driver.probe().catch((err) => ({ ok: false, reason: String(err) }))
 
   const originAllowed = (origin: string | undefined): boolean =>
@@ -140,12 +144,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         throw new HttpError(403, `requests from ${origin} are not allowed`)
     }
     if (parts[0] === 'health' && method === 'GET') {
-      return sendJson(res, 200, { ok: true, driver: opts.driver.name })
+      return sendJson(res, 200, { ok: true, driver: opts.driver.name, command })
+    }
+    if (parts[0] === 'progress' && parts.length === 1 && method === 'GET') {
+      const rows = store.listAttempts()
+      return sendJson(res, 200, progressFrom(rows.map((row) => ({ row, events: store.events(row.id) }))))
     }
     if (parts[0] === 'labs' && parts.length === 1 && method === 'GET') {
       const { labs, errors } = await opts.catalog.list()
       return sendJson(res, 200, {
         driver: { name: opts.driver.name, ok: probe.ok, reason: probe.reason ?? null },
+        command,
         labs: labs.map((l) => ({ ...l, runnableHere: l.drivers.includes(opts.driver.name) })),
         errors,
       })
@@ -168,6 +177,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const id = attemptFrom(parts[1])
       const action = parts[2]
       if (!action && method === 'GET') return sendJson(res, 200, manager.view(id))
+      if (action === 'transcript' && parts.length === 3 && method === 'GET')
+        return sendJson(res, 200, { screens: manager.transcript(id) })
       if (method === 'POST') {
         if (action === 'reset' && parts.length === 3) {
           void manager.reset(id).catch((err) => log.warn('reset failed', { attempt: id, err }))

@@ -2,7 +2,8 @@
 // module alone owns the schema and its migrations; everything else calls the
 // typed methods below.
 
-import { mkdirSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Facts, Report } from './ports'
@@ -28,6 +29,8 @@ export interface AttemptRow {
   facts: Facts
   hintsShown: number
   solutionShown: boolean
+  /** Set when a JSON column of the saved row could not be read (e.g. "facts"). */
+  damaged?: string
 }
 
 export interface EventRow {
@@ -94,7 +97,27 @@ const MIGRATIONS: string[] = [
      saved_at INTEGER NOT NULL,
      PRIMARY KEY (attempt, node)
    );`,
+  // A checksum per saved part: a part that fails it is reported, never restored as something less.
+  `ALTER TABLE env_state ADD COLUMN sha256 TEXT;
+   ALTER TABLE screens ADD COLUMN sha256 TEXT;
+   ALTER TABLE reports ADD COLUMN sha256 TEXT;`,
 ]
+
+/** A saved part whose bytes do not match the checksum written with them. */
+export class CorruptPartError extends Error {
+  constructor(readonly part: string) {
+    super(`the saved ${part} is damaged (its checksum does not match)`)
+    this.name = 'CorruptPartError'
+  }
+}
+
+function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/** Marks a data dir that has held a database, so a lost database is noticed instead of starting empty. */
+const MARKER = 'ckalab-data.json'
+const DB_FILE = 'ckalab.db'
 
 export const SCHEMA_VERSION = MIGRATIONS.length
 
@@ -127,7 +150,16 @@ function parseJson<T>(text: string, fallback: T): T {
 }
 
 function toRow(r: RawAttempt): AttemptRow {
+  const damaged = ['nodes', 'facts'].find((k) => {
+    try {
+      const v = JSON.parse(r[k as 'nodes' | 'facts'])
+      return k === 'nodes' ? !Array.isArray(v) : typeof v !== 'object' || v === null || Array.isArray(v)
+    } catch {
+      return true
+    }
+  })
   return {
+    ...(damaged ? { damaged: `${damaged} record` } : {}),
     id: r.id,
     lab: r.lab,
     mode: r.mode === 'exam' ? 'exam' : 'practice',
@@ -148,7 +180,7 @@ function toRow(r: RawAttempt): AttemptRow {
   }
 }
 
-const COLUMNS: Record<keyof Omit<AttemptRow, 'id'>, string> = {
+const COLUMNS: Record<keyof Omit<AttemptRow, 'id' | 'damaged'>, string> = {
   lab: 'lab',
   mode: 'mode',
   driver: 'driver',
@@ -167,7 +199,7 @@ const COLUMNS: Record<keyof Omit<AttemptRow, 'id'>, string> = {
   solutionShown: 'solution_shown',
 }
 
-function toColumn(key: keyof Omit<AttemptRow, 'id'>, value: unknown): unknown {
+function toColumn(key: keyof typeof COLUMNS, value: unknown): unknown {
   if (key === 'nodes' || key === 'facts') return JSON.stringify(value)
   if (key === 'solutionShown') return value ? 1 : 0
   return value
@@ -177,8 +209,19 @@ export class Store {
   readonly db: Database.Database
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true })
-    this.db = new Database(join(dataDir, 'ckalab.db'))
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const dbPath = join(dataDir, DB_FILE)
+    const marker = join(dataDir, MARKER)
+    const dbSize = existsSync(dbPath) ? statSync(dbPath).size : -1
+    if (existsSync(marker) && dbSize <= 0) {
+      throw new Error(
+        `the database ${dbPath} is ${dbSize < 0 ? 'missing' : 'empty'} but ${dataDir} held attempts before; ` +
+          'restore it from a backup, or move the data dir away to start afresh (nothing was changed)',
+      )
+    }
+    // Attempt tokens, reports and saved work are private to the user running ckalab.
+    if (dbSize < 0) writeFileSync(dbPath, '', { mode: 0o600, flag: 'wx' })
+    this.db = new Database(dbPath)
     this.db.pragma('journal_mode = WAL')
     // NORMAL keeps committed transactions across a process kill (WAL), which is
     // the crash we care about; only a power loss could drop the last commits.
@@ -186,6 +229,15 @@ export class Store {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 2000')
     this.migrate()
+    for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
+    if (!existsSync(marker))
+      writeFileSync(
+        marker,
+        `${JSON.stringify({ database: DB_FILE, createdAt: new Date().toISOString() })}\n`,
+        {
+          mode: 0o600,
+        },
+      )
   }
 
   private migrate(): void {
@@ -250,31 +302,44 @@ export class Store {
 
   addReport(attempt: string, report: Report, final: boolean, at = Date.now()): void {
     this.db
-      .prepare('INSERT INTO reports (attempt, at, final, json) VALUES (?, ?, ?, ?)')
-      .run(attempt, at, final ? 1 : 0, JSON.stringify(report))
+      .prepare('INSERT INTO reports (attempt, at, final, json, sha256) VALUES (?, ?, ?, ?, ?)')
+      .run(attempt, at, final ? 1 : 0, JSON.stringify(report), sha256(JSON.stringify(report)))
   }
 
+  /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(attempt: string): { at: number; final: boolean; report: Report } | undefined {
     const r = this.db
-      .prepare('SELECT at, final, json FROM reports WHERE attempt = ? ORDER BY seq DESC LIMIT 1')
-      .get(attempt) as { at: number; final: number; json: string } | undefined
+      .prepare('SELECT at, final, json, sha256 FROM reports WHERE attempt = ? ORDER BY seq DESC LIMIT 1')
+      .get(attempt) as { at: number; final: number; json: string; sha256: string | null } | undefined
     if (!r) return undefined
-    return { at: r.at, final: r.final !== 0, report: parseJson<Report>(r.json, {} as Report) }
+    const report = parseJson<Report | undefined>(r.json, undefined)
+    if (
+      (r.sha256 !== null && r.sha256 !== sha256(r.json)) ||
+      !report ||
+      typeof report !== 'object' ||
+      !Array.isArray((report as { checks?: unknown }).checks)
+    )
+      throw new CorruptPartError('report')
+    return { at: r.at, final: r.final !== 0, report }
   }
 
   saveEnvState(attempt: string, bytes: Uint8Array, at = Date.now()): void {
     this.db
       .prepare(
-        'INSERT INTO env_state (attempt, saved_at, bytes) VALUES (?, ?, ?) ON CONFLICT(attempt) DO UPDATE SET saved_at = excluded.saved_at, bytes = excluded.bytes',
+        'INSERT INTO env_state (attempt, saved_at, bytes, sha256) VALUES (?, ?, ?, ?) ON CONFLICT(attempt) DO UPDATE SET saved_at = excluded.saved_at, bytes = excluded.bytes, sha256 = excluded.sha256',
       )
-      .run(attempt, at, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      .run(attempt, at, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sha256(bytes))
   }
 
+  /** Throws CorruptPartError when the saved environment fails its checksum. */
   loadEnvState(attempt: string): Uint8Array | undefined {
-    const r = this.db.prepare('SELECT bytes FROM env_state WHERE attempt = ?').get(attempt) as
-      | { bytes: Buffer }
+    const r = this.db.prepare('SELECT bytes, sha256 FROM env_state WHERE attempt = ?').get(attempt) as
+      | { bytes: Buffer | string; sha256: string | null }
       | undefined
-    return r ? new Uint8Array(r.bytes) : undefined
+    if (!r) return undefined
+    const bytes = typeof r.bytes === 'string' ? new TextEncoder().encode(r.bytes) : new Uint8Array(r.bytes)
+    if (r.sha256 !== null && r.sha256 !== sha256(bytes)) throw new CorruptPartError('environment')
+    return bytes
   }
 
   deleteEnvState(attempt: string): void {
@@ -284,16 +349,22 @@ export class Store {
   saveScreen(attempt: string, screen: ScreenRow, at = Date.now()): void {
     this.db
       .prepare(
-        `INSERT INTO screens (attempt, node, cols, rows, data, saved_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(attempt, node) DO UPDATE SET cols = excluded.cols, rows = excluded.rows, data = excluded.data, saved_at = excluded.saved_at`,
+        `INSERT INTO screens (attempt, node, cols, rows, data, saved_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(attempt, node) DO UPDATE SET cols = excluded.cols, rows = excluded.rows, data = excluded.data, saved_at = excluded.saved_at, sha256 = excluded.sha256`,
       )
-      .run(attempt, screen.node, screen.cols, screen.rows, screen.data, at)
+      .run(attempt, screen.node, screen.cols, screen.rows, screen.data, at, sha256(screen.data))
   }
 
+  /** Throws CorruptPartError when a saved screen fails its checksum. */
   loadScreens(attempt: string): ScreenRow[] {
-    return this.db
-      .prepare('SELECT node, cols, rows, data FROM screens WHERE attempt = ?')
-      .all(attempt) as ScreenRow[]
+    const rows = this.db
+      .prepare('SELECT node, cols, rows, data, sha256 FROM screens WHERE attempt = ?')
+      .all(attempt) as (ScreenRow & { sha256: string | null })[]
+    return rows.map(({ sha256: sum, ...row }) => {
+      if (sum !== null && (typeof row.data !== 'string' || sum !== sha256(row.data)))
+        throw new CorruptPartError(`screen of ${row.node}`)
+      return row
+    })
   }
 
   deleteScreens(attempt: string): void {

@@ -11,6 +11,13 @@ export interface Clock {
   schedule(ms: number, fn: () => void): () => void
   /** Lets `ms` of time pass: instant on a virtual clock, a real wait otherwise. */
   advance(ms: number): Promise<void>
+  /**
+   * Makes `now()` read `ms` earlier until the returned function is called,
+   * while timers keep their own course. A cluster boots inside this window so
+   * what it stamps (object ages, file times, journal lines) is as old as the
+   * cluster is meant to be when the lab opens.
+   */
+  rewind(ms: number): () => void
   readonly virtual: boolean
 }
 
@@ -39,13 +46,24 @@ export class VirtualClock implements Clock {
   private settlers: Array<() => Promise<void>> = []
   /** Largest jump of time between two waits for the settlers. */
   private stepMs = Number.POSITIVE_INFINITY
+  private past = 0
 
   constructor(start = Date.UTC(2026, 0, 15, 9, 0, 0)) {
     this.current = start
   }
 
   now(): number {
-    return this.current
+    return this.current - this.past
+  }
+
+  rewind(ms: number): () => void {
+    this.past += ms
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      this.past -= ms
+    }
   }
 
   schedule(ms: number, fn: () => void): () => void {
@@ -122,13 +140,24 @@ export class VirtualClock implements Clock {
 export class RealClock implements Clock {
   readonly virtual = false
   private offset: number
+  private past = 0
 
   constructor(start?: number) {
     this.offset = start === undefined ? 0 : start - Date.now()
   }
 
   now(): number {
-    return Date.now() + this.offset
+    return Date.now() + this.offset - this.past
+  }
+
+  rewind(ms: number): () => void {
+    this.past += ms
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      this.past -= ms
+    }
   }
 
   schedule(ms: number, fn: () => void): () => void {

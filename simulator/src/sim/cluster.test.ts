@@ -74,10 +74,10 @@ describe('simulated cluster', () => {
       { clock: new VirtualClock() },
     )
     const node = cluster.nodes[0]
-    // Fill the disk directly (fast), then let the shell hit the limit.
+    // Fill the disk directly (fast), then let the shell hit the limit. Bytes kept, not the sizes a disk would show.
     let used = 0
     for (const path of node.fs.getAllPaths()) {
-      const st = await node.fs.lstat(path).catch(() => undefined)
+      const st = await node.fs.inner.lstat(path).catch(() => undefined)
       if (st?.isFile) used += st.size
     }
     node.fs.inner.writeFileSync('/var/filler', new Uint8Array(NODE_DISK_QUOTA_BYTES - used - 64 * 1024))

@@ -4,7 +4,7 @@ import { Network } from './net'
 import { SimNode } from './node'
 import { CertRegistry, type PemInfo } from './pki'
 import { getProfile, type Profile } from './profiles'
-import { SEED_DIRS, type SeedNode, seedNode } from './vfs/seed'
+import { SEED_DIR_MODES, SEED_DIRS, type SeedNode, seedNode } from './vfs/seed'
 
 // A simulated cluster: the nodes, the network between them, the clock and the
 // parts that model Kubernetes (etcd members, kubelets, the apiserver), which
@@ -29,6 +29,9 @@ export function unregisterClusterPlugin(name: string): void {
   if (i >= 0) plugins.splice(i, 1)
 }
 
+/** How old a fresh simulated cluster is when its lab opens, unless the spec says otherwise. */
+export const DEFAULT_CLUSTER_AGE_MINUTES = 3 * 24 * 60 + 4 * 60 + 17
+
 export interface CreateOptions {
   clock?: Clock
   /** Same seed → same certificates, ids and names. */
@@ -44,6 +47,11 @@ export interface SerializedFile {
   mtime: number
   /** base64 for files, the target for symlinks. */
   data?: string
+  /** Owner when not root:root. */
+  uid?: number
+  gid?: number
+  /** The size a real disk shows when it differs from the bytes kept (preallocated WAL). */
+  size?: number
 }
 
 export interface SerializedCluster {
@@ -137,6 +145,13 @@ export class SimCluster implements Environment {
     await this.clock.advance(ms)
   }
 
+  /** The seam's persistence capability: the whole cluster as JSON bytes (see `SimDriver.restore`). */
+  readonly persistence = {
+    serialize: async (): Promise<Uint8Array> =>
+      new TextEncoder().encode(JSON.stringify(await this.serialize())),
+    onChange: (listener: () => void): (() => void) => this.onChange(listener),
+  }
+
   /** Something worth saving happened (a file, etcd data); persistence listens here. */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener)
@@ -196,11 +211,20 @@ export class SimCluster implements Environment {
         } catch {
           continue
         }
-        const base = { mode: st.mode, mtime: st.mtime.getTime() }
+        const owner = node.fs.owner(path)
+        const base: Pick<SerializedFile, 'mode' | 'mtime' | 'uid' | 'gid'> = {
+          mode: st.mode,
+          mtime: st.mtime.getTime(),
+        }
+        if (owner.uid !== 0 || owner.gid !== 0) Object.assign(base, owner)
         let entry: SerializedFile
         if (st.isSymbolicLink) entry = { type: 'symlink', ...base, data: await node.fs.readlink(path) }
         else if (st.isDirectory) entry = { type: 'dir', ...base }
-        else entry = { type: 'file', ...base, data: toBase64(await node.fs.readFileBuffer(path)) }
+        else {
+          const data = await node.fs.readFileBuffer(path)
+          entry = { type: 'file', ...base, data: toBase64(data) }
+          if (st.size !== data.length) entry.size = st.size
+        }
         files[path] = entry
         // Directories change with their entries (mtime), and nothing tells us cheaply; keep only files.
         if (entry.type !== 'dir') cache.set(path, entry)
@@ -240,6 +264,12 @@ async function writeSeed(node: SimNode, files: ReturnType<typeof seedNode>): Pro
   for (const [path, f] of files) {
     inner.writeFileSync(path, f.content, undefined, { mode: f.mode ?? 0o644, mtime: t })
   }
+  for (const [dir, mode] of Object.entries(SEED_DIR_MODES)) await inner.chmod(dir, mode)
+  // Every directory the node was installed with is as old as the node.
+  for (const path of inner.getAllPaths()) {
+    const st = await inner.lstat(path).catch(() => undefined)
+    if (st?.isDirectory) await inner.utimes(path, t, t).catch(() => {})
+  }
 }
 
 async function restoreFiles(node: SimNode, saved: Record<string, SerializedFile>): Promise<void> {
@@ -254,6 +284,7 @@ async function restoreFiles(node: SimNode, saved: Record<string, SerializedFile>
         mode: f.mode,
         mtime: new Date(f.mtime),
       })
+      if (f.size !== undefined) node.fs.preallocate(path, f.size)
     } else if (f.type === 'symlink') {
       try {
         await inner.symlink(f.data ?? '', path)
@@ -263,7 +294,10 @@ async function restoreFiles(node: SimNode, saved: Record<string, SerializedFile>
     }
   }
   for (const [path, f] of entries) {
+    if (f.type === 'dir') await inner.chmod(path, f.mode).catch(() => {})
     if (f.type === 'dir') await inner.utimes(path, new Date(f.mtime), new Date(f.mtime)).catch(() => {})
+    if (f.uid !== undefined || f.gid !== undefined)
+      node.fs.restoreMetadata({ owners: { [path]: { uid: f.uid ?? 0, gid: f.gid ?? 0 } } })
   }
 }
 
@@ -277,6 +311,23 @@ export async function createSimCluster(spec: ClusterSpec, opts: CreateOptions = 
   const clock = opts.clock ?? (restore ? new RealClock(restore.now) : new VirtualClock())
   const cluster = new SimCluster(id, effectiveSpec, clock, seed)
   if (restore) cluster.certs = CertRegistry.fromJSON(restore.certs)
+  // A fresh cluster boots in the past: kubeadm ran days before the learner arrives.
+  const ageMs = restore ? 0 : (effectiveSpec.ageMinutes ?? DEFAULT_CLUSTER_AGE_MINUTES) * 60_000
+  const backToNow = clock.rewind(ageMs)
+  try {
+    await bootNodes(cluster, effectiveSpec, restore, seed)
+  } finally {
+    backToNow()
+  }
+  return cluster
+}
+
+async function bootNodes(
+  cluster: SimCluster,
+  effectiveSpec: ClusterSpec,
+  restore: SerializedCluster | undefined,
+  seed: string,
+): Promise<void> {
   const plan = planNodes(effectiveSpec)
   const firstCp = plan[0]
   const earlier: NodePlan[] = []
@@ -304,5 +355,4 @@ export async function createSimCluster(spec: ClusterSpec, opts: CreateOptions = 
   }
   if (restore) cluster.extensions.set('restore', restore.plugins)
   for (const plugin of plugins) await plugin.attach(cluster)
-  return cluster
 }

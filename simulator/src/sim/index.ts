@@ -3,6 +3,7 @@
 import './etcd/index'
 import './k8s/index'
 import './shell/index'
+import './linux/index'
 import './editors/index'
 
 export { type Clock, RealClock, VirtualClock } from './clock'

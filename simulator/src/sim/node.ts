@@ -1,4 +1,11 @@
-import { Bash, type CustomCommand, decodeBytesToUtf8, defineCommand, InMemoryFs } from 'just-bash'
+import {
+  Bash,
+  type CustomCommand,
+  decodeBytesToUtf8,
+  defineCommand,
+  type IFileSystem,
+  InMemoryFs,
+} from 'just-bash'
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
 import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
@@ -114,9 +121,9 @@ export function bindCommand(
       tty: binding.tty,
       stdout: streams.stdout,
       stderr: streams.stderr,
-      original: jb.origCommand
-        ? async (argv) => {
-            const r = await (jb.origCommand as NonNullable<typeof jb.origCommand>)(argv)
+      builtin: jb.origCommand
+        ? async (a) => {
+            const r = await (jb.origCommand as NonNullable<typeof jb.origCommand>)(a)
             return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
           }
         : undefined,
@@ -186,16 +193,25 @@ export class SimNode implements Node {
     return out
   }
 
-  /** A new bash interpreter on this node's filesystem; one per terminal, one for exec. */
-  createBash(binding: ShellBinding = {}, env: Record<string, string> = this.baseEnv(), cwd = '/root'): Bash {
-    const fs = shellFs(this.fs, binding.ttyPath, binding.terminal)
+  /**
+   * A new bash interpreter on this node's filesystem; one per terminal, one for
+   * exec. `as` runs it as another user, on that user's view of the filesystem
+   * (`sudo -u nobody …`).
+   */
+  createBash(
+    binding: ShellBinding = {},
+    env: Record<string, string> = this.baseEnv(),
+    cwd = '/root',
+    as?: { fs: IFileSystem; uid: number; gid: number },
+  ): Bash {
+    const fs = shellFs(as?.fs ?? this.fs, binding.ttyPath, binding.terminal)
     const bash = new Bash({
       fs,
       cwd,
       env,
       customCommands: this.wrapCommands(binding),
       sleep: (ms) => this.cluster.clock.sleep(ms),
-      processInfo: { pid: 1, ppid: 0, uid: 0, gid: 0 },
+      processInfo: { pid: 1, ppid: 0, uid: as?.uid ?? 0, gid: as?.gid ?? 0 },
       defenseInDepth: false,
       executionLimits: {
         maxCommandCount: 200_000,
@@ -242,6 +258,14 @@ export class SimNode implements Node {
     if (!SimNode.terminalFactory)
       throw new Error('the simulated shell is not loaded: import simulator/src/sim/shell')
     return SimNode.terminalFactory(this, size)
+  }
+
+  /** The seam's file-change capability. */
+  onFileChange(listener: (path: string) => void): () => void {
+    return this.fs.onChange((change) => {
+      listener(change.path)
+      if (change.to) listener(change.to)
+    })
   }
 
   async readFile(path: string): Promise<Uint8Array | undefined> {

@@ -243,3 +243,50 @@ describe('normalizeOutput and the report', () => {
     expect(formatReport([], { expected: 'a', actual: 'b' })).toBe('all 0 cases agree')
   })
 })
+
+describe('etcd 3.5 texts', () => {
+  const ctx = contextFrom(REAL_VARS, REAL_MEMBERS)
+  const line = (err: string) =>
+    `{"level":"warn","ts":"2026-12-03T10:08:44.141238Z","logger":"etcd-client","caller":"v3/retry_interceptor.go:63","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc000245c20/127.0.0.1:38825","attempt":0,"error":"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${err}"}`
+
+  test('the refused client certificate reads the same whether the alert or the broken pipe came first', () => {
+    const alert = normalizeText(
+      line(
+        'connection error: desc = \\"error reading server preface: remote error: tls: certificate required\\"',
+      ),
+      ctx,
+    )
+    const pipe = normalizeText(line('write tcp 127.0.0.1:50744->127.0.0.1:38825: write: broken pipe'), ctx)
+    expect(pipe).toBe(alert)
+    expect(alert).toContain('etcd-endpoints://<PTR>/127.0.0.1:2379')
+    // other connection errors stay as they are
+    const refused = normalizeText(
+      line(
+        'connection error: desc = \\"transport: Error while dialing: dial tcp 127.0.0.1:39171: connect: connection refused\\"',
+      ),
+      ctx,
+    )
+    expect(refused).toContain(
+      'Error while dialing: dial tcp 127.0.0.1:<DEAD_PORT>: connect: connection refused',
+    )
+  })
+
+  test("etcdutl's console timestamps are masked", () => {
+    expect(
+      normalizeText('2026-12-03T10:08:39Z\tinfo\tsnapshot/v3_snapshot.go:265\trestoring snapshot', ctx),
+    ).toBe('<TIME>\tinfo\tsnapshot/v3_snapshot.go:265\trestoring snapshot')
+  })
+})
+
+describe('endpoint health with several endpoints', () => {
+  test('answers in either order compare equal; other lines keep their place', () => {
+    const ctx = contextFrom(SIM_VARS)
+    const a =
+      'https://127.0.0.1:2379 is healthy: successfully committed proposal: took = 1ms\nhttps://172.30.1.2:2379 is healthy: successfully committed proposal: took = 2ms\n'
+    const b =
+      'https://172.30.1.2:2379 is healthy: successfully committed proposal: took = 2ms\nhttps://127.0.0.1:2379 is healthy: successfully committed proposal: took = 1ms\n'
+    const n = (t: string) => normalizeOutput({ stdout: t, stderr: '', exitCode: 0 }, ctx).stdout
+    expect(n(a)).toBe(n(b))
+    expect(n(`x\n${a}`)).not.toBe(n(`${a}x\n`))
+  })
+})

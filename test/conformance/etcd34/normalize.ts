@@ -75,17 +75,27 @@ const TEXT_RULES: Array<[RegExp, string]> = [
   // capnslog lines: "2026-11-23 21:42:22.307578 C | pkg/flags: …"
   [/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?=[A-Z] \| )/gm, '<TIME> '],
   [/endpoint:\/\/client-[0-9a-f-]{36}\//g, 'endpoint://client-<UUID>/'],
+  // etcdutl 3.5's console encoder: "2026-12-03T10:08:39Z<TAB>info<TAB>…"
+  [/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z(?=\t)/gm, '<TIME>'],
+  // etcd 3.5 refusing a client without a certificate: the client reads the TLS alert in the
+  // server preface, or (under load, seen with 3.5.16) its write races the close and fails first
+  [
+    /last connection error: (?:connection error: desc = \\"error reading server preface: remote error: tls: certificate required\\"|write tcp [\d.:]+->[\d.:]+: write: broken pipe)/g,
+    'last connection error: <client certificate refused: certificate required, or broken pipe>',
+  ],
+  // etcd 3.5's grpc target names the client by its address in memory
+  [/etcd-endpoints:\/\/0x[0-9a-f]+\//g, 'etcd-endpoints://<PTR>/'],
   [new RegExp(`took = ${GO_DURATION}`, 'g'), 'took = <DURATION>'],
   [new RegExp(`"took":"${GO_DURATION}"`, 'g'), '"took":"<DURATION>"'],
   [/"took":\d+(?:\.\d+)?(?:e[+-]?\d+)?/g, '"took":<SECONDS>'],
   [new RegExp(`(?<![\\w.])${HUMAN_SIZE}(?![\\w])`, 'g'), '<SIZE>'],
-  [/(?<![\w.])3\.4\.\d+(?![\w.])/g, '3.4.X'],
+  [/(?<![\w.])3\.([456])\.\d+(?![\w.])/g, '3.$1.X'],
   // Numbers that depend on how much the cluster has done, not on etcdctl.
   [
     /"(revision|raft_term|raftTerm|raftIndex|raftAppliedIndex|dbSize|dbSizeInUse|create_revision|mod_revision|hash|totalKey|totalSize)":\d+/g,
     '"$1":<N>',
   ],
-  [/^"(RaftTerm|Revision)" : \d+$/gm, '"$1" : <N>'],
+  [/^"(RaftTerm|Revision|RaftIndex|RaftAppliedIndex|DBSize|DBSizeInUse)" : \d+$/gm, '"$1" : <N>'],
   // simple `endpoint status` rows: …, IS LEADER, IS LEARNER, RAFT TERM, RAFT INDEX, RAFT APPLIED INDEX, ERRORS
   [/^(.+, (?:true|false), (?:true|false)), \d+, \d+, \d+, (.*)$/gm, '$1, <TERM>, <INDEX>, <INDEX>, $2'],
   // simple `snapshot status` rows: HASH, REVISION, TOTAL KEYS, TOTAL SIZE
@@ -240,10 +250,31 @@ export function normalizeText(text: string, ctx: NormalizeContext): string {
   return out.join('\n')
 }
 
+/**
+ * `endpoint health` checks its endpoints concurrently and prints each answer as it arrives, so with
+ * several endpoints the real order varies from run to run (seen with 3.5.16): runs of health lines
+ * are sorted.
+ */
+export function sortHealthLines(text: string): string {
+  const lines = text.split('\n')
+  const isHealth = (l: string) => /^\S+ is (?:un)?healthy: /.test(l)
+  for (let i = 0; i < lines.length; ) {
+    if (!isHealth(lines[i]!)) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < lines.length && isHealth(lines[j]!)) j++
+    lines.splice(i, j - i, ...lines.slice(i, j).sort())
+    i = j
+  }
+  return lines.join('\n')
+}
+
 export function normalizeOutput(raw: RawOutput, ctx: NormalizeContext): RawOutput {
   return {
     exitCode: raw.exitCode,
-    stdout: normalizeText(raw.stdout, ctx),
-    stderr: normalizeText(raw.stderr, ctx),
+    stdout: sortHealthLines(normalizeText(raw.stdout, ctx)),
+    stderr: sortHealthLines(normalizeText(raw.stderr, ctx)),
   }
 }

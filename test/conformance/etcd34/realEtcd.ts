@@ -215,10 +215,23 @@ export function kubeadmEtcdArgs(o: {
   ]
 }
 
+/**
+ * Where etcd, etcdctl (and etcdutl) are looked up first: a directory put in
+ * front of PATH, so another release unpacked into the test cache (the 3.5
+ * suite) wins over the system's etcd 3.4. Empty: PATH as inherited.
+ */
+let binDirFirst = ''
+
+/** Makes every etcd started and every line run from now on find the binaries in `dir` first. */
+export function setEtcdBinDir(dir: string): void {
+  binDirFirst = dir
+}
+
 /** Environment for etcd and etcdctl with nothing inherited that could change their behaviour. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const inherited = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'
   return {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: binDirFirst ? `${binDirFirst}:${inherited}` : inherited,
     HOME: process.env.HOME ?? '/root',
     LANG: 'C.UTF-8',
     ...extra,
@@ -288,11 +301,18 @@ async function waitHealthy(r: RealEtcd, proc: ChildProcess, timeoutMs: number): 
 
 /** Creates certs, starts etcd with kubeadm's flags and waits until `endpoint health` passes. */
 export async function startRealEtcd(
-  opts: { nodeName?: string; startTimeoutMs?: number } = {},
+  opts: {
+    nodeName?: string
+    startTimeoutMs?: number
+    /** kubeadm's flags for the release under test (default: kubeadm 1.20's, for etcd 3.4). */
+    args?: typeof kubeadmEtcdArgs
+    /** Prefix of the temp dir's name. */
+    tmpPrefix?: string
+  } = {},
 ): Promise<RealEtcd> {
   const nodeName = opts.nodeName ?? NODE_NAME
   const nodeIp = NODE_IP
-  const rootDir = await mkdtemp(path.join(os.tmpdir(), 'ckalab-etcd34-'))
+  const rootDir = await mkdtemp(path.join(os.tmpdir(), opts.tmpPrefix ?? 'ckalab-etcd34-'))
   const pkiDir = path.join(rootDir, 'pki')
   const dataDir = path.join(rootDir, 'var-lib-etcd')
   try {
@@ -303,8 +323,16 @@ export async function startRealEtcd(
     const deadPort = await freePort(['127.0.0.1'], [clientPort, peerPort, metricsPort])
     const logChunks: string[] = []
     const proc = spawn(
-      'etcd',
-      kubeadmEtcdArgs({ nodeName, nodeIp, clientPort, peerPort, metricsPort, pkiDir, dataDir }),
+      binDirFirst ? path.join(binDirFirst, 'etcd') : 'etcd',
+      (opts.args ?? kubeadmEtcdArgs)({
+        nodeName,
+        nodeIp,
+        clientPort,
+        peerPort,
+        metricsPort,
+        pkiDir,
+        dataDir,
+      }),
       { cwd: rootDir, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
     )
     proc.stderr?.on('data', (d: Buffer) => logChunks.push(d.toString('utf8')))

@@ -24,7 +24,7 @@ const SETTLE_MS = 60_000
 /** Wall-clock budget per line; a line that hangs shows as exit 124. */
 const LINE_TIMEOUT_MS = 10_000
 /** Wall-clock budget for the whole script, so a hanging simulator cannot stall the suite. */
-const SCRIPT_BUDGET_MS = 45_000
+const SCRIPT_BUDGET_MS = 90_000
 
 type SimModule = typeof import('../../../simulator/src/sim/index')
 
@@ -45,7 +45,11 @@ async function loadSimulator(): Promise<SimModule> {
  * `vars` in its environment and $WORK (created empty first) as its working
  * directory. Resolves to one result per line.
  */
-export async function runOnSimulator(lines: string[], vars: ScriptVars = SIM_VARS): Promise<RawOutput[]> {
+export async function runOnSimulator(
+  lines: string[],
+  vars: ScriptVars = SIM_VARS,
+  opts: { kubernetes?: '1.20' | '1.31' } = {},
+): Promise<RawOutput[]> {
   const sim = await loadSimulator()
   if (typeof sim.createSimCluster !== 'function') {
     throw new Error(
@@ -53,7 +57,7 @@ export async function runOnSimulator(lines: string[], vars: ScriptVars = SIM_VAR
     )
   }
   const cluster = await sim.createSimCluster(
-    { controlPlanes: 1, kubernetes: '1.20' },
+    { controlPlanes: 1, kubernetes: opts.kubernetes ?? '1.20' },
     { clock: new sim.VirtualClock() },
   )
   try {

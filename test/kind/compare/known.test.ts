@@ -1,50 +1,133 @@
 import { describe, expect, it } from 'vitest'
-import { REAL_VARIANTS } from './known'
+import { judgeStep, REAL_VARIANTS } from './known'
 import { controlPlanePods, plain } from './normalize'
 
-// The accepted variants are narrow: the other output the real node gives, not any output.
+// A known real variant masks the varying lines on both sides and then the
+// whole step is compared; the real output must be a state the variant
+// describes line by line. These tests hold judgeStep to that, with outputs
+// normalized the way replay.ts does it.
 
 const seen = { node: 'ckalab-l1-control-plane' }
-const pods = (etcd: string) =>
-  controlPlanePods(
-    `NAME                                   READY   STATUS    RESTARTS   AGE
-etcd-ckalab-l1-control-plane           ${etcd}   0          4m10s
-kube-apiserver-ckalab-l1-control-plane 1/1     Running   0          4m10s
-`,
-    seen,
-  )
 
-describe('the real node variants the comparison accepts', () => {
-  it('pods-after-restore: a new etcd mirror pod still Pending, nothing else', () => {
-    const v = REAL_VARIANTS['pods-after-restore']!
-    expect(v.matches(pods('0/1     Pending'))).toBe(true)
-    expect(v.matches(pods('1/1     Running'))).toBe(false)
-    expect(v.matches(pods('0/1     CrashLoopBackOff'))).toBe(false)
-    const restarted = controlPlanePods(
-      'NAME  READY  STATUS  RESTARTS  AGE\nkube-scheduler-ckalab-l1-control-plane  0/1  Running  1  2m37s\n',
-      seen,
-    )
-    expect(v.matches(restarted)).toBe(true)
-    expect(v.matches(restarted.replace('\t1\t', '\t0\t'))).toBe(false)
+/** `kubectl get pods -n kube-system` as replay.ts normalizes it (exit 0). */
+function podsStep(rows: { etcd: string; apiserver: string; kcm: string; scheduler: string }): string {
+  const raw = `NAME                                            READY   STATUS    RESTARTS   AGE
+etcd-${seen.node}                      ${rows.etcd}   4m10s
+kube-apiserver-${seen.node}            ${rows.apiserver}   4m10s
+kube-controller-manager-${seen.node}   ${rows.kcm}   4m10s
+kube-scheduler-${seen.node}            ${rows.scheduler}   4m10s
+`
+  return `${controlPlanePods(raw, seen)}[exit 0]`
+}
+
+const RUNNING = '1/1     Running   0'
+const SIM_PODS = podsStep({ etcd: RUNNING, apiserver: RUNNING, kcm: RUNNING, scheduler: RUNNING })
+
+/** The predicate known.ts had before: one matching line anywhere accepted the step, the simulator unseen. */
+const OLD_PODS_PREDICATE = (t: string) =>
+  /^etcd-<node>\t0\/1\tPending\t0\t<age>$/m.test(t) ||
+  /^kube-(controller-manager|scheduler)-<node>\t[01]\/1\tRunning\t[1-9]\d*\t<age>$/m.test(t)
+
+describe('pods-after-restore through its known variant', () => {
+  it('accepts the real node whose new etcd mirror pod is still Pending', () => {
+    const real = podsStep({
+      etcd: '0/1     Pending   0',
+      apiserver: RUNNING,
+      kcm: RUNNING,
+      scheduler: RUNNING,
+    })
+    const v = judgeStep('pods-after-restore', real, SIM_PODS)
+    expect(v.ok).toBe(true)
+    expect(v.variant).toMatch(/Pending/)
   })
 
-  it('apiserver-while-etcd-down: the reset stream, not any connection error', () => {
-    const v = REAL_VARIANTS['apiserver-while-etcd-down']!
-    const out = (stderr: string) => `[stderr]\n${plain(stderr, seen)}[exit 1]`
+  it('accepts controller-manager and scheduler restarted after losing their lease', () => {
+    const real = podsStep({
+      etcd: RUNNING,
+      apiserver: RUNNING,
+      kcm: '0/1     Running   1',
+      scheduler: '1/1     Running   2',
+    })
+    expect(judgeStep('pods-after-restore', real, SIM_PODS).ok).toBe(true)
+  })
+
+  it('does not accept a real node whose apiserver crash-loops, though the old predicate did', () => {
+    const real = podsStep({
+      etcd: '0/1     Pending   0',
+      apiserver: '0/1     CrashLoopBackOff   5',
+      kcm: RUNNING,
+      scheduler: RUNNING,
+    })
+    // The old predicate saw the Pending etcd line and accepted the step whatever else it showed.
+    expect(OLD_PODS_PREDICATE(real)).toBe(true)
+    const v = judgeStep('pods-after-restore', real, SIM_PODS)
+    expect(v.ok).toBe(false)
+    expect(v.reason).toMatch(/not one of the states/)
+  })
+
+  it('does not accept a crash-looping etcd or scheduler, or a missing pod', () => {
+    const crash = '0/1     CrashLoopBackOff   3'
+    for (const rows of [
+      { etcd: crash, apiserver: RUNNING, kcm: RUNNING, scheduler: RUNNING },
+      { etcd: '0/1     Pending   0', apiserver: RUNNING, kcm: RUNNING, scheduler: crash },
+    ]) {
+      expect(judgeStep('pods-after-restore', podsStep(rows), SIM_PODS).ok).toBe(false)
+    }
+    const missing = SIM_PODS.replace(/^kube-scheduler-.*\n?/m, '')
     expect(
-      v.matches(out('Unable to connect to the server: stream error: stream ID 1; INTERNAL_ERROR\n')),
-    ).toBe(true)
-    expect(
-      v.matches(
-        out(
-          'The connection to the server 172.18.0.2:6443 was refused - did you specify the right host or port?\n',
-        ),
-      ),
+      judgeStep(
+        'pods-after-restore',
+        missing.replace(/\t1\/1\tRunning\t0\t<age>$/m, '\t0/1\tPending\t0\t<age>'),
+        SIM_PODS,
+      ).ok,
     ).toBe(false)
-    expect(
-      v.matches(
-        `[stderr]\nUnable to connect to the server: stream error: stream ID 1; INTERNAL_ERROR\n[exit 0]`,
-      ),
-    ).toBe(false)
+  })
+
+  it('still compares the simulator: a variant on the real side does not excuse a wrong simulator', () => {
+    const real = podsStep({
+      etcd: '0/1     Pending   0',
+      apiserver: RUNNING,
+      kcm: RUNNING,
+      scheduler: RUNNING,
+    })
+    const badSim = podsStep({
+      etcd: RUNNING,
+      apiserver: '0/1     Running   0',
+      kcm: RUNNING,
+      scheduler: RUNNING,
+    })
+    const v = judgeStep('pods-after-restore', real, badSim)
+    expect(v.ok).toBe(false)
+    expect(v.reason).toMatch(/still differ/)
+  })
+})
+
+describe('apiserver-while-etcd-down through its known variant', () => {
+  const step = (stderr: string, exit = 1) => `[stderr]\n${plain(stderr, seen)}[exit ${exit}]`
+  const SIM = step(
+    'Error from server (Timeout): the server was unable to return a response in the time allotted, but may still be processing the request (get pods)\n',
+  )
+
+  it('accepts the reset HTTP/2 stream against the simulator Timeout', () => {
+    const real = step('Unable to connect to the server: stream error: stream ID 1; INTERNAL_ERROR\n')
+    expect(judgeStep('apiserver-while-etcd-down', real, SIM).ok).toBe(true)
+  })
+
+  it('does not accept any other connection error, a zero exit, or a simulator that answers otherwise', () => {
+    const refused = step(
+      'The connection to the server 172.18.0.2:6443 was refused - did you specify the right host or port?\n',
+    )
+    expect(judgeStep('apiserver-while-etcd-down', refused, SIM).ok).toBe(false)
+    const reset = 'Unable to connect to the server: stream error: stream ID 1; INTERNAL_ERROR\n'
+    expect(judgeStep('apiserver-while-etcd-down', step(reset, 0), SIM).ok).toBe(false)
+    expect(judgeStep('apiserver-while-etcd-down', step(reset), step('No resources found\n')).ok).toBe(false)
+  })
+})
+
+describe('steps without a known variant', () => {
+  it('are equal or they fail', () => {
+    expect(judgeStep('member-list', 'a[exit 0]', 'a[exit 0]').ok).toBe(true)
+    expect(judgeStep('member-list', 'a[exit 0]', 'b[exit 0]').ok).toBe(false)
+    expect(Object.keys(REAL_VARIANTS).sort()).toEqual(['apiserver-while-etcd-down', 'pods-after-restore'])
   })
 })

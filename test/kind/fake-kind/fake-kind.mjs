@@ -1,5 +1,7 @@
-// A stand-in for the kind CLI for ckalab's tests on machines that cannot pull
-// kindest/node or download kind. It keeps kind's documented contract:
+// A stand-in for the kind CLI, for machines where the real kind's privileged
+// node containers cannot start and the engine may not be changed (the real
+// kind runs ckalab's real-cluster suite; see docs/kind.md). It keeps kind's
+// contract, checked against the real binary in test/kind/kind-driver.test.ts:
 //   kind version
 //   kind create cluster --name N --config F [--image I] [--wait D] [--retain]
 //   kind delete cluster --name N
@@ -157,9 +159,13 @@ async function create(f) {
   err(`Creating cluster "${name}" ...`)
   try {
     await step(`Ensuring node image (${image}) 🖼`, async () => {
-      const r = await docker('image', 'inspect', image)
-      if (r.code !== 0)
-        throw fail(`failed to pull image "${image}": no registry is reachable from this machine`)
+      if ((await docker('image', 'inspect', image)).code === 0) return
+      // like kind: pull it, and say which command failed with docker's own answer
+      const pull = await docker('pull', image)
+      if (pull.code !== 0)
+        throw fail(
+          `failed to pull image "${image}": command "docker pull ${image}" failed with error: exit status ${pull.code}\n\nCommand Output: ${pull.stderr.trim()}`,
+        )
     })
     const names = await step(`Preparing nodes ${cps.map(() => '📦').join(' ')}`, async () => {
       const out = []
@@ -173,12 +179,16 @@ async function create(f) {
     })
     await step('Writing configuration 📜', async () => {})
     await step('Starting control-plane 🕹️', () => startControlPlane(names[0]))
+    // the fixture's node image has its CNI config and no provisioner: nothing to apply, as kind's steps say
+    await step('Installing CNI 🔌', async () => {})
+    await step('Installing StorageClass 💾', async () => {})
     if (names.length > 1) {
       await step('Joining more control-plane nodes 🎮', async () => {
         for (const n of names.slice(1)) await script('join-control-plane.sh', names[0], n)
       })
     }
     if (f.wait) {
+      const waitFrom = Date.now()
       await step(`Waiting ≤ ${f.wait} for control-plane = Ready ⏳`, async () => {
         for (let i = 0; i < 30; i++) {
           const r = await docker('exec', names[0], 'kubectl', 'get', '--raw', '/readyz')
@@ -187,7 +197,7 @@ async function create(f) {
         }
         throw fail('timed out waiting for the control plane to become ready')
       })
-      err(' • Ready after a moment 💚')
+      err(` • Ready after ${Math.round((Date.now() - waitFrom) / 1000)}s 💚`)
     }
     const kc = await kubeconfig(name, false)
     const target = process.env.KUBECONFIG?.split(':')[0]
@@ -212,7 +222,11 @@ async function kubeconfig(name, internal) {
   const doc = parse(r.stdout)
   const ctx = `kind-${name}`
   let server = `https://${nodes[0]}:6443` // the fixture has no load balancer: the first node serves
-  if (!internal) {
+  const published = internal ? undefined : (await docker('port', nodes[0], '6443/tcp')).stdout.split('\n')[0]
+  if (published?.trim()) {
+    // as kind: the API server's port published on the host (nodes kind made have it)
+    server = `https://${published.trim()}`
+  } else if (!internal) {
     // the fixture publishes no port on the host; the node's address on the kind network stands in
     const ip = await docker(
       'inspect',

@@ -1,23 +1,35 @@
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../api'
 import { percent } from '../format'
 import { useAttempt } from '../hooks/useAttempt'
+import { useElementSize } from '../hooks/useElementSize'
+import { useStartAttempt } from '../hooks/useLabs'
 import { useLabText } from '../hooks/useLabText'
+import { useOrientation, useSplit } from '../hooks/useLayout'
+import { clampFraction, stepFraction, taskPixels } from '../layout'
 import { navigate } from '../navigation'
 import { ConfirmButton } from './ConfirmButton'
 import { Markdown } from './Markdown'
 import { ReportPanel } from './ReportPanel'
 import { TerminalTabs } from './TerminalTabs'
 import { Timer } from './Timer'
+import { TranscriptView } from './TranscriptView'
+import { timeUsedMs } from './timer-logic'
+
+const DIVIDER_PX = 6
 
 export function AttemptPage({ token }: { token: string }) {
   const a = useAttempt(token)
   const attempt = a.attempt
   const task = useLabText(attempt?.lab)
-  const [left, setLeft] = useState(() => Math.round(Math.min(560, window.innerWidth * 0.38)))
+  const orientation = useOrientation()
+  const [fraction, setFraction] = useSplit(orientation)
+  const { ref: splitRef, element: splitEl, size: splitSize } = useElementSize<HTMLDivElement>()
+  const total = Math.max(0, (orientation === 'wide' ? splitSize.width : splitSize.height) - DIVIDER_PX)
   const dragging = useRef(false)
   const taskRef = useRef<HTMLElement | null>(null)
   const [reportHidden, setReportHidden] = useState(false)
+  const retry = useStartAttempt()
 
   // A new report is shown (again) at the top of the task pane.
   useEffect(() => {
@@ -27,13 +39,28 @@ export function AttemptPage({ token }: { token: string }) {
   }, [a.lastReport])
 
   useEffect(() => {
+    if (attempt)
+      document.title = `${attempt.title} · ${attempt.mode === 'exam' ? 'Exam' : 'Practice'} · ckalab`
+  }, [attempt?.title, attempt?.mode, attempt])
+
+  const fromPointer = useCallback(
+    (e: PointerEvent) => {
+      const el = splitEl.current
+      if (!el || total <= 0) return
+      const r = el.getBoundingClientRect()
+      const at = orientation === 'wide' ? e.clientX - r.left : e.clientY - r.top
+      setFraction(clampFraction(at / total, total, orientation))
+    },
+    [orientation, total, setFraction, splitEl],
+  )
+
+  useEffect(() => {
     const move = (e: PointerEvent) => {
-      if (!dragging.current) return
-      setLeft(Math.max(240, Math.min(window.innerWidth - 320, e.clientX)))
+      if (dragging.current) fromPointer(e)
     }
     const up = () => {
       dragging.current = false
-      document.body.classList.remove('dragging')
+      document.body.classList.remove('dragging', 'dragging-rows')
     }
     window.addEventListener('pointermove', move)
     window.addEventListener('pointerup', up)
@@ -41,13 +68,13 @@ export function AttemptPage({ token }: { token: string }) {
       window.removeEventListener('pointermove', move)
       window.removeEventListener('pointerup', up)
     }
-  }, [])
+  }, [fromPointer])
 
   if (!attempt) {
     return (
       <main className="page">
         {a.error ? (
-          <p className="notice error">
+          <p className="notice error" role="alert">
             {a.error} <a href="/">Back to the labs</a>
           </p>
         ) : (
@@ -59,13 +86,22 @@ export function AttemptPage({ token }: { token: string }) {
 
   const exam = attempt.mode === 'exam'
   const ready = attempt.state === 'ready'
+  const finished = attempt.state === 'submitted' || attempt.state === 'stopped'
   const report = a.lastReport ?? attempt.report?.report ?? null
   const showReport = report && !reportHidden && (!exam || attempt.state === 'submitted')
+  const taskPx = total > 0 ? taskPixels(fraction, total, orientation) : null
+  const track = taskPx === null ? `${Math.round(fraction * 100)}%` : `${taskPx}px`
+  const grid =
+    orientation === 'wide'
+      ? { gridTemplateColumns: `${track} ${DIVIDER_PX}px minmax(0, 1fr)`, gridTemplateRows: 'minmax(0, 1fr)' }
+      : { gridTemplateRows: `${track} ${DIVIDER_PX}px minmax(0, 1fr)`, gridTemplateColumns: 'minmax(0, 1fr)' }
 
   return (
-    <main className="attempt" data-state={attempt.state}>
+    <main className="attempt" data-state={attempt.state} data-layout={orientation}>
       <div className="attempt-bar">
-        <h1>{attempt.title}</h1>
+        <h1 tabIndex={-1} data-focus-on-navigate>
+          {attempt.title}
+        </h1>
         <span className={`badge mode-${attempt.mode}`}>{exam ? 'Exam' : 'Practice'}</span>
         <span className="badge">{attempt.driver}</span>
         <Timer attempt={attempt} skewMs={a.skewMs} onExpired={exam && ready ? a.submit : undefined} />
@@ -86,7 +122,11 @@ export function AttemptPage({ token }: { token: string }) {
           </ConfirmButton>
         )}
         {(ready || attempt.state === 'stopped') && (
-          <ConfirmButton disabled={!!a.busy} onConfirm={a.reset} confirmText="Reset the lab?">
+          <ConfirmButton
+            disabled={!!a.busy}
+            onConfirm={a.reset}
+            confirmText={exam ? 'Reset? The clock keeps running' : 'Reset the lab?'}
+          >
             Reset
           </ConfirmButton>
         )}
@@ -99,20 +139,23 @@ export function AttemptPage({ token }: { token: string }) {
           Labs
         </button>
       </div>
-      {a.error && (
-        <p className="notice error" role="alert">
-          {a.error}
+      {(a.error || retry.error) && (
+        <p className="notice error bar-notice" role="alert">
+          {a.error ?? retry.error}
         </p>
       )}
       {attempt.state === 'creating' && (
         <div className="creating">
-          <p>Creating the environment… {attempt.progress.step}</p>
+          <p id="creating-step">Creating the environment… {attempt.progress.step}</p>
           <div
             className="progress"
             role="progressbar"
+            aria-label="Creating the lab environment"
+            aria-describedby="creating-step"
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={percent(attempt.progress.fraction)}
+            aria-valuetext={`${percent(attempt.progress.fraction)} % · ${attempt.progress.step}`}
           >
             <div className="progress-fill" style={{ width: `${percent(attempt.progress.fraction)}%` }} />
           </div>
@@ -127,31 +170,40 @@ export function AttemptPage({ token }: { token: string }) {
         </div>
       )}
       {attempt.state === 'stopped' && (
-        <div className="notice">
-          <p>This lab was stopped; its environment is gone. Reset it to start over with a fresh one.</p>
+        <div className="notice bar-notice">
+          This lab was stopped; its environment is gone. Reset it to start over with a fresh one.
         </div>
       )}
-      <div className="split" style={{ gridTemplateColumns: `${left}px 6px minmax(0, 1fr)` }}>
-        <aside className="task" ref={taskRef}>
+      <div className="split" ref={splitRef} style={grid}>
+        <aside className="task" ref={taskRef} aria-label="Task">
           {showReport && report && (
             <ReportPanel
               report={report}
               final={exam}
               onHide={() => setReportHidden(true)}
               downloads={{ json: api.reportUrl(token, 'json'), junit: api.reportUrl(token, 'xml') }}
+              timeUsedMs={exam ? timeUsedMs(attempt, attempt.now) : undefined}
+              discarded={attempt.discarded?.length ?? 0}
+              onRetry={
+                exam && attempt.state === 'submitted'
+                  ? () => void retry.start(attempt.lab, attempt.title, 'exam')
+                  : undefined
+              }
             />
           )}
-          {attempt.notices.map((n) => (
-            <div key={n.at + n.message} className="notice lab-notice">
-              <Markdown source={n.message} />
-            </div>
-          ))}
+          <section className="lab-notices" aria-live="polite" aria-label="Lab notices">
+            {attempt.notices.map((n) => (
+              <div key={n.at + n.message} className="notice lab-notice">
+                <Markdown source={n.message} />
+              </div>
+            ))}
+          </section>
           {task.error && <p className="notice error">{task.error}</p>}
           {task.markdown && <Markdown source={task.markdown} />}
           {!exam && attempt.hintsTotal > 0 && (
-            <section className="hints">
+            <section className="hints" aria-label="Hints">
               <h2>Hints</h2>
-              <ol>
+              <ol aria-live="polite">
                 {attempt.hintsShown.map((h) => (
                   <li key={h}>
                     <Markdown source={h} />
@@ -187,28 +239,41 @@ export function AttemptPage({ token }: { token: string }) {
         <div
           className="divider"
           role="separator"
-          aria-orientation="vertical"
+          aria-orientation={orientation === 'wide' ? 'vertical' : 'horizontal'}
           aria-label="Resize the task and terminal panes"
-          aria-valuenow={left}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(fraction * 100)}
           tabIndex={0}
           onKeyDown={(e) => {
-            if (e.key === 'ArrowLeft') setLeft((w) => Math.max(240, w - 40))
-            if (e.key === 'ArrowRight') setLeft((w) => Math.min(window.innerWidth - 320, w + 40))
+            const back = orientation === 'wide' ? 'ArrowLeft' : 'ArrowUp'
+            const forward = orientation === 'wide' ? 'ArrowRight' : 'ArrowDown'
+            if (e.key === back) setFraction(stepFraction(fraction, -1, total, orientation))
+            else if (e.key === forward) setFraction(stepFraction(fraction, 1, total, orientation))
+            else return
+            e.preventDefault()
           }}
           onPointerDown={(e) => {
             e.preventDefault()
             dragging.current = true
-            document.body.classList.add('dragging')
+            document.body.classList.add(orientation === 'wide' ? 'dragging' : 'dragging-rows')
           }}
         />
-        <section className="terminals">
+        <section className="terminals" aria-label="Terminals">
           {ready ? (
             <TerminalTabs token={token} nodes={attempt.nodes} generation={attempt.readyAt ?? 0} />
+          ) : finished ? (
+            <TranscriptView
+              token={token}
+              note={
+                attempt.state === 'submitted'
+                  ? 'The exam was submitted; the environment is gone. This is the terminal as you left it.'
+                  : 'The environment was stopped. This is the terminal as you left it.'
+              }
+            />
           ) : (
             <div className="terminal-placeholder">
               {attempt.state === 'creating' && 'The terminal opens when the environment is ready.'}
-              {attempt.state === 'submitted' && 'The exam was submitted; the environment is gone.'}
-              {attempt.state === 'stopped' && 'The environment was stopped.'}
               {attempt.state === 'failed' && 'No environment.'}
             </div>
           )}

@@ -1,16 +1,32 @@
-import { useMemo } from 'react'
 import type { LabSummary } from '../api'
+import { formatClock } from '../format'
 import { useLabs, useStartAttempt } from '../hooks/useLabs'
+import { useProgress } from '../hooks/useProgress'
+import { type RecentEntry, useRecentAttempts } from '../hooks/useRecentAttempts'
 import { navigate } from '../navigation'
-import { loadRecent } from '../recent'
+import type { LabProgress } from '../progress'
+import { InlineMarkdown } from './Markdown'
 
 export function Catalogue() {
   const { list, error } = useLabs()
   const { start, starting, error: startError } = useStartAttempt()
-  const recent = useMemo(() => loadRecent(), [])
+  const recent = useRecentAttempts()
+  const progress = useProgress()
+  const live = recent.filter((r) => !r.view || ['creating', 'ready', 'failed'].includes(r.view.state))
+  const finished = recent.filter((r) => r.view && ['stopped', 'submitted'].includes(r.view.state))
   return (
     <main className="page catalogue">
-      <h1>Labs</h1>
+      <h1 tabIndex={-1} data-focus-on-navigate>
+        Labs
+      </h1>
+      <section className="modes" aria-label="Practice and exam">
+        <p>
+          <strong>Practice</strong>: no clock pressure; <em>Check my work</em> grades as often as you like,
+          hints and the reference solution are one click away. <strong>Exam</strong>: a countdown, no hints
+          and no intermediate checks; Reset gives a fresh environment but the clock keeps running; the final
+          report, with the time you used, comes when you submit or the time is up.
+        </p>
+      </section>
       {list && !list.driver.ok && (
         <p className="notice warn">
           The {list.driver.name} driver cannot run here: {list.driver.reason ?? 'unknown reason'}
@@ -21,40 +37,49 @@ export function Catalogue() {
           Environments on this server run on the <strong>{list.driver.name}</strong> driver.
         </p>
       )}
-      {error && <p className="notice error">Could not load the labs: {error}</p>}
+      {error && (
+        <p className="notice error" role="alert">
+          Could not load the labs: {error}
+        </p>
+      )}
       {startError && (
         <p className="notice error" role="alert">
           {startError}
         </p>
       )}
       {!list && !error && <p className="muted">Loading labs…</p>}
-      {recent.length > 0 && (
-        <section className="recent">
-          <h2>Continue</h2>
+      {live.length > 0 && (
+        <section className="recent" aria-labelledby="continue-heading">
+          <h2 id="continue-heading">Continue</h2>
           <ul>
-            {recent.map((r) => (
-              <li key={r.token}>
-                <a
-                  href={`/attempt/${r.token}`}
-                  onClick={(e) => {
-                    e.preventDefault()
-                    navigate(`/attempt/${r.token}`)
-                  }}
-                >
-                  {r.title}
-                </a>{' '}
-                <span className="badge">{r.mode}</span>{' '}
-                <span className="muted">started {new Date(r.startedAt).toLocaleString()}</span>
-              </li>
+            {live.map((r) => (
+              <RecentItem key={r.token} entry={r} />
             ))}
           </ul>
         </section>
       )}
       <div className="cards">
         {list?.labs.map((lab) => (
-          <LabCard key={lab.id} lab={lab} driver={list.driver.name} starting={starting} onStart={start} />
+          <LabCard
+            key={lab.id}
+            lab={lab}
+            driver={list.driver.name}
+            starting={starting}
+            onStart={start}
+            progress={progress[lab.id]}
+          />
         ))}
       </div>
+      {finished.length > 0 && (
+        <section className="recent finished" aria-labelledby="finished-heading">
+          <h2 id="finished-heading">Finished attempts</h2>
+          <ul>
+            {finished.map((r) => (
+              <RecentItem key={r.token} entry={r} />
+            ))}
+          </ul>
+        </section>
+      )}
       {list && list.errors.length > 0 && (
         <details className="load-errors">
           <summary>{list.errors.length} lab(s) could not be loaded</summary>
@@ -71,16 +96,50 @@ export function Catalogue() {
   )
 }
 
+const STATE_TEXT: Record<string, string> = {
+  creating: 'being created',
+  ready: 'in progress',
+  failed: 'needs a retry',
+  stopped: 'stopped',
+  submitted: 'submitted',
+}
+
+function RecentItem({ entry: r }: { entry: RecentEntry }) {
+  const v = r.view
+  const report = v?.report?.report
+  return (
+    <li data-token-state={v?.state ?? 'unknown'}>
+      <a
+        href={`/attempt/${r.token}`}
+        onClick={(e) => {
+          e.preventDefault()
+          navigate(`/attempt/${r.token}`)
+        }}
+      >
+        {r.title}
+      </a>{' '}
+      <span className={`badge mode-${r.mode}`}>{r.mode}</span>{' '}
+      <span className="muted">
+        {v ? STATE_TEXT[v.state] : 'server not reachable'}
+        {report ? ` · ${report.score.points}/${report.score.max} points` : ''}
+        {v?.state === 'submitted' || v?.state === 'stopped' ? ' · transcript' : ''} · started{' '}
+        {new Date(v?.createdAt ?? r.startedAt).toLocaleString()}
+      </span>
+    </li>
+  )
+}
+
 function LabCard(props: {
   lab: LabSummary
   driver: string
   starting: string | null
   onStart(lab: string, title: string, mode: 'practice' | 'exam'): void
+  progress: LabProgress | undefined
 }) {
-  const { lab } = props
+  const { lab, progress } = props
   const busy = props.starting !== null
   return (
-    <article className="card" data-lab={lab.id}>
+    <article className="card" data-lab={lab.id} data-passed={progress?.passed ? 'true' : 'false'}>
       <h2>
         <a
           href={`/labs/${lab.id}`}
@@ -95,8 +154,24 @@ function LabCard(props: {
       <p className="meta">
         <span className={`difficulty ${lab.difficulty}`}>{lab.difficulty}</span>
         <span>{lab.minutes} min</span>
+        {progress?.passed && (
+          <span className="badge passed" title="You passed this lab">
+            ✔ Passed
+          </span>
+        )}
       </p>
-      {lab.summary && <p>{lab.summary}</p>}
+      {progress?.best && (
+        <p className="progress-line muted small">
+          Best {progress.best.points}/{progress.best.max}
+          {progress.bestMs !== null ? ` · quickest pass ${formatClock(progress.bestMs)}` : ''} ·{' '}
+          {progress.history.length} graded tr{progress.history.length === 1 ? 'y' : 'ies'}
+        </p>
+      )}
+      {lab.summary && (
+        <p>
+          <InlineMarkdown source={lab.summary} />
+        </p>
+      )}
       <p className="tags">
         {lab.tags.map((t) => (
           <span key={t} className="tag">
@@ -117,6 +192,7 @@ function LabCard(props: {
         <button
           type="button"
           className="primary"
+          aria-label={`Practice: ${lab.title}`}
           disabled={busy || !lab.runnableHere}
           onClick={() => props.onStart(lab.id, lab.title, 'practice')}
         >
@@ -124,6 +200,7 @@ function LabCard(props: {
         </button>
         <button
           type="button"
+          aria-label={`Exam: ${lab.title}`}
           disabled={busy || !lab.runnableHere}
           onClick={() => props.onStart(lab.id, lab.title, 'exam')}
         >

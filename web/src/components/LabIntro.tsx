@@ -8,13 +8,26 @@ export function LabIntro({ labId }: { labId: string }) {
   const [error, setError] = useState<string | null>(null)
   const { start, starting, error: startError } = useStartAttempt()
   useEffect(() => {
-    api.lab(labId).then(setLab, (err) => setError(err instanceof Error ? err.message : String(err)))
+    api.lab(labId).then(
+      (l) => {
+        setLab(l)
+        document.title = `${l.title} · ckalab`
+      },
+      (err) => setError(err instanceof Error ? err.message : String(err)),
+    )
   }, [labId])
-  if (error) return <main className="page notice error">{error}</main>
+  if (error)
+    return (
+      <main className="page notice error" role="alert">
+        {error}
+      </main>
+    )
   if (!lab) return <main className="page muted">Loading…</main>
   return (
     <main className="page lab-intro">
-      <h1>{lab.title}</h1>
+      <h1 tabIndex={-1} data-focus-on-navigate>
+        {lab.title}
+      </h1>
       <p className="meta">
         <span className={`difficulty ${lab.difficulty}`}>{lab.difficulty}</span>{' '}
         <span>{lab.minutes} min</span>{' '}
@@ -37,7 +50,11 @@ export function LabIntro({ labId }: { labId: string }) {
           Start exam ({lab.examMinutes ?? lab.minutes} min)
         </button>
       </div>
-      {startError && <p className="notice error">{startError}</p>}
+      {startError && (
+        <p className="notice error" role="alert">
+          {startError}
+        </p>
+      )}
       <Markdown source={lab.taskMarkdown} />
     </main>
   )

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { copyText } from '../clipboard'
-import { renderMarkdown } from '../markdown'
+import { renderInlineMarkdown, renderMarkdown } from '../markdown'
 
 /** Lab text with working copy buttons on its code blocks. */
 export function Markdown({ source, className }: { source: string; className?: string }) {
@@ -24,5 +24,14 @@ export function Markdown({ source, className }: { source: string; className?: st
       // biome-ignore lint/security/noDangerouslySetInnerHtml: renderMarkdown escapes raw HTML and unsafe links
       dangerouslySetInnerHTML={{ __html: html }}
     />
+  )
+}
+
+/** One line of lab text (summary, check title, hint, expected value) with its inline markdown. */
+export function InlineMarkdown({ source, className }: { source: string; className?: string }) {
+  const html = useMemo(() => renderInlineMarkdown(source), [source])
+  return (
+    // biome-ignore lint/security/noDangerouslySetInnerHtml: renderInlineMarkdown escapes raw HTML and unsafe links
+    <span className={`markdown-inline ${className ?? ''}`} dangerouslySetInnerHTML={{ __html: html }} />
   )
 }

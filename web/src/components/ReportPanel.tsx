@@ -1,6 +1,6 @@
 import type { CommandRecord, Evidence, Report } from '../api'
-import { summarize } from '../format'
-import { Markdown } from './Markdown'
+import { formatClock, summarize } from '../format'
+import { InlineMarkdown, Markdown } from './Markdown'
 
 const ICON: Record<string, string> = { pass: '✔', fail: '✘', unknown: '?' }
 
@@ -9,11 +9,19 @@ export function ReportPanel({
   final,
   downloads,
   onHide,
+  timeUsedMs,
+  discarded = 0,
+  onRetry,
 }: {
   report: Report
   final: boolean
   downloads: { json: string; junit: string }
   onHide?: () => void
+  /** A final report says how long the attempt took. */
+  timeUsedMs?: number | null
+  /** Tries a reset threw away during this attempt. */
+  discarded?: number
+  onRetry?: () => void
 }) {
   const summary = summarize(report.checks, report.score)
   return (
@@ -23,6 +31,16 @@ export function ReportPanel({
         {report.verdict === 'pass' ? 'all checks pass' : summary.text}
       </h2>
       {report.verdict === 'pass' && <p className="score">{summary.text}</p>}
+      {final && (timeUsedMs !== undefined || discarded > 0) && (
+        <p className="time-used">
+          {timeUsedMs !== undefined && timeUsedMs !== null && (
+            <>
+              Time used: <strong data-testid="time-used">{formatClock(timeUsedMs)}</strong>
+            </>
+          )}
+          {discarded > 0 && ` · ${discarded} earlier try${discarded === 1 ? ' was' : 's were'} reset`}
+        </p>
+      )}
       <ul className="checks">
         {report.checks.map((c) => (
           <li key={c.id} className={`check ${c.verdict}`} data-check={c.id} data-verdict={c.verdict}>
@@ -30,7 +48,7 @@ export function ReportPanel({
               <span className="icon" role="img" aria-label={c.verdict}>
                 {ICON[c.verdict] ?? '?'}
               </span>
-              <span className="check-title">{c.title}</span>
+              <InlineMarkdown className="check-title" source={c.title} />
               <span className="points">
                 {c.verdict === 'pass' ? c.points : 0}/{c.points}
               </span>
@@ -46,6 +64,11 @@ export function ReportPanel({
       </ul>
       <p className="downloads">
         Download: <a href={downloads.json}>JSON</a> · <a href={downloads.junit}>JUnit XML</a>
+        {onRetry && (
+          <button type="button" className="primary retry" onClick={onRetry}>
+            Retry this exam
+          </button>
+        )}
         {onHide && (
           <button type="button" className="link" onClick={onHide}>
             Hide the report
@@ -61,9 +84,24 @@ function EvidenceView({ evidence }: { evidence: Evidence }) {
   if (typeof evidence === 'string') return <pre className="evidence">{evidence}</pre>
   return (
     <div className="evidence-block">
-      <pre className="evidence">
-        {`Expected: ${evidence.expected}\nFound:    ${evidence.actual}${evidence.note ? `\nNote:     ${evidence.note}` : ''}`}
-      </pre>
+      <dl className="evidence">
+        <dt>Expected</dt>
+        <dd>
+          <InlineMarkdown source={evidence.expected} />
+        </dd>
+        <dt>Found</dt>
+        <dd>
+          <FoundText text={evidence.actual} />
+        </dd>
+        {evidence.note && (
+          <>
+            <dt>Note</dt>
+            <dd>
+              <InlineMarkdown source={evidence.note} />
+            </dd>
+          </>
+        )}
+      </dl>
       {evidence.commands && evidence.commands.length > 0 && (
         <details className="commands">
           <summary>Commands the check ran ({evidence.commands.length})</summary>
@@ -72,6 +110,12 @@ function EvidenceView({ evidence }: { evidence: Evidence }) {
       )}
     </div>
   )
+}
+
+/** What a check found is usually tool output (shown as is); lab-written text with backticks is markdown. */
+function FoundText({ text }: { text: string }) {
+  if (text.includes('`') && !text.includes('\n')) return <InlineMarkdown source={text} />
+  return <span className="found">{text}</span>
 }
 
 export function commandText(c: CommandRecord): string {

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useTabs } from '../hooks/useTabs'
 import { useTerminal } from '../hooks/useTerminal'
 
 const STATUS_TEXT: Record<string, string> = {
@@ -18,18 +19,12 @@ export function TerminalTabs({
   generation: number
 }) {
   const [active, setActive] = useState(nodes[0] ?? '')
+  const tabs = useTabs('terminal', nodes, active, setActive)
   return (
     <div className="terminal-tabs">
-      <div className="tabs" role="tablist">
+      <div className="tabs" role="tablist" aria-label="Terminals on the lab's nodes">
         {nodes.map((n) => (
-          <button
-            key={n}
-            type="button"
-            role="tab"
-            aria-selected={n === active}
-            className={n === active ? 'tab active' : 'tab'}
-            onClick={() => setActive(n)}
-          >
+          <button key={n} className={n === active ? 'tab active' : 'tab'} {...tabs.tabProps(n)}>
             {n}
           </button>
         ))}
@@ -43,20 +38,41 @@ export function TerminalTabs({
           node={n}
           active={n === active}
           generation={generation}
+          panel={tabs.panelProps(n)}
         />
       ))}
     </div>
   )
 }
 
-function TerminalPane(props: { token: string; node: string; active: boolean; generation: number }) {
+function TerminalPane(props: {
+  token: string
+  node: string
+  active: boolean
+  generation: number
+  panel: { id: string; role: 'tabpanel'; 'aria-labelledby': string }
+}) {
   const { containerRef, state } = useTerminal(props.token, props.node, props.active, props.generation)
+  const queued = state.queuedBytes > 0 && state.status !== 'open'
   return (
-    <div className="terminal-pane" hidden={!props.active} data-node={props.node} data-status={state.status}>
-      {state.status !== 'open' && (
+    <div
+      className="terminal-pane"
+      hidden={!props.active}
+      data-node={props.node}
+      data-status={state.status}
+      {...props.panel}
+    >
+      {(state.status !== 'open' || state.refused) && (
         <div className={`terminal-status ${state.status}`} role="status">
-          {STATUS_TEXT[state.status]}
-          {state.message ? ` — ${state.message}` : ''}
+          {state.status !== 'open' && STATUS_TEXT[state.status]}
+          {state.status !== 'open' && state.message ? ` — ${state.message}` : ''}
+          {queued && (
+            <span className="queued" data-queued={state.queuedBytes}>
+              {' '}
+              · what you type is kept and sent when the terminal is back
+            </span>
+          )}
+          {state.refused && <span className="refused"> {state.refused}</span>}
         </div>
       )}
       <div className="terminal-host" ref={containerRef} />

@@ -29,8 +29,7 @@ export function Timer({
   if (!reading) return null
   return (
     <span className={`timer ${reading.kind} ${reading.urgent ? 'urgent' : ''}`} title={reading.label}>
-      <span className="timer-label">{reading.kind === 'countdown' ? 'Time left' : 'Time'}</span>{' '}
-      {formatClock(reading.ms)}
+      <span className="timer-label">{reading.label}</span> {formatClock(reading.ms)}
     </span>
   )
 }

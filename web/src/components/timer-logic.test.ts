@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { timerReading } from './timer-logic'
+import { timerReading, timeUsedMs } from './timer-logic'
 
 describe('timerReading', () => {
   it('counts up in practice and stops when finished', () => {
@@ -32,6 +32,20 @@ describe('timerReading', () => {
       ms: 300_000,
       expired: false,
     })
+  })
+
+  it('measures a finished exam from its first start, across resets', () => {
+    // Started at 0 with a 10 min limit, reset at 4 min (readyAt moved), submitted at 7 min.
+    const a = {
+      mode: 'exam' as const,
+      readyAt: 240_000,
+      deadline: 600_000,
+      limitMs: 600_000,
+      finishedAt: 420_000,
+      state: 'submitted' as const,
+    }
+    expect(timeUsedMs(a, 999_999)).toBe(420_000)
+    expect(timerReading(a, 999_999)).toMatchObject({ kind: 'elapsed', label: 'Time used', ms: 420_000 })
   })
 
   it('shows nothing before the lab is ready', () => {

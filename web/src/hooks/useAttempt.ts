@@ -3,6 +3,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, type AttemptView, api, type Report } from '../api'
+import { rememberReport } from './useProgress'
 
 export interface UseAttempt {
   attempt: AttemptView | null
@@ -47,7 +48,11 @@ export function useAttempt(token: string): UseAttempt {
       setAttempt(a)
       setSkew(a.now - Date.now())
       setError(null)
-      if (a.report) setLastReport((r) => r ?? a.report?.report ?? null)
+      if (a.report) {
+        setLastReport((r) => r ?? a.report?.report ?? null)
+        // Every visible report counts towards the lab's progress in this browser (once).
+        rememberReport(a, a.report.report, a.report.at, a.report.final)
+      }
     } catch (err) {
       if (!alive.current) return
       setError(err instanceof Error ? err.message : String(err))

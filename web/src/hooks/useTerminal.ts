@@ -6,6 +6,7 @@ import { FitAddon } from '@xterm/addon-fit'
 import { Terminal } from '@xterm/xterm'
 import { useEffect, useReducer, useRef } from 'react'
 import { api } from '../api'
+import { getSettings, onSettings, type Settings, terminalTheme } from '../settings'
 import { TerminalConnection, terminalUrl } from '../terminal/connection'
 import { type ConnectionState, connectionReducer, initialConnection } from '../terminal/state'
 
@@ -32,13 +33,7 @@ export function useTerminal(token: string, node: string, active: boolean, genera
   useEffect(() => {
     const el = containerRef.current
     if (!el) return
-    const term = new Terminal({
-      cursorBlink: true,
-      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
-      fontSize: 14,
-      scrollback: 5000,
-      theme: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#f29718' },
-    })
+    const term = new Terminal({ ...terminalOptions(getSettings()), cursorBlink: true, scrollback: 5000 })
     const fit = new FitAddon()
     term.loadAddon(fit)
     term.open(el)
@@ -73,8 +68,14 @@ export function useTerminal(token: string, node: string, active: boolean, genera
     const onResize = term.onResize(({ cols, rows }) => conn.resize(cols, rows))
     const observer = new ResizeObserver(() => safeFit(fit))
     observer.observe(el)
+    const offSettings = onSettings((s) => {
+      term.options.fontSize = s.fontSize
+      term.options.theme = terminalTheme(s.theme)
+      safeFit(fit)
+    })
     conn.start()
     return () => {
+      offSettings()
       observer.disconnect()
       onData.dispose()
       onResize.dispose()
@@ -93,6 +94,53 @@ export function useTerminal(token: string, node: string, active: boolean, genera
   }, [active])
 
   return { containerRef, state, focus: () => termRef.current?.focus() }
+}
+
+function terminalOptions(s: Settings) {
+  return {
+    fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+    fontSize: s.fontSize,
+    theme: terminalTheme(s.theme),
+  }
+}
+
+/**
+ * A read-only terminal showing a saved screen (a finished attempt's
+ * transcript): no connection, no input, fitted to its container.
+ */
+export function useReadOnlyTerminal(
+  hostRef: React.RefObject<HTMLDivElement | null>,
+  data: string,
+  active: boolean,
+): void {
+  const fitRef = useRef<FitAddon | null>(null)
+  useEffect(() => {
+    const el = hostRef.current
+    if (!el) return
+    const term = new Terminal({ ...terminalOptions(getSettings()), disableStdin: true, scrollback: 5000 })
+    const fit = new FitAddon()
+    term.loadAddon(fit)
+    term.open(el)
+    fitRef.current = fit
+    safeFit(fit)
+    term.write(data)
+    const observer = new ResizeObserver(() => safeFit(fit))
+    observer.observe(el)
+    const offSettings = onSettings((s) => {
+      term.options.fontSize = s.fontSize
+      term.options.theme = terminalTheme(s.theme)
+      safeFit(fit)
+    })
+    return () => {
+      offSettings()
+      observer.disconnect()
+      term.dispose()
+      fitRef.current = null
+    }
+  }, [hostRef, data])
+  useEffect(() => {
+    if (active && fitRef.current) safeFit(fitRef.current)
+  }, [active])
 }
 
 function safeFit(fit: FitAddon): void {

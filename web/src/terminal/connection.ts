@@ -2,6 +2,8 @@
 // hello, forwards keys and resizes, acknowledges output once xterm has
 // written it, and reconnects with backoff when the connection drops. The
 // server replays the screen on every (re)connect, so the view is reset first.
+// Keys typed while the connection is down are kept (up to a limit) and sent
+// once it is back; what cannot be kept is refused out loud, never dropped.
 
 import {
   decodeFrame,
@@ -31,6 +33,11 @@ export interface ConnectionOptions {
   WebSocketImpl?: typeof WebSocket
 }
 
+/** Typed input kept while reconnecting; a paste larger than this is refused rather than half-sent. */
+export const MAX_QUEUED_BYTES = 64 * 1024
+
+const INPUT_CHUNK_BYTES = 16 * 1024
+
 export class TerminalConnection {
   private ws: WebSocket | undefined
   private disposed = false
@@ -39,6 +46,9 @@ export class TerminalConnection {
   private open = false
   private pendingAck = 0
   private ackScheduled = false
+  private fatal = false
+  private queue: Uint8Array[] = []
+  private queuedBytes = 0
 
   constructor(private readonly o: ConnectionOptions) {}
 
@@ -47,7 +57,45 @@ export class TerminalConnection {
   }
 
   send(data: string | Uint8Array): void {
-    if (this.open && this.ws?.readyState === 1) this.ws.send(encodeInput(data))
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
+    if (this.open && this.ws?.readyState === 1) {
+      this.sendInput(this.ws, bytes)
+      return
+    }
+    if (this.disposed || this.fatal) {
+      this.o.onEvent({ type: 'refused', bytes: bytes.length, reason: 'the terminal is closed' })
+      return
+    }
+    if (this.queuedBytes + bytes.length > MAX_QUEUED_BYTES) {
+      this.o.onEvent({
+        type: 'refused',
+        bytes: bytes.length,
+        reason: `more than ${MAX_QUEUED_BYTES / 1024} KiB typed while disconnected; type it again once connected`,
+      })
+      return
+    }
+    this.queue.push(bytes)
+    this.queuedBytes += bytes.length
+    this.o.onEvent({ type: 'queued', bytes: this.queuedBytes })
+  }
+
+  /** Bytes waiting for the connection to come back. */
+  get pendingInput(): number {
+    return this.queuedBytes
+  }
+
+  /** A big paste goes in several frames, each well under the server's frame limit. */
+  private sendInput(ws: WebSocket, bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; at += INPUT_CHUNK_BYTES)
+      ws.send(encodeInput(bytes.subarray(at, at + INPUT_CHUNK_BYTES)))
+  }
+
+  private flushQueue(): void {
+    const ws = this.ws
+    if (ws?.readyState !== 1) return
+    for (const bytes of this.queue) this.sendInput(ws, bytes)
+    this.queue = []
+    this.queuedBytes = 0
   }
 
   resize(cols: number, rows: number): void {
@@ -57,6 +105,7 @@ export class TerminalConnection {
   /** Reconnect now (e.g. after the lab was reset), skipping the backoff. */
   reconnect(): void {
     if (this.disposed) return
+    this.fatal = false
     if (this.timer) clearTimeout(this.timer)
     this.failures = 0
     this.ws?.close()
@@ -89,6 +138,11 @@ export class TerminalConnection {
       const e = err as Partial<TicketError>
       const message = e.message ?? String(err)
       if (e.status !== undefined && !isRetryableStatus(e.status)) {
+        this.fatal = true
+        if (this.queuedBytes > 0)
+          this.o.onEvent({ type: 'refused', bytes: this.queuedBytes, reason: message })
+        this.queue = []
+        this.queuedBytes = 0
         this.o.onEvent({ type: 'fatal', reason: message })
         return
       }
@@ -116,6 +170,7 @@ export class TerminalConnection {
           this.o.onEvent({ type: 'opened' })
           // The size may have changed while connecting.
           this.resize(this.o.size().cols, this.o.size().rows)
+          this.flushQueue()
           return
         case 'output':
           this.o.write(f.data, () => this.ack(f.data.length))

@@ -11,6 +11,10 @@ export interface ConnectionState {
   /** What the person sees under the terminal when it is not open. */
   message: string | null
   exitCode: number | null
+  /** Bytes typed while disconnected, sent when the connection is back. */
+  queuedBytes: number
+  /** Why the last input was not sent (shown until the connection opens). */
+  refused: string | null
 }
 
 export type ConnectionEvent =
@@ -19,12 +23,16 @@ export type ConnectionEvent =
   | { type: 'dropped'; reason: string }
   | { type: 'exited'; code: number }
   | { type: 'fatal'; reason: string }
+  | { type: 'queued'; bytes: number }
+  | { type: 'refused'; bytes: number; reason: string }
 
 export const initialConnection: ConnectionState = {
   status: 'connecting',
   failures: 0,
   message: null,
   exitCode: null,
+  queuedBytes: 0,
+  refused: null,
 }
 
 export function connectionReducer(state: ConnectionState, event: ConnectionEvent): ConnectionState {
@@ -33,7 +41,7 @@ export function connectionReducer(state: ConnectionState, event: ConnectionEvent
       if (state.status === 'closed') return state
       return { ...state, status: state.failures > 0 ? 'reconnecting' : 'connecting' }
     case 'opened':
-      return { status: 'open', failures: 0, message: null, exitCode: null }
+      return { status: 'open', failures: 0, message: null, exitCode: null, queuedBytes: 0, refused: null }
     case 'dropped':
       if (state.status === 'closed') return state
       return { ...state, status: 'reconnecting', failures: state.failures + 1, message: event.reason }
@@ -45,7 +53,11 @@ export function connectionReducer(state: ConnectionState, event: ConnectionEvent
         message: 'The shell ended. Press any key for a new one.',
       }
     case 'fatal':
-      return { ...state, status: 'closed', message: event.reason }
+      return { ...state, status: 'closed', message: event.reason, queuedBytes: 0 }
+    case 'queued':
+      return { ...state, queuedBytes: event.bytes }
+    case 'refused':
+      return { ...state, refused: `${event.bytes} typed byte(s) were not sent: ${event.reason}` }
   }
 }
 

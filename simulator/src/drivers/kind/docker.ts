@@ -73,3 +73,31 @@ export async function removeClusterContainers(docker: Docker, cluster: string): 
   )
   return nodes.map((n) => n.name)
 }
+
+/** The Docker network kind puts every node on (it makes it on first use and never removes it). */
+export const KIND_NETWORK = 'kind'
+
+export async function networkExists(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getNetwork(name).inspect()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Removes the network when no container is attached to it: after a failed creation that made it, so
+ * nothing is left behind. A network in use (another cluster, another tool) is kept.
+ */
+export async function removeNetworkIfUnused(docker: Docker, name: string): Promise<boolean> {
+  try {
+    const net = docker.getNetwork(name)
+    const info = (await net.inspect()) as { Containers?: Record<string, unknown> }
+    if (Object.keys(info.Containers ?? {}).length > 0) return false
+    await net.remove()
+    return true
+  } catch {
+    return false // gone already, or just got a container: either way not ours to remove
+  }
+}

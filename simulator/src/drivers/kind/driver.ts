@@ -6,7 +6,15 @@ import Docker from 'dockerode'
 import type { ClusterSpec, Driver, Environment, Node, ProbeResult, ProfileId, Progress } from '../../seam'
 import { PROFILES } from '../../sim/profiles'
 import { kindConfig, kindConfigYaml, specProblem } from './config'
-import { CLUSTER_LABEL, listClusterContainers, listClustersByPrefix, removeClusterContainers } from './docker'
+import {
+  CLUSTER_LABEL,
+  KIND_NETWORK,
+  listClusterContainers,
+  listClustersByPrefix,
+  networkExists,
+  removeClusterContainers,
+  removeNetworkIfUnused,
+} from './docker'
 import { runKind, tailLines } from './kind-cli'
 import { KindNode } from './node'
 import { nodeAddresses, setUpNodeAccess } from './node-access'
@@ -38,6 +46,8 @@ export interface KindDriverOptions {
   clusterPrefix?: string
   /** Ends a kind run that hangs; default 15 min. */
   createTimeoutMs?: number
+  /** Every chunk kind writes while creating a cluster (stdout and stderr), e.g. for a log. */
+  onKindOutput?: (cluster: string, chunk: string) => void
   /** Clusters of one spec kept ready (started by `startWarmPool`), so "start" takes seconds. */
   warmPool?: { spec: ClusterSpec; size: number }
 }
@@ -158,6 +168,8 @@ export class KindDriver implements Driver {
     await this.reserve(name)
     const dir = join(this.workDir, name)
     let kindStarted = false
+    // kind makes its network on first use and keeps it; a failed first creation should not leave it
+    let networkBefore = true
     try {
       // kind itself, and whether it runs this profile
       const kind = await kindVersion(this.kindPath)
@@ -201,6 +213,7 @@ export class KindDriver implements Driver {
       const parser = new KindProgress(spec, (p) =>
         emit({ fraction: kindFrom + p.fraction * (1 - kindFrom), step: p.step }),
       )
+      networkBefore = await networkExists(this.docker, KIND_NETWORK)
       kindStarted = true
       const run = await runKind(
         this.kindPath,
@@ -209,7 +222,10 @@ export class KindDriver implements Driver {
           // a private kubeconfig: creating a lab never touches the user's ~/.kube/config
           env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig') },
           signal,
-          onOutput: (chunk) => parser.push(chunk),
+          onOutput: (chunk) => {
+            parser.push(chunk)
+            this.opts.onKindOutput?.(name, chunk)
+          },
           timeoutMs: this.opts.createTimeoutMs ?? 15 * 60_000,
         },
       )
@@ -256,7 +272,10 @@ export class KindDriver implements Driver {
       emit({ fraction: 1, step: 'Cluster ready' })
       return env
     } catch (e) {
-      if (kindStarted) await this.deleteCluster(name).catch(() => undefined)
+      if (kindStarted) {
+        await this.deleteCluster(name).catch(() => undefined)
+        if (!networkBefore) await removeNetworkIfUnused(this.docker, KIND_NETWORK)
+      }
       await rm(dir, { recursive: true, force: true }).catch(() => undefined)
       if (signal?.aborted) throw abortError(signal)
       throw e

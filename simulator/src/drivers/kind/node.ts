@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { extract } from 'tar-stream'
-import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../../seam'
+import {
+  type ExecOptions,
+  type ExecResult,
+  type Node,
+  NodeGoneError,
+  type TerminalSize,
+  type TerminalStream,
+} from '../../seam'
 import { CLUSTER_LABEL, type NodeContainer } from './docker'
 import { DockerTerminal } from './terminal'
 
@@ -16,9 +23,9 @@ export const DEFAULT_EXEC_TIMEOUT_MS = 120_000
 const CLIENT_GRACE_MS = 8_000
 const TIMEOUT_EXIT = 124
 
-export class NodeUnavailableError extends Error {
+export class NodeUnavailableError extends NodeGoneError {
   constructor(node: string, why: string) {
-    super(`node ${node} is not available (${why}); reset the attempt to get a new cluster`)
+    super(node, `node ${node} is not available (${why}); reset the attempt to get a new cluster`)
     this.name = 'NodeUnavailableError'
   }
 }

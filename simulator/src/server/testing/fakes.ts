@@ -6,13 +6,14 @@ import type {
   ClusterSpec,
   Driver,
   Environment,
+  EnvironmentPersistence,
   ExecResult,
   Node,
   Progress,
   TerminalSize,
   TerminalStream,
 } from '../../seam'
-import type { Facts, LabCatalog, LabDetail, Report, SerializableEnvironment } from '../ports'
+import type { Facts, LabCatalog, LabDetail, Report } from '../ports'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -183,7 +184,7 @@ export class FakeNode implements Node {
   }
 }
 
-export class FakeEnvironment implements SerializableEnvironment {
+export class FakeEnvironment implements Environment {
   readonly driver = 'fake'
   readonly nodes: FakeNode[]
   disposed = false
@@ -222,6 +223,11 @@ export class FakeEnvironment implements SerializableEnvironment {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  readonly persistence: EnvironmentPersistence = {
+    serialize: () => this.serialize(),
+    onChange: (listener) => this.onChange(listener),
   }
 }
 

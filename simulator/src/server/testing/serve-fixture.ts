@@ -20,10 +20,13 @@ const { values } = parseArgs({
 })
 
 async function pieces() {
+  // sim-worker: environments in worker threads as `ckalab serve` runs them; sim: on the server's thread.
   const driver =
     values.driver === 'fake'
       ? new FakeDriver({ createMs: Number(values['create-ms']) })
-      : new (await import('../../drivers/sim')).SimDriver()
+      : values.driver === 'sim-worker'
+        ? new (await import('../../host/worker-driver')).WorkerSimDriver()
+        : new (await import('../../drivers/sim')).SimDriver()
   const which = values.catalog ?? (values.driver === 'fake' ? 'fake' : 'labs')
   const catalog = which === 'fake' ? new FakeCatalog() : await (await import('../catalog')).createLabCatalog()
   return { driver, catalog }

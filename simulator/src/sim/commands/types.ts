@@ -72,8 +72,22 @@ export interface SimCommandContext {
   /** Streaming stdout and stderr; absent where a command is run outside a shell. */
   stdout?: OutputStream
   stderr?: OutputStream
-  /** The shell's own command of the same name, when this command stands in for one (`tail`, `sleep`). */
-  original?: (args: string[]) => Promise<CommandResult>
+  /**
+   * Whether stdout reaches the terminal (false when piped or redirected), when
+   * the shell knows it. Unset: treated as a terminal whenever `tty` is set.
+   */
+  stdoutIsTerminal?: boolean
+  /**
+   * The commands of the pipeline this one runs in, as typed (e.g. `['ps aux',
+   * 'grep etcd']`), when the shell knows them: `ps` lists its pipeline
+   * partners, as they run at the same time on a real system.
+   */
+  pipeline?: string[]
+  /**
+   * The bundled just-bash command this one stands in front of, when it has
+   * the same name (`cat` checks permissions, then lets the bundled cat work).
+   */
+  builtin?: (args: string[]) => Promise<CommandResult>
   /** Run a shell line in the same context (same fs, cwd, env). */
   exec(
     line: string,

@@ -1,7 +1,8 @@
 import type { CommandResult, SimCommand, SimCommandContext, TerminalSizeLike } from '../commands/types'
 import { resolvePath } from '../commands/types'
 import type { Key } from '../shell/keys'
-import { byteLength, expandTabs, fitWidth, runFullScreen, splitLines } from './fullscreen'
+import { cellsText, columnOf } from './display'
+import { byteLength, fitWidth, runFullScreen, splitLines } from './fullscreen'
 
 // GNU nano as Debian ships it, for what a learner does with it: move, type,
 // cut and paste lines, search, write out (with the file name prompt) and exit
@@ -351,17 +352,21 @@ export class Nano {
       const r = this.top + i
       out += `\x1b[${i + 2};1H\x1b[2K`
       if (r >= this.lines.length) continue
-      const { text, col } = expandTabs(this.lines[r] ?? '')
-      let shown = text
+      const line = this.lines[r] ?? ''
+      let page = 0
       if (r === this.row) {
-        const cx = col(this.col)
+        const cx = columnOf(line, this.col)
         // nano scrolls a long line sideways by screenfuls, marking the cut with `>`.
-        const page = cx >= cols - 1 ? Math.floor(cx / (cols - 8)) * (cols - 8) : 0
-        shown = page ? `>${text.slice(page + 1)}` : text
+        page = cx >= cols - 1 ? Math.floor(cx / (cols - 8)) * (cols - 8) : 0
         cursorY = i + 1
         cursorX = cx - page
       }
-      out += shown.length > cols ? `${shown.slice(0, cols - 1)}>` : shown
+      // Only the columns on screen are laid out (by display width), whatever the line's length.
+      const from = page ? page + 1 : 0
+      const room = page ? cols - 1 : cols
+      const part = cellsText(line, from, room)
+      const shown = part.more ? `${cellsText(line, from, room - 1).text}>` : part.text
+      out += page ? `>${shown}` : shown
     }
     out += `\x1b[${rows - 2};1H\x1b[2K`
     const p = this.prompt

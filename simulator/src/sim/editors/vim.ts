@@ -1,6 +1,8 @@
 import type { TerminalSizeLike } from '../commands/types'
 import type { Key } from '../shell/keys'
-import { byteLength, expandTabs, fitWidth } from './fullscreen'
+import { columnOf, layoutLine, plainPrefix, rowsOf, type ScreenRow, wrapRows } from './display'
+import { byteLength, fitWidth } from './fullscreen'
+import { UndoHistory } from './vim-undo'
 
 // The vim a learner needs to fix a static pod manifest: normal, insert and
 // visual modes, the usual motions and operators, undo, search, and the ex
@@ -21,12 +23,6 @@ export interface VimIo {
 }
 
 type Mode = 'normal' | 'insert' | 'replace' | 'visual' | 'visual-line' | 'cmdline' | 'search'
-
-interface Snapshot {
-  lines: string[]
-  row: number
-  col: number
-}
 
 function isWord(c: string | undefined): boolean {
   return c !== undefined && /[\p{L}\p{N}_]/u.test(c)
@@ -79,8 +75,7 @@ export class Vim {
   private pending = ''
   private count = ''
   private register: { text: string[]; linewise: boolean } = { text: [], linewise: false }
-  private undoStack: Snapshot[] = []
-  private redoStack: Snapshot[] = []
+  private history = new UndoHistory()
   private lastSearch: { pattern: string; forward: boolean } | undefined
   private visualStart = { row: 0, col: 0 }
   private insertSnapshotTaken = false
@@ -124,9 +119,7 @@ export class Vim {
   }
 
   private snapshot(): void {
-    this.undoStack.push({ lines: [...this.lines], row: this.row, col: this.col })
-    if (this.undoStack.length > 500) this.undoStack.shift()
-    this.redoStack = []
+    this.history.checkpoint(this.lines, { row: this.row, col: this.col })
   }
 
   private changed(): void {
@@ -744,13 +737,11 @@ export class Vim {
   }
 
   private undo(): void {
-    const snap = this.undoStack.pop()
+    const snap = this.history.undo(this.lines, { row: this.row, col: this.col })
     if (!snap) {
       this.info('Already at oldest change')
       return
     }
-    this.redoStack.push({ lines: [...this.lines], row: this.row, col: this.col })
-    this.lines = snap.lines
     this.row = snap.row
     this.col = snap.col
     this.modified = true
@@ -759,13 +750,11 @@ export class Vim {
   }
 
   private redo(): void {
-    const snap = this.redoStack.pop()
+    const snap = this.history.redo(this.lines, { row: this.row, col: this.col })
     if (!snap) {
       this.info('Already at newest change')
       return
     }
-    this.undoStack.push({ lines: [...this.lines], row: this.row, col: this.col })
-    this.lines = snap.lines
     this.row = snap.row
     this.col = snap.col
     this.modified = true
@@ -1222,51 +1211,90 @@ export class Vim {
 
   // --- drawing --------------------------------------------------------------
 
+  /**
+   * Scroll as little as needed for the cursor line to show: the first line on
+   * screen moves down until the lines from it to the cursor fit. Walks up from
+   * the cursor, so a jump to the end of a long file costs one screenful.
+   */
+  private scrollToCursor(width: number, textRows: number): void {
+    if (this.row < this.top) {
+      this.top = this.row
+      return
+    }
+    let used = 0
+    let first = this.row
+    for (let r = this.row; r >= this.top; r--) {
+      used += rowsOf(this.lines[r] ?? '', width, textRows)
+      if (used > textRows) break
+      first = r
+    }
+    this.top = Math.max(this.top, Math.min(first, this.row))
+  }
+
   render(size: TerminalSizeLike): string {
     const cols = Math.max(10, size.cols)
     const rows = Math.max(2, size.rows)
     const textRows = rows - 1
     const gutter = this.number ? Math.max(3, String(this.lines.length).length) + 1 : 0
     const width = Math.max(1, cols - gutter)
-    const heightOf = (r: number) =>
-      Math.max(1, Math.ceil(expandTabs(this.lines[r] ?? '').text.length / width))
-    // Scroll so the cursor line is visible.
-    if (this.row < this.top) this.top = this.row
-    for (;;) {
-      let used = 0
-      for (let r = this.top; r <= this.row; r++) used += heightOf(r)
-      if (used <= textRows || this.top >= this.row) break
-      this.top++
-    }
+    this.scrollToCursor(width, textRows)
     let out = '\x1b[?25l\x1b[H'
     let screenRow = 0
     let cursorY = 0
     let cursorX = 0
     const sel = this.selection()
+    // Only the lines on screen are laid out, each only as far as the screen (or the cursor) reaches.
     for (let r = this.top; r < this.lines.length && screenRow < textRows; r++) {
       const raw = this.lines[r] ?? ''
-      const { text, col } = expandTabs(raw)
-      const chunks = Math.max(1, Math.ceil(text.length / width))
-      for (let c = 0; c < chunks && screenRow < textRows; c++) {
+      const left = textRows - screenRow
+      const isCursorLine = r === this.row
+      // On a line longer than the screen, start a few rows before the cursor when the
+      // columns up to it are plain (a 16 MB line is not laid out from its start on every key).
+      let start = 0
+      if (isCursorLine && this.col >= left * width && this.col < plainPrefix(raw))
+        start = Math.max(0, (Math.floor(this.col / width) - left + 1) * width)
+      const layout = layoutLine(raw, {
+        maxCells: left * width,
+        throughIndex: isCursorLine ? this.col : 0,
+        start,
+      })
+      let wrapped = wrapRows(layout, width)
+      const cx = isCursorLine ? layout.colOf(this.col) : 0
+      let cursorRow = 0
+      if (isCursorLine) {
+        for (let i = 0; i < wrapped.length; i++) if ((wrapped[i] as ScreenRow).startCol <= cx) cursorRow = i
+        // A line taller than the screen shows the part with the cursor.
+        if (cursorRow >= left) {
+          wrapped = wrapped.slice(cursorRow - left + 1)
+          cursorRow = left - 1
+        }
+      }
+      const selFrom =
+        sel && r >= sel.a.row && r <= sel.b.row ? (sel.linewise || r > sel.a.row ? 0 : sel.a.col) : -1
+      const selTo =
+        selFrom < 0 ? -1 : sel && (sel.linewise || r < sel.b.row) ? raw.length : (sel?.b.col ?? 0) + 1
+      for (let c = 0; c < wrapped.length && screenRow < textRows; c++) {
+        const w = wrapped[c] as ScreenRow
         let row = ''
         if (this.number)
           row += c === 0 ? `\x1b[33m${String(r + 1).padStart(gutter - 1)} \x1b[0m` : ' '.repeat(gutter)
-        const piece = text.slice(c * width, (c + 1) * width)
-        if (sel && r >= sel.a.row && r <= sel.b.row) {
-          const startCol = sel.linewise || r > sel.a.row ? 0 : col(sel.a.col)
-          const endCol = sel.linewise || r < sel.b.row ? text.length : col(sel.b.col + 1)
-          const s = Math.max(0, startCol - c * width)
-          const e = Math.max(0, Math.min(piece.length, endCol - c * width))
-          row +=
-            e > s ? `${piece.slice(0, s)}\x1b[7m${piece.slice(s, e) || ' '}\x1b[0m${piece.slice(e)}` : piece
-        } else row += piece
-        out += `\x1b[${screenRow + 1};1H\x1b[2K${row}`
-        if (r === this.row) {
-          const cx = col(this.col)
-          if (Math.floor(cx / width) === c || (c === chunks - 1 && cx >= (c + 1) * width)) {
-            cursorY = screenRow
-            cursorX = gutter + Math.min(width - 1, cx - c * width)
+        if (selFrom >= 0) {
+          let before = ''
+          let inside = ''
+          let after = ''
+          for (let k = w.from; k < w.to; k++) {
+            const at = layout.index[k] as number
+            if (at < selFrom) before += layout.shown[k]
+            else if (at < selTo) inside += layout.shown[k]
+            else after += layout.shown[k]
           }
+          const tail = w.text.slice(before.length + inside.length + after.length)
+          row += inside ? `${before}\x1b[7m${inside}\x1b[0m${after}${tail}` : w.text
+        } else row += w.text
+        out += `\x1b[${screenRow + 1};1H\x1b[2K${row}`
+        if (isCursorLine && c === cursorRow) {
+          cursorY = screenRow
+          cursorX = gutter + Math.min(width - 1, cx - w.startCol)
         }
         screenRow++
       }
@@ -1324,8 +1352,9 @@ export class Vim {
       line.length === 0
         ? '0-1'
         : (() => {
-            const byteCol = byteLength(line.slice(0, this.col)) + 1
-            const screenCol = expandTabs(line).col(this.col) + 1
+            const plain = this.col <= plainPrefix(line)
+            const byteCol = (plain ? this.col : byteLength(line.slice(0, this.col))) + 1
+            const screenCol = columnOf(line, this.col) + 1
             return byteCol === screenCol ? `${byteCol}` : `${byteCol}-${screenCol}`
           })()
     const where =

@@ -39,15 +39,27 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
       error: `transport: Error while dialing dial tcp: address ${endpoint}: missing port in address`,
     }
   const addr = `${u.host}:${u.port}`
+  // etcdctl 3.5+ is built with today's Go and grpc-go, whose handshake errors read differently
+  // from 3.4's (seen in etcdctl 3.5.16's output): a colon after "dialing", Go's "failed to
+  // verify certificate" prefix, and server refusals seen while reading the HTTP/2 preface.
+  const modern = cluster.profile.etcdMinor !== '3.4'
   const listener = cluster.network.connect(from.name, u.host, u.port)
   if (!listener)
     return {
       ok: false,
       refused: true,
-      error: `transport: Error while dialing dial tcp ${addr}: connect: connection refused`,
+      error: `transport: Error while dialing${modern ? ':' : ''} dial tcp ${addr}: connect: connection refused`,
     }
   const useTls = wantsTls(explicit, tls)
-  if (listener.scheme === 'https' && !useTls) return { ok: false, error: 'connection closed' }
+  if (listener.scheme === 'https' && !useTls)
+    return { ok: false, error: modern ? 'error reading server preface: EOF' : 'connection closed' }
+  /** The client's view of the member refusing its certificate (none, or one from another CA). */
+  const refusedByServer = () =>
+    modern
+      ? `error reading server preface: remote error: tls: ${tls.cert ? 'unknown certificate authority' : 'certificate required'}`
+      : 'transport: authentication handshake failed: remote error: tls: bad certificate'
+  const unverified = (detail: string) =>
+    `transport: authentication handshake failed: ${modern && detail.startsWith('x509:') ? `tls: failed to verify certificate: ${detail}` : detail}`
   if (listener.scheme === 'http' && useTls)
     return {
       ok: false,
@@ -85,10 +97,7 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
             from,
             tls.cert ? 'remote error: tls: bad certificate' : "tls: client didn't provide a certificate",
           )
-          return {
-            ok: false,
-            error: 'transport: authentication handshake failed: remote error: tls: bad certificate',
-          }
+          return { ok: false, error: refusedByServer() }
         }
       } else if (check.reason === 'name-mismatch' && tls.insecureSkipVerify) {
         // accepted
@@ -98,15 +107,12 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
           from,
           tls.cert ? 'remote error: tls: bad certificate' : "tls: client didn't provide a certificate",
         )
-        return {
-          ok: false,
-          error: 'transport: authentication handshake failed: remote error: tls: bad certificate',
-        }
+        return { ok: false, error: refusedByServer() }
       } else {
         rejected(proc, from, 'remote error: tls: bad certificate')
         return {
           ok: false,
-          error: `transport: authentication handshake failed: ${check.detail ?? 'x509: certificate signed by unknown authority'}`,
+          error: unverified(check.detail ?? 'x509: certificate signed by unknown authority'),
         }
       }
     }
@@ -172,9 +178,65 @@ export function serverRange(
   return p.data.range(key, opts)
 }
 
+/** etcd's default backend quota when --quota-backend-bytes is 0 (2 GiB). */
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024
+/** clientv3's default send limit (MaxCallSendMsgSize): 2 MiB. */
+export const CLIENT_SEND_LIMIT = 2 * 1024 * 1024
+
+function varintLength(n: number): number {
+  let len = 1
+  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) len++
+  return len
+}
+
+/**
+ * The size grpc checks for a put: its protobuf encoding, a tag and a varint length before the key and
+ * the value (real etcdctl 3.5.16 reported 3000011 bytes for a 4-byte key and a 3000000-byte value).
+ */
+export function putRequestBytes(key: string, value: string): number {
+  const k = new TextEncoder().encode(key).length
+  const v = new TextEncoder().encode(value).length
+  return 1 + varintLength(k) + k + 1 + varintLength(v) + v
+}
+
+/** A gRPC status the member answers with; etcdctl logs the retry line and prints `Error: <message>`. */
+export class EtcdServerError extends Error {
+  constructor(
+    readonly code: 'InvalidArgument' | 'ResourceExhausted',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'EtcdServerError'
+  }
+}
+
+/**
+ * What etcd does before it applies a write: refuse requests over --max-request-bytes, refuse every
+ * write while a NOSPACE alarm is raised, and raise that alarm (refusing the write) when the write
+ * would take the backend past its quota. A refused write is not kept: nothing answers OK for it.
+ */
+function admitWrite(
+  p: EtcdProcess,
+  g: NonNullable<EtcdProcess['group']>,
+  requestBytes: number,
+  growth: number,
+): void {
+  if (requestBytes > p.config.maxRequestBytes)
+    throw new EtcdServerError('InvalidArgument', 'etcdserver: request is too large')
+  if (g.alarms.some((a) => a.alarm === 'NOSPACE'))
+    throw new EtcdServerError('ResourceExhausted', 'etcdserver: mvcc: database space exceeded')
+  const quota = p.config.quotaBackendBytes > 0 ? p.config.quotaBackendBytes : DEFAULT_QUOTA_BYTES
+  if (g.keyspace.dbSize() + growth > quota) {
+    for (const m of g.processes) g.alarms.push({ memberId: m.memberId, alarm: 'NOSPACE' })
+    throw new EtcdServerError('ResourceExhausted', 'etcdserver: mvcc: database space exceeded')
+  }
+}
+
 export function serverPut(p: EtcdProcess, key: string, value: string): { revision: number; prev?: KeyValue } {
   const g = p.group
   if (!g?.leader) throw new NoLeaderError()
+  const bytes = putRequestBytes(key, value)
+  admitWrite(p, g, bytes, bytes)
   const prev = g.keyspace.get(key)
   const kv = g.keyspace.put(key, value)
   g.commit()

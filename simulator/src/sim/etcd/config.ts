@@ -24,6 +24,8 @@ export interface EtcdConfig {
   peerClientCertAuth: boolean
   listenMetricsUrls: string[]
   quotaBackendBytes: number
+  /** --max-request-bytes: the largest request the member accepts (etcd's default 1.5 MiB). */
+  maxRequestBytes: number
   /** Flags etcd would reject. */
   unknown: string[]
 }
@@ -130,6 +132,7 @@ export function parseEtcdArgs(args: string[]): EtcdConfig {
     peerClientCertAuth: flags.get('peer-client-cert-auth') === 'true',
     listenMetricsUrls: urls(flags.get('listen-metrics-urls'), ''),
     quotaBackendBytes: Number(flags.get('quota-backend-bytes') ?? 0) || 0,
+    maxRequestBytes: Number(flags.get('max-request-bytes') ?? 0) || 1.5 * 1024 * 1024,
     unknown: [...flags.keys()].filter((k) => !KNOWN.has(k)),
   }
 }

@@ -2,11 +2,14 @@ import { type CommandResult, type SimCommandContext, stderrFirst } from '../comm
 import type { Profile } from '../profiles'
 import { createRng, randomHex, seedFrom } from '../random'
 import {
+  CLIENT_SEND_LIMIT,
   type ClientTls,
   dial,
+  EtcdServerError,
   header,
   membersOf,
   NoLeaderError,
+  putRequestBytes,
   serverDelete,
   serverPut,
   serverRange,
@@ -67,6 +70,7 @@ const LOCAL: Record<string, FlagDef[]> = {
   'member remove': [],
   'member promote': [],
   'alarm list': [],
+  'alarm disarm': [],
   defrag: [{ name: 'cluster', type: 'bool' }],
   compaction: [{ name: 'physical', type: 'bool' }],
   'endpoint status': [{ name: 'cluster', type: 'bool' }],
@@ -287,6 +291,8 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
       return memberChange(run, cfg, path === 'member remove' ? 'removed from' : 'promoted in')
     case 'alarm list':
       return alarmList(run, cfg)
+    case 'alarm disarm':
+      return alarmDisarm(run, cfg)
     case 'defrag':
       return defrag(run, cfg)
     case 'compaction':
@@ -369,7 +375,7 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
       prefix +=
         profile.etcdMinor === '3.4'
           ? `${log.capnslog('W', 'pkg/flags', `unrecognized environment variable ${k}=${v}`)}\n`
-          : `${log.line('warn', 'flags/flag.go:94', 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
+          : `${log.line('warn', `flags/flag.go:${profile.etcdMinor === '3.5' ? 93 : 94}`, 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
       continue
     }
     if (explicit.has(name)) {
@@ -379,8 +385,10 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
           ? log.capnslog('C', 'pkg/flags', text)
           : log.line(
               'fatal',
-              'flags/flag.go:85',
-              'conflicting environment variable is shadowed by corresponding command-line flag',
+              `flags/flag.go:${profile.etcdMinor === '3.5' ? 85 : 86}`,
+              // sic: pkg/flags/flag.go's message at v3.5.16 and v3.6.4 (seen in 3.5.16's output,
+              // which also carries a stack trace of the command's own call path)
+              'conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))',
               { 'environment-variable': k },
             )
       return { result: out('', `${prefix}${line}\n`, 1) }
@@ -495,10 +503,7 @@ function warnLine(run: Run, cfg: ClientCfg, detail: string, opts: { perEndpoint?
   const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
   const target = `etcd-endpoints://${ptr}/${hostPort(opts.perEndpoint ?? cfg.endpoints[0] ?? '')}`
   const err = `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${detail === 'connection closed' ? 'connection closed' : `connection error: desc = "${detail}"`}`
-  const caller =
-    profile.etcdMinor === '3.5'
-      ? `v3@v${profile.etcdVersion}/retry_interceptor.go:62`
-      : `v3@v${profile.etcdVersion}/retry_interceptor.go:63`
+  const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
   return log.line(
     'warn',
     caller,
@@ -570,7 +575,10 @@ async function memberList(run: Run, cfg: ClientCfg, format: string): Promise<Com
         const o: Record<string, JsonValue> = { ID: idv(m.id) }
         if (m.name) o.name = m.name
         o.peerURLs = m.peerURLs
-        if (m.clientURLs.length) o.clientURLs = m.clientURLs
+        // etcdctl 3.5's hand-written --hex printer spells the key clientURLS (printer_json.go
+        // at v3.5.16, seen in its output); 3.6 fixed it
+        if (m.clientURLs.length)
+          o[hex && run.profile.etcdMinor === '3.5' ? 'clientURLS' : 'clientURLs'] = m.clientURLs
         if (m.isLearner) o.isLearner = true
         return o
       }),
@@ -809,6 +817,7 @@ async function withLeader<T>(
       await waitTimeout(run, cfg.commandTimeout)
       return out('', `${cfg.prefix}Error: context deadline exceeded\n`, EXIT_ERROR)
     }
+    if (err instanceof EtcdServerError) return serverError(run, cfg, err.code, err.message)
     throw err
   }
 }
@@ -894,6 +903,19 @@ async function put(run: Run, cfg: ClientCfg, format: string): Promise<CommandRes
     )
   if (format === 'table')
     return out('', `${cfg.prefix}Error: table not supported as output format\n`, EXIT_BAD_FEATURE)
+  // clientv3 refuses to send a message over its 2 MiB limit before the member sees it
+  const bytes = putRequestBytes(args[0] as string, value)
+  if (bytes > CLIENT_SEND_LIMIT) {
+    const c = connectAny(run, cfg)
+    if (!c.ok) return failUnary(run, cfg, c.error)
+    return serverError(
+      run,
+      cfg,
+      'ResourceExhausted',
+      `trying to send message larger than max (${bytes} vs. ${CLIENT_SEND_LIMIT})`,
+      true,
+    )
+  }
   const r = await withLeader(run, cfg, (p) => {
     const res = serverPut(p, args[0] as string, value as string)
     return { ...res, h: header(p) }
@@ -984,8 +1006,8 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const maint = c34
     ? ['clientv3/maintenance.go:200', 'clientv3/maintenance.go:208']
     : minor === '3.5'
-      ? [`v3@v${profile.etcdVersion}/maintenance.go:212`, `v3@v${profile.etcdVersion}/maintenance.go:220`]
-      : [`v3@v${profile.etcdVersion}/maintenance.go:236`, `v3@v${profile.etcdVersion}/maintenance.go:302`]
+      ? ['v3/maintenance.go:212', 'v3/maintenance.go:220']
+      : ['v3/maintenance.go:236', 'v3/maintenance.go:302']
   L('info', snapCaller(calls[0] as number), 'created temporary db file', { path: part })
   const ep = cfg.endpoints[0] as string
   const r = dial(ctx.node.cluster, ctx.node, ep, cfg.tls)
@@ -1024,7 +1046,7 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
       lines.push(
         log.line(
           'error',
-          `v3@v${profile.etcdVersion}/retry_interceptor.go:${minor === '3.5' ? 129 : 130}`,
+          clientCaller(profile, 'retry_interceptor.go', 130, 130),
           'streamer failed to create ClientStream',
           {
             error: `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${r.error === 'connection closed' ? 'connection closed' : `connection error: desc = "${r.error}"`}`,
@@ -1202,8 +1224,19 @@ function runV2(ctx: SimCommandContext, profile: Profile): CommandResult {
   return out(V2_HELP(profile.etcdVersion))
 }
 
+/**
+ * zap's short caller for a file of etcd's client module. etcdctl 3.5 and 3.6
+ * build the client from their own source tree (etcdctl/go.mod replaces
+ * go.etcd.io/etcd/client/v3 with ../client/v3), so the path is `v3/<file>`:
+ * seen in etcdctl 3.5.16's output; the 3.6 line numbers are those of
+ * client/v3 at v3.6.4.
+ */
+function clientCaller(profile: Run['profile'], file: string, line35: number, line36: number): string {
+  return `v3/${file}:${profile.etcdMinor === '3.5' ? line35 : line36}`
+}
+
 /** A server-side error: clientv3's retry interceptor logs the gRPC status, then etcdctl prints the message. */
-function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): CommandResult {
+function serverError(run: Run, cfg: ClientCfg, code: string, msg: string, clientSide = false): CommandResult {
   const { profile, log } = run
   const now = run.ctx.node.cluster.clock.now()
   const err = `rpc error: code = ${code} desc = ${msg}`
@@ -1217,7 +1250,7 @@ function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): Comma
     })
   } else {
     const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
-    const caller = `v3@v${profile.etcdVersion}/retry_interceptor.go:${profile.etcdMinor === '3.5' ? 62 : 63}`
+    const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
     line = log.line(
       'warn',
       caller,
@@ -1226,7 +1259,8 @@ function serverError(run: Run, cfg: ClientCfg, code: string, msg: string): Comma
       { logger: 'etcd-client' },
     )
   }
-  return out('', `${cfg.prefix}${line}\nError: ${msg}\n`, EXIT_ERROR)
+  // a client-side refusal is printed with its gRPC status, a member's answer without it
+  return out('', `${cfg.prefix}${line}\nError: ${clientSide ? err : msg}\n`, EXIT_ERROR)
 }
 
 function idText(id: bigint): string {
@@ -1310,13 +1344,31 @@ async function memberChange(
   return out(`Member ${idText(id)} ${verb} cluster ${idText(r.p.clusterId)}\n`, cfg.prefix)
 }
 
+/** `memberID:<decimal> alarm:NOSPACE ` per raised alarm (with the trailing space etcdctl prints). */
+function alarmLines(alarms: Array<{ memberId: bigint; alarm: string }>): string {
+  return alarms.map((a) => `memberID:${a.memberId} alarm:${a.alarm} \n`).join('')
+}
+
 async function alarmList(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const r = await withLeader(run, cfg, (p) => {
     if (!p.group?.leader) throw new NoLeaderError()
-    return ''
+    return alarmLines(p.group.alarms)
   })
   if (isResult(r)) return r
-  return out('', cfg.prefix)
+  return out(r, cfg.prefix)
+}
+
+/** Clears every alarm and prints the ones it cleared (a write past the quota raises NOSPACE again). */
+async function alarmDisarm(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  const r = await withLeader(run, cfg, (p) => {
+    const g = p.group
+    if (!g?.leader) throw new NoLeaderError()
+    const cleared = alarmLines(g.alarms)
+    g.alarms = []
+    return cleared
+  })
+  if (isResult(r)) return r
+  return out(r, cfg.prefix)
 }
 
 async function defrag(run: Run, cfg: ClientCfg): Promise<CommandResult> {

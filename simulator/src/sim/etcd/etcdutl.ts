@@ -1,4 +1,5 @@
 import type { CommandResult, SimCommandContext } from '../commands/types'
+import type { Profile } from '../profiles'
 import { ClientLog } from './clientlog'
 import { commandWords, type FlagDef, parseArgs, parseBool, RESTORE_FLAGS } from './flags'
 import { etcdutlHelp } from './help'
@@ -13,9 +14,14 @@ const GLOBAL: FlagDef[] = [
 
 const RESTORE: FlagDef[] = [...RESTORE_FLAGS, { name: 'initial-memory-map-size', type: 'int' }]
 
-const SNAPSHOT_HELP = `Manages etcd node snapshots
+const GLOBAL_FLAGS = `Global Flags:
+  -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default "simple")
+`
 
-Usage:
+// cobra's usage of each etcdutl command (what --help prints too: these
+// commands have no long description). Seen in etcdutl 3.5.16's output.
+const USAGE: Record<string, string> = {
+  snapshot: `Usage:
   etcdutl snapshot [command]
 
 Available Commands:
@@ -25,11 +31,99 @@ Available Commands:
 Flags:
   -h, --help   help for snapshot
 
-Global Flags:
-  -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default "simple")
-
+${GLOBAL_FLAGS}
 Use "etcdutl snapshot [command] --help" for more information about a command.
-`
+`,
+  'snapshot status': `Usage:
+  etcdutl snapshot status <filename> [flags]
+
+Flags:
+  -h, --help   help for status
+
+${GLOBAL_FLAGS}`,
+  'snapshot restore': `Usage:
+  etcdutl snapshot restore <filename> --data-dir {output dir} [options] [flags]
+
+Flags:
+      --bump-revision uint                   How much to increase the latest revision after restore
+      --data-dir string                      Path to the output data directory
+  -h, --help                                 help for restore
+      --initial-advertise-peer-urls string   List of this member's peer URLs to advertise to the rest of the cluster (default "http://localhost:2380")
+      --initial-cluster string               Initial cluster configuration for restore bootstrap (default "default=http://localhost:2380")
+      --initial-cluster-token string         Initial cluster token for the etcd cluster during restore bootstrap (default "etcd-cluster")
+      --initial-memory-map-size uint         Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0 (default 10737418240)
+      --mark-compacted                       Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)
+      --name string                          Human-readable name for this member (default "default")
+      --skip-hash-check                      Ignore snapshot integrity hash value (required if copied from data directory)
+      --wal-dir string                       Path to the WAL directory (use --data-dir if none given)
+
+${GLOBAL_FLAGS}`,
+  defrag: `Usage:
+  etcdutl defrag [flags]
+
+Flags:
+      --data-dir string   Required. Defragments a data directory not in use by etcd.
+  -h, --help              help for defrag
+
+${GLOBAL_FLAGS}`,
+}
+
+/** etcdutl's commands: 3.5.16's help (binary); 3.6's from etcdutl/ctl.go at v3.6.4. */
+function topCommands(profile: Profile): string[] {
+  return profile.etcdMinor === '3.5'
+    ? ['backup', 'completion', 'defrag', 'help', 'snapshot', 'version']
+    : ['completion', 'defrag', 'hashkv', 'help', 'migrate', 'snapshot', 'version']
+}
+
+/** The command a word list names, as cobra finds it before parsing flags ('' is etcdutl itself). */
+function commandPath(words: string[]): string {
+  const [a, b] = words
+  if (a === 'snapshot' && (b === 'status' || b === 'restore' || b === 'save')) return `snapshot ${b}`
+  if (a === 'snapshot' || a === 'defrag') return a
+  return ''
+}
+
+function usageOf(profile: Profile, path: string): string {
+  return USAGE[path] ?? etcdutlHelp(profile)
+}
+
+/** cobra's refusal: the error, the command's usage, the error again (all on stderr), exit 1. */
+function refuse(profile: Profile, path: string, error: string): CommandResult {
+  return {
+    stdout: '',
+    stderr: `Error: ${error}
+${usageOf(profile, path)}
+Error: ${error}
+`,
+    exitCode: 1,
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      )
+  return d[a.length]![b.length]!
+}
+
+/** cobra's unknown command: suggestions within two edits (or by prefix), printed twice around the hint. */
+function unknownCommand(profile: Profile, word: string): CommandResult {
+  const near = topCommands(profile).filter(
+    (c) => c !== 'help' && (editDistance(word, c) <= 2 || c.startsWith(word)),
+  )
+  const msg = `unknown command "${word}" for "etcdutl"${near.length ? `\n\nDid you mean this?\n${near.map((c) => `\t${c}\n`).join('')}` : ''}`
+  return {
+    stdout: '',
+    stderr: `Error: ${msg}\nRun 'etcdutl --help' for usage.\nError: ${msg}\n`,
+    exitCode: 1,
+  }
+}
 
 export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult> {
   const profile = ctx.node.cluster.profile
@@ -42,16 +136,20 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
     ctx.args,
     (name) =>
       GLOBAL.find((f) => f.name === name) ??
-      (isRestore(cmdWords) ? RESTORE.find((f) => f.name === name) : undefined),
+      (isRestore(cmdWords)
+        ? RESTORE.find((f) => f.name === name)
+        : cmdWords[0] === 'defrag' && name === 'data-dir'
+          ? { name, type: 'string' as const }
+          : undefined),
     (s) => GLOBAL.find((f) => f.short === s),
   )
   const w = parsed.words
-  if (parsed.error) {
-    return { stdout: '', stderr: `Error: ${parsed.error}\n`, exitCode: 1 }
-  }
+  if (w[0] && !topCommands(profile).includes(w[0])) return unknownCommand(profile, w[0])
+  const path = commandPath(w)
+  if (parsed.error) return refuse(profile, path, parsed.error)
   const format = parsed.values.get('write-out') ?? 'simple'
   const [a, b, ...rest] = w
-  if (!a || a === 'help' || (parseBool(parsed.values.get('help')) && a !== 'snapshot'))
+  if (!a || a === 'help' || (parseBool(parsed.values.get('help')) && a !== 'snapshot' && a !== 'defrag'))
     return { stdout: etcdutlHelp(profile), stderr: '', exitCode: 0 }
   if (a === 'version')
     return {
@@ -59,14 +157,34 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
       stderr: '',
       exitCode: 0,
     }
+  if (a === 'defrag') {
+    if (parseBool(parsed.values.get('help')))
+      return { stdout: usageOf(profile, 'defrag'), stderr: '', exitCode: 0 }
+    if (!parsed.values.get('data-dir'))
+      return refuse(profile, 'defrag', 'required flag(s) "data-dir" not set')
+  }
   if (a === 'snapshot') {
-    if (!b || parseBool(parsed.values.get('help'))) return { stdout: SNAPSHOT_HELP, stderr: '', exitCode: 0 }
+    if (!b || parseBool(parsed.values.get('help')))
+      return { stdout: usageOf(profile, path), stderr: '', exitCode: 0 }
+    if (b === 'save' && profile.etcdMinor === '3.5')
+      // Deprecated in 3.5 with a Run that refuses: cobra's deprecation notice, then etcdutl's error.
+      return {
+        stdout: '',
+        stderr:
+          'Command "save" is deprecated, Use `etcdctl snapshot save` to download snapshot\n' +
+          'Error: In order to download snapshot use: `etcdctl snapshot save ...`\n',
+        exitCode: 128,
+      }
     if (b === 'status') {
       if (rest.length !== 1)
         return { stdout: '', stderr: 'Error: snapshot status requires exactly one argument\n', exitCode: 128 }
       return snapshotStatus({ fs: ctx.fs, cwd: ctx.cwd, profile, path: rest[0] as string, format })
     }
     if (b === 'restore') {
+      // cobra checks required flags before the command's own argument check. 3.5 marks --data-dir
+      // required (seen in 3.5.16); 3.6 restores into <name>.etcd without it (snapshot_command.go at v3.6.4).
+      if (profile.etcdMinor === '3.5' && !parsed.values.get('data-dir'))
+        return refuse(profile, 'snapshot restore', 'required flag(s) "data-dir" not set')
       if (rest.length !== 1)
         return {
           stdout: '',
@@ -92,7 +210,7 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
         markCompacted: parseBool(v.get('mark-compacted')),
       })
     }
-    return { stdout: SNAPSHOT_HELP, stderr: '', exitCode: 0 }
+    return { stdout: usageOf(profile, 'snapshot'), stderr: '', exitCode: 0 }
   }
   return {
     stdout: '',

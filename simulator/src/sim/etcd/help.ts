@@ -24,13 +24,15 @@ HELPLINE      --hex[=false]				print byte strings as hex encoded strings
   -w, --write-out="simple"			set the output format (fields, json, protobuf, simple, table)
 `
 
-const GLOBAL_35 = GLOBAL_34.replace(
+// etcdctl 3.5.16 prints 3.4's global flags unchanged; the client-side size
+// limits are 3.6's (etcdctl/ctlv3/ctl.go at v3.6.x).
+const GLOBAL_36 = GLOBAL_34.replace(
   '      --user=""',
   '      --max-recv-bytes=0				client-side response receive limit in bytes (if 0, it defaults to "math.MaxInt32")\n      --max-request-bytes=0			client-side request send limit in bytes (if 0, it defaults to 2.0 MiB (2 * 1024 * 1024).)\n      --user=""',
 )
 
 function globals(profile: Profile, helpLine?: string): string {
-  const base = profile.etcdMinor === '3.4' ? GLOBAL_34 : GLOBAL_35
+  const base = profile.etcdMinor === '3.6' ? GLOBAL_36 : GLOBAL_34
   return base.replace('HELPLINE', helpLine ? `${helpLine}\n` : '')
 }
 
@@ -96,13 +98,21 @@ const COMMANDS_34 = [
 function commandList(profile: Profile): string[][] {
   let list = COMMANDS_34
   if (profile.etcdMinor !== '3.4') {
+    // 3.5 drops the v2 migrate and adds auth status; snapshot status is deprecated in favour of etcdutl
     list = list.filter(([n]) => n !== 'migrate')
-    list = [
-      ...list,
-      ['downgrade cancel', 'Cancel the ongoing downgrade action to cluster'],
-      ['downgrade enable', 'Start a downgrade action to cluster'],
-      ['downgrade validate', 'Validate downgrade capability before starting downgrade'],
-    ]
+    list = [...list, ['auth status', 'Returns authentication status']]
+    if (profile.etcdMinor === '3.5')
+      list = list.map(([n, d]) =>
+        n === 'snapshot status' ? [n as string, `[deprecated] ${d}`] : [n as string, d as string],
+      )
+    // the downgrade commands are 3.6's (etcdctl/ctlv3/command/downgrade_command.go)
+    if (profile.etcdMinor === '3.6')
+      list = [
+        ...list,
+        ['downgrade cancel', 'Cancel the ongoing downgrade action to cluster'],
+        ['downgrade enable', 'Start a downgrade action to cluster'],
+        ['downgrade validate', 'Validate downgrade capability before starting downgrade'],
+      ]
     list.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
   }
   if (profile.etcdMinor === '3.6')
@@ -185,6 +195,11 @@ export function groupHelp(profile: Profile, group: string): string {
   const info = GROUP_INFO[group] ?? { desc: `${group} related commands`, cmds: [] }
   let cmds = info.cmds
   if (group === 'snapshot' && profile.etcdMinor === '3.6') cmds = cmds.filter(([n]) => n === 'save')
+  if (group === 'snapshot' && profile.etcdMinor === '3.5')
+    cmds = cmds.map(([n, d]) => (n === 'status' ? [n, `[deprecated] ${d}`] : [n as string, d as string]))
+  // endpoint's --cluster is a persistent flag of the group
+  const groupFlags =
+    group === 'endpoint' ? '      --cluster[=false]\tuse all endpoints from the cluster member list\n' : ''
   return `NAME:
 \t${group} - ${info.desc}
 
@@ -199,7 +214,7 @@ COMMANDS:
 ${tabbed(cmds)}
 
 OPTIONS:
-  -h, --help[=false]\thelp for ${group}
+${groupFlags}  -h, --help[=false]\thelp for ${group}
 
 GLOBAL OPTIONS:
 ${globals(profile)}
@@ -236,7 +251,7 @@ ${globals(profile)}
 }
 
 export function etcdutlHelp(profile: Profile): string {
-  return `Usage:
+  const text = `Usage:
   etcdutl [command]
 
 Available Commands:
@@ -255,12 +270,16 @@ Flags:
   -w, --write-out string    set the output format (fields, json, protobuf, simple, table) (default "simple")
 
 Use "etcdutl [command] --help" for more information about a command.
-`.replace(
-    profile.etcdMinor === '3.5'
-      ? '  migrate     Migrates schema of etcd data dir files to make them compatible with different etcd version\n'
-      : '\u0000',
-    '',
-  )
+`
+  // pflag pads the flag column to the longest flag plus three spaces (etcdutl 3.5.16's output)
+  const narrow = text
+    .replace('  -h, --help                help', '  -h, --help               help')
+    .replace('  -w, --write-out string    set', '  -w, --write-out string   set')
+  // 3.5.16 (binary): backup, no check, hashkv or migrate. 3.6 (etcdutl/ctl.go at v3.6.4):
+  // defrag, snapshot, hashkv, version, completion, migrate; no backup, no check.
+  return profile.etcdMinor === '3.5'
+    ? narrow.replace(/^ {2}(check|hashkv|migrate) .*\n/gm, '')
+    : narrow.replace(/^ {2}(check|backup) .*\n/gm, '')
 }
 
 const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string, string]> }> = {
@@ -362,6 +381,24 @@ export function leafHelp(profile: Profile, path: string): string {
         'Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)',
       ],
     ]
+  let description = ''
+  if (profile.etcdMinor === '3.5' && path === 'snapshot restore') {
+    leaf.flags = [
+      ...leaf.flags,
+      [
+        '--initial-memory-map-size=0',
+        'Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0',
+      ],
+    ]
+    description = 'Moved to `etcdctl snapshot restore ...`'
+  }
+  if (profile.etcdMinor === '3.5' && path === 'snapshot status') {
+    leaf.desc = `[deprecated] ${leaf.desc}`
+    description =
+      'When --write-out is set to simple, this command prints out comma-separated status lists for each endpoint.\n' +
+      '\tThe items in the lists are hash, revision, total keys, total size.\n\t\n' +
+      "\tMoved to 'etcdctl snapshot status ...'"
+  }
   if (profile.etcdMinor !== '3.4' && path === 'get')
     leaf.flags = [...leaf.flags, ['--count-only[=false]', 'Get only the count']]
   const name = path.split(' ').pop() as string
@@ -379,7 +416,7 @@ export function leafHelp(profile: Profile, path: string): string {
 
 USAGE:
 \tetcdctl ${leaf.usage} [flags]
-
+${description ? `\nDESCRIPTION:\n\t${description}\n` : ''}
 OPTIONS:
 ${tabbed(rows, '')}
 

@@ -3,6 +3,7 @@ import type { SimCluster } from '../cluster'
 import { type Listener, parseEndpoint } from '../net'
 import type { SimNode } from '../node'
 import type { Profile } from '../profiles'
+import { preallocate, preallocateWal, WAL_SEGMENT_BYTES } from '../vfs/preallocate'
 import { type EtcdConfig, parseEtcdArgs, parseInitialCluster, verifyBootstrap } from './config'
 import { clusterId as computeClusterId, memberId as computeMemberId, hexId } from './ids'
 import { Keyspace } from './keyspace'
@@ -320,6 +321,8 @@ export class EtcdProcess {
         ],
       })
     }
+    // A running member keeps a spare preallocated segment (0.tmp) beside its WAL.
+    await preallocateWal(this.fs, this.walPath.replace(/\/[^/]+$/, ''), WAL_FILE).catch(() => {})
     const bindError = this.listen()
     if (bindError) {
       this.log({
@@ -355,7 +358,8 @@ export class EtcdProcess {
     await this.writeWal()
     await this.flushNow()
     for (const f of [this.dbPath, this.walPath]) await this.fs.chmod(f, 0o600).catch(() => {})
-    for (const d of [this.dataDir, `${this.dataDir}/member`, `${this.dataDir}/member/snap`])
+    const walDir = this.walPath.replace(/\/[^/]+$/, '')
+    for (const d of [this.dataDir, `${this.dataDir}/member`, `${this.dataDir}/member/snap`, walDir])
       await this.fs.chmod(d, 0o700).catch(() => {})
   }
 
@@ -372,6 +376,7 @@ export class EtcdProcess {
       // A data dir deleted under a running member stays deleted: etcd writes to open files.
       if (!(await this.fs.exists(this.walPath.replace(/\/[^/]+$/, '')))) return
       await this.fs.writeFile(this.walPath, encodeWal(wal))
+      preallocate(this.fs, this.walPath, WAL_SEGMENT_BYTES)
     } catch {
       // The directory went away under a running member; etcd keeps serving from memory.
     }
@@ -401,7 +406,10 @@ export class EtcdProcess {
   async flushNow(): Promise<void> {
     try {
       if (!(await this.fs.exists(`${this.dataDir}/member/snap`))) return
+      const fresh = !(await this.fs.exists(this.dbPath))
       await this.fs.writeFile(this.dbPath, this.dbBytes())
+      // bbolt creates the db file 0600.
+      if (fresh) await this.fs.chmod(this.dbPath, 0o600)
     } catch {
       // See writeWal.
     }
@@ -539,6 +547,8 @@ export class RaftGroup {
   members: MemberRecord[]
   versionSet = false
   lastLeaderId = 0n
+  /** Raised alarms, kept until `alarm disarm` (etcd also keeps them across restarts; the simulator does not yet). */
+  alarms: Array<{ memberId: bigint; alarm: 'NOSPACE' | 'CORRUPT' }> = []
 
   constructor(
     readonly clusterId: bigint,

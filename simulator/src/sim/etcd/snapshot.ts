@@ -1,6 +1,7 @@
 import type { IFileSystem } from 'just-bash'
 import type { CommandResult } from '../commands/types'
 import type { Profile } from '../profiles'
+import { preallocate, WAL_SEGMENT_BYTES } from '../vfs/preallocate'
 import type { ClientLog } from './clientlog'
 import { verifyBootstrap } from './config'
 import { base64Of, goJson, humanBytes, renderTable } from './format'
@@ -268,6 +269,8 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
     await o.fs.chmod(f, 0o600).catch(() => {})
   for (const d of [absData, `${absData}/member`, `${absData}/member/snap`, absWal])
     await o.fs.chmod(d, 0o700).catch(() => {})
+  // The new segment is preallocated; the spare 0.tmp exists only while a member runs.
+  preallocate(o.fs, `${absWal}/${WAL_FILE}`, WAL_SEGMENT_BYTES)
   if (minor === '3.4')
     stderr += `${o.log.line('info', 'snapshot/v3_snapshot.go:309', 'restored snapshot', fields, { floatTs: true })}\n`
   else {

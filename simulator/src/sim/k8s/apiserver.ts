@@ -1,7 +1,7 @@
 import { type EtcdClient, etcdClient } from '../etcd/client'
 import type { SimNode } from '../node'
 import { ApiError, type KubeObject, type ListOptions } from './api'
-import { decodeObject, encodeObject, type ResourceInfo, resourceInfo, storageKey } from './codec'
+import { cloneJson, DecodeCache, encodeObject, type ResourceInfo, resourceInfo, storageKey } from './codec'
 import { klog } from './journal'
 import { applyDefaults, deepClone, validate } from './objects'
 import type { ContainerProcess, ProcessContext } from './runtime'
@@ -65,6 +65,7 @@ export class ApiServer implements ContainerProcess {
   private livenessFailures = 0
   private readyWaiters: Array<() => void> = []
   private clusterIpNext = 10
+  private decoded = new DecodeCache()
 
   constructor(private ctx: ProcessContext) {
     this.node = ctx.node
@@ -244,11 +245,12 @@ export class ApiServer implements ContainerProcess {
     const kvs = await this.etcdCall('list', info, undefined, () => this.etcd.range(prefix))
     const out: KubeObject[] = []
     for (const kv of kvs) {
-      const obj = decodeObject(kv.value)
-      if (!obj) continue
+      const stored = this.decoded.peek(kv.key, kv.value)
+      if (!stored) continue
+      if (labels.length && !matchesLabels(stored.metadata.labels, labels)) continue
+      if (fields.length && !matchesFields(stored, fields)) continue
+      const obj = cloneJson(stored)
       obj.metadata.resourceVersion = String(kv.modRevision)
-      if (labels.length && !matchesLabels(obj.metadata.labels, labels)) continue
-      if (fields.length && !matchesFields(obj, fields)) continue
       out.push(obj)
     }
     return out
@@ -261,7 +263,7 @@ export class ApiServer implements ContainerProcess {
   async get(resource: string, name: string, namespace?: string): Promise<KubeObject> {
     const info = this.resource(resource)
     const kv = await this.etcdCall('get', info, name, () => this.etcd.get(storageKey(info, name, namespace)))
-    const obj = kv ? decodeObject(kv.value) : undefined
+    const obj = kv ? this.decoded.decode(kv.key, kv.value) : undefined
     if (!kv || !obj) throw this.notFound(info, name)
     obj.metadata.resourceVersion = String(kv.modRevision)
     return obj
@@ -321,7 +323,7 @@ export class ApiServer implements ContainerProcess {
     const ns = info.namespaced ? (input.metadata.namespace ?? 'default') : undefined
     const key = storageKey(info, name, ns)
     const kv = await this.etcdCall('update', info, name, () => this.etcd.get(key))
-    const current = kv ? decodeObject(kv.value) : undefined
+    const current = kv ? this.decoded.decode(kv.key, kv.value) : undefined
     if (!kv || !current) throw this.notFound(info, name)
     const rv = input.metadata.resourceVersion
     if (rv && rv !== String(kv.modRevision)) {
@@ -349,7 +351,7 @@ export class ApiServer implements ContainerProcess {
     const info = this.resource(resource)
     const key = storageKey(info, name, info.namespaced ? (namespace ?? 'default') : undefined)
     const kv = await this.etcdCall('delete', info, name, () => this.etcd.get(key))
-    const obj = kv ? decodeObject(kv.value) : undefined
+    const obj = kv ? this.decoded.decode(kv.key, kv.value) : undefined
     if (!kv || !obj) throw this.notFound(info, name)
     await this.etcdCall('delete', info, name, () => this.etcd.del(key))
     if (info.kind === 'Namespace') {

@@ -2,6 +2,7 @@ import '../index'
 import { VirtualClock } from '../clock'
 import { createSimCluster } from '../cluster'
 import type { SimNode } from '../node'
+import { median } from '../stats'
 
 // `npm run bench` figures for the simulated control plane: the time to
 // replay a full single-node etcd backup/restore solution (setup excluded,
@@ -22,11 +23,6 @@ const SOLUTION = [
   'crictl ps --name etcd',
   'kubectl get deployments',
 ]
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] ?? Number.NaN
-}
 
 async function freshNode(): Promise<{ node: SimNode; createMs: number }> {
   const t = performance.now()

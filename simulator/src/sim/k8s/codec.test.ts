@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeObject, encodeObject, resourceInfo, storageKey } from './codec'
+import { DecodeCache, decodeObject, encodeObject, resourceInfo, storageKey } from './codec'
 
 describe('storage codec', () => {
   it('uses the real /registry keys', () => {
@@ -23,5 +23,31 @@ describe('storage codec', () => {
     expect(v.startsWith('k8s\u0000\n\u0015\n\u0007apps/v1\u0012\nDeployment')).toBe(true)
     expect(decodeObject(v)).toEqual(obj)
     expect(decodeObject('hello')).toBeUndefined()
+  })
+})
+
+describe('DecodeCache', () => {
+  const pod = (name: string, image: string) =>
+    encodeObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { image } } as never)
+
+  it('hands out copies: a caller changing its object does not change the next answer', () => {
+    const cache = new DecodeCache()
+    const value = pod('a', 'nginx')
+    const first = cache.decode('/registry/pods/default/a', value) as any
+    first.spec.image = 'changed'
+    expect((cache.decode('/registry/pods/default/a', value) as any).spec.image).toBe('nginx')
+  })
+
+  it('decodes again when the stored value under a key differs (a restored snapshot reuses keys)', () => {
+    const cache = new DecodeCache()
+    cache.decode('/registry/pods/default/a', pod('a', 'nginx'))
+    expect((cache.decode('/registry/pods/default/a', pod('a', 'busybox')) as any).spec.image).toBe('busybox')
+    expect(cache.decode('/registry/pods/default/a', 'junk from etcdctl put')).toBeUndefined()
+  })
+
+  it('stays bounded', () => {
+    const cache = new DecodeCache(3)
+    for (let i = 0; i < 10; i++) cache.peek(`/k/${i}`, pod(`p${i}`, 'x'))
+    expect((cache as any).entries.size).toBeLessThanOrEqual(3)
   })
 })

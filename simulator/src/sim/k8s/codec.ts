@@ -142,3 +142,41 @@ export function decodeObject(value: string): KubeObject | undefined {
     return undefined
   }
 }
+
+/** A copy of a value that came from JSON.parse (plain objects, arrays, primitives only). */
+export function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v
+  if (Array.isArray(v)) return v.map(cloneJson) as T
+  const out: Record<string, unknown> = {}
+  for (const k in v) out[k] = cloneJson((v as Record<string, unknown>)[k])
+  return out as T
+}
+
+/**
+ * Decoded objects by storage key, so a list does not parse every stored
+ * value again. An entry is used only while etcd holds the very same value
+ * (a restored snapshot can reuse a key and revision with other content);
+ * callers get their own copy, since they edit what they are given.
+ */
+export class DecodeCache {
+  private entries = new Map<string, { value: string; obj: KubeObject | undefined }>()
+
+  constructor(private readonly limit = 20_000) {}
+
+  /** The object stored as `value` under `key`, shared: read it, do not change it. */
+  peek(key: string, value: string): KubeObject | undefined {
+    const hit = this.entries.get(key)
+    if (hit && hit.value === value) return hit.obj
+    const obj = decodeObject(value)
+    // Beyond the limit start over rather than track recency: lists refill it at once.
+    if (this.entries.size >= this.limit) this.entries.clear()
+    this.entries.set(key, { value, obj })
+    return obj
+  }
+
+  /** A copy of the object stored as `value` under `key`, the caller's to change. */
+  decode(key: string, value: string): KubeObject | undefined {
+    const obj = this.peek(key, value)
+    return obj ? cloneJson(obj) : undefined
+  }
+}

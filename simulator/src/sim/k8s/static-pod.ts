@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import YAML from 'yaml'
 import type { KubeObject } from './api'
+import { cloneJson } from './codec'
 import type { BindMount } from './container-fs'
 
 // Reading a static pod manifest the way the kubelet's file source does:
@@ -104,21 +105,39 @@ function validate(obj: Record<string, any>): string[] {
   return errs
 }
 
+type YamlParse = { value: unknown } | { error: string }
+
+// The kubelet reads every manifest on each relist and every node of every
+// cluster starts from the same few files: parsing each text once saves most
+// of a cluster's start. Bounded; the oldest text goes first.
+const yamlCache = new Map<string, YamlParse>()
+const YAML_CACHE_LIMIT = 64
+
+function parseYaml(text: string): YamlParse {
+  let hit = yamlCache.get(text)
+  if (!hit) {
+    const doc = YAML.parseDocument(text, { uniqueKeys: false })
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]
+      hit = { error: goYamlError(e.code, e.linePos?.[0]?.line ?? 1, e.message) }
+    } else hit = { value: doc.toJS() as unknown }
+    if (yamlCache.size >= YAML_CACHE_LIMIT) yamlCache.delete(yamlCache.keys().next().value as string)
+    yamlCache.set(text, hit)
+  }
+  // The caller fills in defaults on what it gets: hand out a copy.
+  return 'value' in hit ? { value: cloneJson(hit.value) } : hit
+}
+
 /**
  * Parse one manifest file. `error` is the text after `<path>: ` in the
  * kubelet's "couldn't parse as pod(...)" / "invalid pod" messages.
  */
 export function parseStaticPod(text: string, source: string, nodeName: string): ParseResult {
-  const doc = YAML.parseDocument(text, { uniqueKeys: false })
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]
-    const line = e.linePos?.[0]?.line ?? 1
-    return {
-      ok: false,
-      error: `${source}: couldn't parse as pod(${goYamlError(e.code, line, e.message)}), please check config file`,
-    }
+  const parsed = parseYaml(text)
+  if ('error' in parsed) {
+    return { ok: false, error: `${source}: couldn't parse as pod(${parsed.error}), please check config file` }
   }
-  const obj = doc.toJS() as unknown
+  const obj = parsed.value
   if (obj === null || obj === undefined || typeof obj !== 'object' || Array.isArray(obj)) {
     const shown = obj === null || obj === undefined ? 'null' : JSON.stringify(obj)
     return {

@@ -86,40 +86,59 @@ async function size(ctx: SimCommandContext, path: string): Promise<number | unde
   }
 }
 
-export const tailCommand: SimCommand = {
+/** The bundled tail, for nodes where nothing else stands in front of it. */
+const bundledTail: SimCommand = {
   name: 'tail',
-  async run(ctx): Promise<CommandResult> {
-    const { follow, rest } = splitFollow(ctx.args)
-    if (!ctx.original) return { stdout: '', stderr: 'tail: not available\n', exitCode: 127 }
-    const first = await ctx.original(rest)
-    const files = fileOperands(rest).filter((f) => f !== '-')
-    const out = ctx.stdout
-    if (!follow || !out?.isTerminal || files.length === 0) return first
-    out.write(first.stdout)
-    ctx.stderr?.write(first.stderr)
-    // Follow by size, as GNU tail does with polling: print what was appended, say so when a file shrinks.
-    const sizes = new Map<string, number | undefined>()
-    for (const f of files) sizes.set(f, await size(ctx, f))
-    let current = files[files.length - 1]
-    const clock = ctx.node.cluster.clock
-    for (;;) {
-      await clock.sleep(1000, ctx.signal)
-      await cooperate(ctx.signal)
-      for (const f of files) {
-        const before = sizes.get(f)
-        const now = await size(ctx, f)
-        if (now === undefined || now === before) continue
-        sizes.set(f, now)
-        if (before !== undefined && now < before) {
-          ctx.stderr?.write(`tail: ${f}: file truncated\n`)
-          continue
-        }
-        const bytes = await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, f))
-        const added = new TextDecoder().decode(bytes.slice(before ?? 0))
-        if (files.length > 1 && current !== f) out.write(`\n==> ${f} <==\n`)
-        current = f
-        out.write(added)
+  run: (ctx) =>
+    ctx.builtin
+      ? ctx.builtin(ctx.args)
+      : Promise.resolve({ stdout: '', stderr: 'tail: not available\n', exitCode: 127 }),
+}
+
+/**
+ * `tail` with `-f`: `inner` prints the file's end (the bundled tail, or a
+ * wrapper that checks permissions first), then, while stdout is the terminal,
+ * this keeps printing what is appended.
+ */
+export function followingTail(inner: SimCommand = bundledTail): SimCommand {
+  return {
+    name: 'tail',
+    run: (ctx) => followTail(ctx, inner),
+  }
+}
+
+export const tailCommand: SimCommand = followingTail()
+
+async function followTail(ctx: SimCommandContext, inner: SimCommand): Promise<CommandResult> {
+  const { follow, rest } = splitFollow(ctx.args)
+  const first = await inner.run({ ...ctx, args: rest })
+  const files = fileOperands(rest).filter((f) => f !== '-')
+  const out = ctx.stdout
+  if (!follow || !out?.isTerminal || files.length === 0) return first
+  out.write(first.stdout)
+  ctx.stderr?.write(first.stderr)
+  // Follow by size, as GNU tail does with polling: print what was appended, say so when a file shrinks.
+  const sizes = new Map<string, number | undefined>()
+  for (const f of files) sizes.set(f, await size(ctx, f))
+  let current = files[files.length - 1]
+  const clock = ctx.node.cluster.clock
+  for (;;) {
+    await clock.sleep(1000, ctx.signal)
+    await cooperate(ctx.signal)
+    for (const f of files) {
+      const before = sizes.get(f)
+      const now = await size(ctx, f)
+      if (now === undefined || now === before) continue
+      sizes.set(f, now)
+      if (before !== undefined && now < before) {
+        ctx.stderr?.write(`tail: ${f}: file truncated\n`)
+        continue
       }
+      const bytes = await ctx.fs.readFileBuffer(ctx.fs.resolvePath(ctx.cwd, f))
+      const added = new TextDecoder().decode(bytes.slice(before ?? 0))
+      if (files.length > 1 && current !== f) out.write(`\n==> ${f} <==\n`)
+      current = f
+      out.write(added)
     }
-  },
+  }
 }

@@ -107,6 +107,14 @@ export class ShellTerminal implements TerminalStream {
     this.showPrompt()
   }
 
+  /**
+   * A command runs that no program reads keys for (not vim or nano): the one
+   * state in which Ctrl-C must end something. The environment host watches it.
+   */
+  get busy(): boolean {
+    return this.mode === 'running' && this.ttyInput.size === 0
+  }
+
   // --- TerminalStream -------------------------------------------------------
 
   write(data: Uint8Array | string): void {

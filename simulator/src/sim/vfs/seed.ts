@@ -1,3 +1,4 @@
+import { DEBIAN_GROUP, DEBIAN_PASSWD } from '../linux/users'
 import { apiserverManifest, controllerManagerManifest, etcdManifest, schedulerManifest } from '../manifests'
 import type { CertRegistry } from '../pki'
 import type { Profile } from '../profiles'
@@ -40,7 +41,25 @@ export const SEED_DIRS = [
   '/etc/kubernetes/pki/etcd',
   '/var/lib/kubelet',
   '/etc/profile.d',
+  '/root/.kube',
+  '/var/mail',
+  '/var/www',
+  '/var/backups',
 ]
+
+/**
+ * Directory modes that differ from mkdir's 0755: root's home (Debian), /tmp
+ * (sticky), the etcd data dir kubeadm creates 0700, kubelet's state dir.
+ */
+export const SEED_DIR_MODES: Record<string, number> = {
+  '/root': 0o700,
+  '/tmp': 0o1777,
+  '/var/lib/etcd': 0o700,
+  '/var/lib/kubelet': 0o700,
+  // kubeadm creates the static pod folder itself, private to root.
+  '/etc/kubernetes/manifests': 0o700,
+  '/var/mail': 0o2775,
+}
 
 function kubeconfig(o: { server: string; user: string; cluster?: string }): string {
   const cluster = o.cluster ?? 'kubernetes'
@@ -125,6 +144,8 @@ export function seedNode(input: SeedInput): SeedTree {
   const server = `https://${input.apiEndpoint.ip}:6443`
 
   put('/etc/hostname', `${node.name}\n`)
+  put('/etc/passwd', DEBIAN_PASSWD)
+  put('/etc/group', DEBIAN_GROUP)
   put(
     '/etc/hosts',
     `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n${node.ip}\t${node.name}\n`,
@@ -142,7 +163,8 @@ export function seedNode(input: SeedInput): SeedTree {
     '/var/lib/kubelet/config.yaml',
     'apiVersion: kubelet.config.k8s.io/v1beta1\nauthentication:\n  anonymous:\n    enabled: false\n  webhook:\n    cacheTTL: 0s\n    enabled: true\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\nauthorization:\n  mode: Webhook\ncgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\nfileCheckFrequency: 0s\nhealthzBindAddress: 127.0.0.1\nhealthzPort: 10248\nkind: KubeletConfiguration\nstaticPodPath: /etc/kubernetes/manifests\n',
   )
-  put('/etc/kubernetes/kubelet.conf', kubeconfig({ server, user: `system:node:${node.name}` }))
+  // kubeadm writes every kubeconfig and static pod manifest 0600, keys 0600, certificates 0644.
+  put('/etc/kubernetes/kubelet.conf', kubeconfig({ server, user: `system:node:${node.name}` }), 0o600)
 
   // Cluster-wide CAs are the same bytes on every control plane (kubeadm copies them at join).
   const ca = certs.issue(`${clusterSeed}/ca`, {
@@ -186,7 +208,7 @@ export function seedNode(input: SeedInput): SeedTree {
     usages: [],
   })
   put('/etc/kubernetes/pki/sa.key', sa.key, 0o600)
-  put('/etc/kubernetes/pki/sa.pub', sa.cert.replace(/CERTIFICATE/g, 'PUBLIC KEY'))
+  put('/etc/kubernetes/pki/sa.pub', sa.cert.replace(/CERTIFICATE/g, 'PUBLIC KEY'), 0o600)
 
   const nodeSans = [node.name, 'localhost', node.ip, '127.0.0.1', '::1']
   const leaf = (
@@ -259,15 +281,16 @@ export function seedNode(input: SeedInput): SeedTree {
     ['client'],
   )
 
-  put('/etc/kubernetes/admin.conf', kubeconfig({ server, user: 'kubernetes-admin' }))
+  put('/etc/kubernetes/admin.conf', kubeconfig({ server, user: 'kubernetes-admin' }), 0o600)
   if (profile.id !== '1.20')
-    put('/etc/kubernetes/super-admin.conf', kubeconfig({ server, user: 'kubernetes-super-admin' }))
+    put('/etc/kubernetes/super-admin.conf', kubeconfig({ server, user: 'kubernetes-super-admin' }), 0o600)
   put(
     '/etc/kubernetes/controller-manager.conf',
     kubeconfig({ server, user: 'system:kube-controller-manager' }),
+    0o600,
   )
-  put('/etc/kubernetes/scheduler.conf', kubeconfig({ server, user: 'system:kube-scheduler' }))
-  put('/root/.kube/config', kubeconfig({ server, user: 'kubernetes-admin' }))
+  put('/etc/kubernetes/scheduler.conf', kubeconfig({ server, user: 'system:kube-scheduler' }), 0o600)
+  put('/root/.kube/config', kubeconfig({ server, user: 'kubernetes-admin' }), 0o600)
 
   const me = { name: node.name, ip: node.ip }
   put(
@@ -276,9 +299,10 @@ export function seedNode(input: SeedInput): SeedTree {
       node: me,
       existingMembers: input.earlierControlPlanes.map((n) => ({ name: n.name, ip: n.ip })),
     }),
+    0o600,
   )
-  put('/etc/kubernetes/manifests/kube-apiserver.yaml', apiserverManifest(profile, me))
-  put('/etc/kubernetes/manifests/kube-controller-manager.yaml', controllerManagerManifest(profile))
-  put('/etc/kubernetes/manifests/kube-scheduler.yaml', schedulerManifest(profile))
+  put('/etc/kubernetes/manifests/kube-apiserver.yaml', apiserverManifest(profile, me), 0o600)
+  put('/etc/kubernetes/manifests/kube-controller-manager.yaml', controllerManagerManifest(profile), 0o600)
+  put('/etc/kubernetes/manifests/kube-scheduler.yaml', schedulerManifest(profile), 0o600)
   return files
 }

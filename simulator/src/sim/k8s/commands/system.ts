@@ -365,6 +365,17 @@ function processList(node: SimNode): Proc[] {
   }
   procs.push({
     user: 'root',
+    pid: 608,
+    ppid: 1,
+    start: boot,
+    stat: 'Ss',
+    vsz: 15432,
+    rss: 9320,
+    cmd: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups',
+    cpu: 0,
+  })
+  procs.push({
+    user: 'root',
     pid: 2801,
     ppid: 1,
     start: boot,
@@ -396,7 +407,16 @@ async function ps(ctx: SimCommandContext): Promise<CommandResult> {
   const now = ctx.node.cluster.clock.now()
   const procs = processList(ctx.node)
   const args = ctx.args.join(' ')
-  for (const p of procs) if (p.cmd === 'ps') p.cmd = `ps ${args}`.trim()
+  const self = procs.find((p) => p.cmd === 'ps')
+  if (self) {
+    self.cmd = `ps ${args}`.trim()
+    // The other commands of the pipeline run at the same time: `ps aux | grep etcd` lists the grep.
+    const partners = (ctx.pipeline ?? []).filter((c) => !/^ps(\s|$)/.test(c.trim()))
+    partners.forEach((c, i) => {
+      procs.push({ ...self, pid: self.pid + i + 1, stat: 'S+', vsz: 6332, rss: 2076, cmd: c.trim() })
+    })
+    procs.sort((a, b) => a.pid - b.pid)
+  }
   const bsd = ctx.args.some((a) => /^-?aux?$|^aux$|^-?ef$|^axu$/.test(a))
     ? ctx.args.some((a) => a.includes('u'))
     : false
@@ -404,7 +424,7 @@ async function ps(ctx: SimCommandContext): Promise<CommandResult> {
     let out = 'USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n'
     for (const p of procs) {
       const t = cpuTime(p, now)
-      out += `${p.user.padEnd(8)}${String(p.pid).padStart(8)} ${p.cpu.toFixed(1).padStart(4)} ${((p.rss / 4_027_508) * 100).toFixed(1).padStart(4)} ${String(p.vsz).padStart(6)} ${String(p.rss).padStart(5)} ${(p.cmd.startsWith('ps') || p.cmd === '-bash' ? 'pts/0' : '?').padEnd(8)} ${p.stat.padEnd(4)} ${hhmm(p.start).padStart(5)} ${`${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`.padStart(6)} ${p.cmd}\n`
+      out += `${p.user.padEnd(8)}${String(p.pid).padStart(8)} ${p.cpu.toFixed(1).padStart(4)} ${((p.rss / 4_027_508) * 100).toFixed(1).padStart(4)} ${String(p.vsz).padStart(6)} ${String(p.rss).padStart(5)} ${(p.stat.endsWith('+') || p.cmd === '-bash' ? 'pts/0' : '?').padEnd(8)} ${p.stat.padEnd(4)} ${hhmm(p.start).padStart(5)} ${`${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`.padStart(6)} ${p.cmd}\n`
     }
     return ok(out)
   }
@@ -413,7 +433,7 @@ async function ps(ctx: SimCommandContext): Promise<CommandResult> {
     for (const p of procs) {
       const t = cpuTime(p, now)
       const time = `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor(t / 60) % 60).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`
-      out += `${p.user.padEnd(8)}${String(p.pid).padStart(8)}${String(p.ppid).padStart(8)}${String(Math.floor(p.cpu)).padStart(3)} ${hhmm(p.start)} ${(p.cmd.startsWith('ps') || p.cmd === '-bash' ? 'pts/0' : '?').padEnd(8)} ${time} ${p.cmd}\n`
+      out += `${p.user.padEnd(8)}${String(p.pid).padStart(8)}${String(p.ppid).padStart(8)}${String(Math.floor(p.cpu)).padStart(3)} ${hhmm(p.start)} ${(p.stat.endsWith('+') || p.cmd === '-bash' ? 'pts/0' : '?').padEnd(8)} ${time} ${p.cmd}\n`
     }
     return ok(out)
   }

@@ -1,0 +1,76 @@
+// vim's undo and redo for a buffer of lines. Each change is kept as the few
+// lines it replaced (found by trimming the lines both states share at the
+// start and at the end), not as a copy of the whole buffer: a 100,000-line
+// file costs one copy while a change is being made, and then only its change.
+
+export interface Cursor {
+  row: number
+  col: number
+}
+
+/** Turns the state after a change back into the state before it. */
+interface Delta extends Cursor {
+  start: number
+  /** The lines the other state has at `start` … */
+  lines: string[]
+  /** … in place of this many lines of this state. */
+  removeCount: number
+}
+
+function delta(from: string[], to: string[], cursor: Cursor): Delta {
+  // How to turn `from` into `to`.
+  const max = Math.min(from.length, to.length)
+  let p = 0
+  while (p < max && from[p] === to[p]) p++
+  let s = 0
+  while (s < max - p && from[from.length - 1 - s] === to[to.length - 1 - s]) s++
+  return { start: p, lines: to.slice(p, to.length - s), removeCount: from.length - s - p, ...cursor }
+}
+
+function apply(lines: string[], d: Delta): Delta {
+  const removed = lines.splice(d.start, d.removeCount, ...d.lines)
+  return { start: d.start, lines: removed, removeCount: d.lines.length, row: d.row, col: d.col }
+}
+
+const MAX_CHANGES = 500
+
+export class UndoHistory {
+  private undos: Delta[] = []
+  private redos: Delta[] = []
+  /** The buffer as it was before the change being made now, until the next checkpoint or undo. */
+  private pending: { lines: string[]; cursor: Cursor } | undefined
+
+  /** Call before changing the buffer. */
+  checkpoint(lines: string[], cursor: Cursor): void {
+    this.settle(lines)
+    this.pending = { lines: [...lines], cursor: { ...cursor } }
+    this.redos = []
+  }
+
+  /** Undo the last change in `lines` (in place); the cursor to restore, or undefined at the oldest change. */
+  undo(lines: string[], cursor: Cursor): Cursor | undefined {
+    this.settle(lines)
+    const d = this.undos.pop()
+    if (!d) return undefined
+    this.redos.push({ ...apply(lines, d), ...cursor })
+    return { row: d.row, col: d.col }
+  }
+
+  /** Redo the last undone change in `lines` (in place); undefined at the newest change. */
+  redo(lines: string[], cursor: Cursor): Cursor | undefined {
+    this.settle(lines)
+    const d = this.redos.pop()
+    if (!d) return undefined
+    this.undos.push({ ...apply(lines, d), ...cursor })
+    return { row: d.row, col: d.col }
+  }
+
+  /** Keep the change made since the last checkpoint as a delta from the buffer as it is now. */
+  private settle(now: string[]): void {
+    const p = this.pending
+    if (!p) return
+    this.pending = undefined
+    this.undos.push(delta(now, p.lines, p.cursor))
+    if (this.undos.length > MAX_CHANGES) this.undos.shift()
+  }
+}

@@ -1,0 +1,52 @@
+// Registers the Debian userland commands of a simulated node (see README.md).
+// Imported after the shell module: its `id` replaces the shell's root-only one.
+import { registerCommands } from '../commands/registry'
+import { followingTail } from '../shell/follow'
+import { installCommand, tarCommand } from './archive'
+import { chgrpCommand, chownCommand } from './chown'
+import { curlCommands } from './curl'
+import { gatedCommands } from './gate'
+import { idCommand, whoamiCommand } from './identity'
+import { kubeadmCommands } from './kubeadm'
+import { lsCommand } from './ls'
+import { manCommands } from './man'
+import { opensslCommands } from './openssl'
+import { pagerCommands } from './pager'
+import { readlinkCommand, realpathCommand } from './paths'
+import { procCommands } from './procs'
+import { socketCommands } from './sockets'
+import { statCommand } from './stat'
+import { suCommand } from './su'
+import { sudoCommand } from './sudo'
+import { sysinfoCommands } from './sysinfo'
+import { toolCommands } from './tools'
+import { topCommands } from './top'
+import { watchCommands } from './watch'
+
+registerCommands([
+  sudoCommand,
+  suCommand,
+  whoamiCommand,
+  idCommand,
+  lsCommand,
+  statCommand,
+  chownCommand,
+  chgrpCommand,
+  realpathCommand,
+  readlinkCommand,
+  // tail -f follows after the permission check (registered after the shell's own tail, so it replaces it).
+  ...gatedCommands.map((c) => (c.name === 'tail' ? followingTail(c) : c)),
+  tarCommand,
+  installCommand,
+  ...curlCommands,
+  ...manCommands,
+  ...pagerCommands,
+  ...topCommands,
+  ...watchCommands,
+  ...kubeadmCommands,
+  ...toolCommands,
+  ...opensslCommands,
+  ...sysinfoCommands,
+  ...socketCommands,
+  ...procCommands,
+])
