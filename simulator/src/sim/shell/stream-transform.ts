@@ -96,6 +96,12 @@ const BUILTINS = new Set([
  */
 const NO_REDIRECT = new Set(['exec', 'alias'])
 
+/**
+ * Builtins that write nothing whatever their arguments: they need no
+ * redirection to the terminal, which would only slow loops (`while :`).
+ */
+const SILENT = new Set([':', 'true', 'false'])
+
 export interface StreamTransformOptions {
   /** The terminal's device; absent when nobody is at a terminal (only ticks are added). */
   ttyPath?: string
@@ -283,7 +289,7 @@ class Rewriter {
       this.markMerged(c, false)
       return
     }
-    if (name === undefined || NO_REDIRECT.has(name)) return
+    if (name === undefined || NO_REDIRECT.has(name) || SILENT.has(name)) return
     const { out, err } = destinations(c.redirections)
     const streams = terminalStreams(c)
     if (!streams) {
