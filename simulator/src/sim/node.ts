@@ -11,7 +11,7 @@ import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
 import type { CommandResult, OutputStream, SimCommand, SimCommandContext, Tty } from './commands/types'
 import { cooperate } from './shell/cooperate'
-import { StreamTransform, TTY_MARKER } from './shell/stream-transform'
+import { PIPELINE_MARKER, StreamTransform, TTY_MARKER } from './shell/stream-transform'
 import { shellFs } from './shell/tty-device'
 import { WatchedFs } from './vfs/watched-fs'
 
@@ -65,6 +65,17 @@ function commandStreams(
   return { stdout: stream(1), stderr: stream(2), held }
 }
 
+/** The pipeline marker's commands (stream-transform.ts), or undefined outside a pipeline. */
+function pipelineOf(value: string | undefined): string[] | undefined {
+  if (!value) return undefined
+  try {
+    const list = JSON.parse(value) as unknown
+    return Array.isArray(list) ? list.map(String) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Where a finished command's output goes: to the terminal in the order it was
  * written when both streams are the terminal; as one stdout in that order when
@@ -108,7 +119,9 @@ export function bindCommand(
   return defineCommand(command.name, async (args, jb) => {
     const env: Record<string, string> = { ...(jb.exportedEnv ?? Object.fromEntries(jb.env)) }
     const marker = env[TTY_MARKER] ?? jb.env.get(TTY_MARKER)
+    const pipeline = pipelineOf(env[PIPELINE_MARKER] ?? jb.env.get(PIPELINE_MARKER))
     delete env[TTY_MARKER]
+    delete env[PIPELINE_MARKER]
     const streams = commandStreams(marker, binding.terminal)
     const ctx: SimCommandContext = {
       node,
@@ -121,6 +134,9 @@ export function bindCommand(
       tty: binding.tty,
       stdout: streams.stdout,
       stderr: streams.stderr,
+      // Known wherever the shell rewrites lines for a terminal; elsewhere left to `tty`.
+      stdoutIsTerminal: binding.terminal ? streams.stdout.isTerminal : undefined,
+      pipeline,
       builtin: jb.origCommand
         ? async (a) => {
             const r = await (jb.origCommand as NonNullable<typeof jb.origCommand>)(a)
@@ -130,7 +146,10 @@ export function bindCommand(
       exec: async (line, opts) => {
         if (!jb.exec)
           return { stdout: '', stderr: `${shell}: nested execution is not available here\n`, exitCode: 126 }
-        const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: opts?.env })
+        let lineEnv = opts?.env
+        // The nested line's commands write where this one writes: tell them, as the shell told it.
+        if (opts?.inherit && marker) lineEnv = { ...(lineEnv ?? {}), [TTY_MARKER]: marker }
+        const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: lineEnv })
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },
     }

@@ -88,10 +88,14 @@ export interface SimCommandContext {
    * the same name (`cat` checks permissions, then lets the bundled cat work).
    */
   builtin?: (args: string[]) => Promise<CommandResult>
-  /** Run a shell line in the same context (same fs, cwd, env). */
+  /**
+   * Run a shell line in the same context (same fs, cwd, env). With `inherit`,
+   * the line writes to this command's own stdout and stderr (the terminal, a
+   * pipe), as `sudo CMD` and `su -c CMD` hand theirs to CMD.
+   */
   exec(
     line: string,
-    opts?: { cwd?: string; stdin?: string; env?: Record<string, string> },
+    opts?: { cwd?: string; stdin?: string; env?: Record<string, string>; inherit?: boolean },
   ): Promise<CommandResult>
 }
 

@@ -1,4 +1,11 @@
-import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, StatementNode } from 'just-bash'
+import {
+  type CommandNode,
+  type PipelineNode,
+  type ScriptNode,
+  type SimpleCommandNode,
+  type StatementNode,
+  serialize,
+} from 'just-bash'
 
 // just-bash runs a command line as calls that return whole strings: a loop's
 // output reaches its caller only when the loop ends. Rather than replace its
@@ -26,6 +33,11 @@ import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, Statemen
  * one place (`2>&1`, `&>`, `|&`, both on the terminal).
  */
 export const TTY_MARKER = '__CKALAB_TTY'
+/**
+ * Environment variable giving a ckalab command in a pipeline the pipeline's
+ * commands as typed (a JSON list): `ps aux | grep etcd` lists the grep.
+ */
+export const PIPELINE_MARKER = '__CKALAB_PIPE'
 /** Opening this path lets the event loop run when due; nothing is stored. */
 export const YIELD_PATH = '/dev/.ckalab-yield'
 /** The descriptor the yield redirection uses: bash keeps 255 for itself, so scripts never use it. */
@@ -186,6 +198,7 @@ class Rewriter {
   }
 
   pipeline(p: PipelineNode, atTerminal: boolean): void {
+    if (p.commands.length > 1) this.markPipeline(p)
     p.commands.forEach((c, i) => {
       const last = i === p.commands.length - 1
       // `a |& b`: a's stderr goes into the pipe with its stdout.
@@ -247,6 +260,36 @@ class Rewriter {
       }
       default:
         return
+    }
+  }
+
+  /** Give each ckalab command of a pipeline the pipeline's commands, as typed. */
+  private markPipeline(p: PipelineNode): void {
+    const texts = p.commands.map((c) =>
+      serialize({
+        type: 'Script',
+        statements: [
+          {
+            type: 'Statement',
+            pipelines: [{ type: 'Pipeline', commands: [c], negated: false }],
+            operators: [],
+            background: false,
+          },
+        ],
+      } as ScriptNode),
+    )
+    const value = JSON.stringify(texts)
+    for (const c of p.commands) {
+      if (c.type !== 'SimpleCommand') continue
+      const name = literalName(c)
+      if (name === undefined || BUILTINS.has(name) || NO_REDIRECT.has(name)) continue
+      c.assignments.unshift({
+        type: 'Assignment',
+        name: PIPELINE_MARKER,
+        value: wordOf(value),
+        append: false,
+        array: null,
+      })
     }
   }
 

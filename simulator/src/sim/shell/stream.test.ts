@@ -85,6 +85,27 @@ describe('streaming shell output', () => {
     expect(shown()).toMatch(/^\{"level":"\w+"/)
   })
 
+  it('commands in a pipe or redirected know their stdout is not the terminal; sudo hands its streams on', async () => {
+    const { s, shown, chunks } = await terminalSession()
+    const env =
+      'ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key'
+    // etcdctl's result is its last stdout line, after the log lines on stderr, through sudo too.
+    await s.run(`sudo ${env} snapshot save /tmp/sudo-a.db 2>&1 | tail -1`)
+    expect(shown()).toBe('Server version 3.6.0\n')
+    chunks.length = 0
+    await s.run(`sudo ${env} snapshot save /tmp/sudo-b.db 2>&1 | tail -2 | head -1`)
+    expect(shown()).toBe('Snapshot saved at /tmp/sudo-b.db\n')
+    chunks.length = 0
+    // A watch into a pipe: the table once (the header and two pods through head -3).
+    await s.run('kubectl get pods -n kube-system -w | head -3')
+    expect(shown().split('\n')).toHaveLength(4)
+    expect(shown()).toMatch(/^NAME\s+READY/)
+    chunks.length = 0
+    // ps sees the other commands of its pipeline running beside it.
+    await s.run('ps aux | grep etcd')
+    expect(shown()).toMatch(/grep etcd/)
+  })
+
   it('tail -f prints each line appended to a growing file until Ctrl-C', async () => {
     const { s, shown } = await terminalSession()
     await s.run('echo first > /tmp/grow')
