@@ -263,6 +263,48 @@ describe('simulated shell terminal', () => {
     expect(after).toContain('\n130\nalive\n')
   }, 60_000)
 
+  it('runs `cmd &` in the background: [1] pid, its output beside the next command, a Done notice before a prompt', async () => {
+    const s = await open(100)
+    s.type('(for i in 1 2 3; do echo bg-$i; sleep 0.4; done) &\r')
+    await s.waitFor(/&\n\[1\] \d+\nroot@controlplane:~# /)
+    // The next command typed is run at once, never swallowed, while the job keeps printing.
+    const fg = await run(s, 'echo fg-ran')
+    expect(fg).toContain('\nfg-ran\n')
+    await s.waitFor('bg-3')
+    // bash reports the job's end before the first prompt after it.
+    await new Promise((r) => setTimeout(r, 1000))
+    await run(s, '')
+    expect(s.text()).toContain(
+      '[1]+  Done                    (for i in 1 2 3; do echo bg-$i; sleep 0.4; done)\n',
+    )
+  })
+
+  it('jobs, kill %1, fg and wait act on background jobs as in bash', async () => {
+    const s = await open(100)
+    await run(s, 'sleep 100 &')
+    await run(s, 'kubectl get pods -n kube-system -w &')
+    await s.waitFor('etcd-controlplane')
+    const listed = await run(s, 'jobs')
+    expect(listed).toContain(
+      'jobs\n[1]-  Running                 sleep 100 &\n[2]+  Running                 kubectl get pods -n kube-system -w &\n',
+    )
+    await run(s, 'kill %1')
+    const after = await run(s, '')
+    expect(after).toContain('\n[1]-  Terminated              sleep 100\n')
+    expect(await run(s, 'kill %7')).toContain('bash: kill: %7: no such job\n')
+    // fg waits for the job; Ctrl-C reaches it.
+    s.type('fg\r')
+    await s.waitFor(/fg\nkubectl get pods -n kube-system -w$/)
+    s.type('\x03')
+    await s.waitFor(/\^C\nroot@controlplane:~# $/)
+    expect(await run(s, 'echo $?')).toContain('\n130\n')
+    expect(await run(s, 'fg')).toContain('bash: fg: current: no such job\n')
+    await run(s, 'sleep 0.3 &')
+    const t0 = Date.now()
+    await run(s, 'wait')
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(200)
+  })
+
   it('a write past the disk quota says No space left on device; a huge variable does not end the shell', async () => {
     const s = await open()
     // Copying 12 MB in the simulated shell is slow on a busy machine: allow time.

@@ -1,7 +1,9 @@
 import type { Bash } from 'just-bash'
+import { parse } from 'just-bash'
 import type { Tty } from '../commands/types'
 import type { SimNode } from '../node'
 import { judgeInput, type ParseVerdict } from './incomplete'
+import { JobTable } from './jobs'
 import { absorbResult, childState, newState, type ShellState, wrapLine } from './shell-state'
 import { StreamTransform } from './stream-transform'
 
@@ -88,6 +90,19 @@ export function parseShellSwitch(text: string): ShellSwitch | undefined {
   return undefined
 }
 
+/** The command of a line that is one command put in the background (`cmd &`), without its `&`. */
+export function backgroundBody(text: string): string | undefined {
+  if (!/&\s*$/.test(text) || /&&\s*$/.test(text)) return undefined
+  try {
+    const ast = parse(text)
+    const [only] = ast.statements
+    if (ast.statements.length !== 1 || !only?.background) return undefined
+  } catch {
+    return undefined
+  }
+  return text.replace(/\s*&\s*$/, '')
+}
+
 /** `alias` must not list the two aliases the interactive `source` wrapper relies on. */
 function hideInternalAliases(text: string): string {
   if (!text.includes('__ckalab_source')) return text
@@ -99,6 +114,7 @@ export class ShellSession {
   private stack: ShellState[] = []
   private bash: Bash
   private readonly transform: StreamTransform
+  private readonly jobs = new JobTable()
   private readonly interactive: boolean
   private readonly mergeStderr: boolean
 
@@ -197,8 +213,71 @@ export class ShellSession {
     }
     const sw = parseShellSwitch(text)
     if (sw) return this.switchShell(sw)
+    if (this.options.terminal) {
+      const job = await this.jobControl(text, signal)
+      if (job) return job
+    }
     const result = await this.execute(text, signal)
     return result
+  }
+
+  /** `[1]+  Done …` lines for background jobs that ended, shown before the next prompt. */
+  takeJobNotices(): string {
+    return this.jobs.takeNotices()
+  }
+
+  /** Background jobs and the builtins that manage them (jobs.ts); undefined for any other line. */
+  private async jobControl(text: string, signal?: AbortSignal): Promise<RunOutput | undefined> {
+    const builtin = this.jobs.builtin(text)
+    if (builtin) {
+      let status = builtin.status
+      let stdout = builtin.stdout
+      if (builtin.waitFor?.length) {
+        // `fg` names the job before it takes the terminal.
+        this.options.terminal?.(stdout)
+        stdout = ''
+        // Ctrl-C reaches the job brought to the foreground; `wait` itself just stops waiting.
+        const fg = /^\s*fg\b/.test(text)
+        const onAbort = () => {
+          if (fg) for (const j of builtin.waitFor ?? []) j.controller.abort()
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        const aborted = new Promise<number>((resolve) =>
+          signal?.addEventListener('abort', () => resolve(130)),
+        )
+        const statuses = await Promise.race([Promise.all(builtin.waitFor.map((j) => j.done)), aborted])
+        signal?.removeEventListener('abort', onAbort)
+        status = typeof statuses === 'number' ? statuses : (statuses[statuses.length - 1] ?? 0)
+        if (fg) this.jobs.takeNotices()
+      }
+      this.state.lastStatus = status
+      return {
+        stdout,
+        stderr: builtin.stderr,
+        status,
+        interrupted: signal?.aborted || undefined,
+      }
+    }
+    const body = backgroundBody(text)
+    if (body === undefined) return undefined
+    const state = this.state
+    const terminal = this.options.terminal
+    const job = this.jobs.start(body, async (jobSignal) => {
+      const { script, env } = wrapLine(state, body, JSON.stringify(this.history), this.mergeStderr)
+      this.transform.arm(this.options.ttyPath ?? '/dev/pts/0')
+      const r = await this.bash.exec(script, {
+        env,
+        replaceEnv: true,
+        cwd: state.cwd,
+        signal: jobSignal,
+        rawScript: true,
+      })
+      const rest = (r.stdout + r.stderr).replace(/^bash: execution aborted\n?/m, '')
+      if (rest) terminal?.(rest)
+      return r.env?.__CKALAB_STATUS !== undefined ? Number(r.env.__CKALAB_STATUS) || 0 : r.exitCode
+    })
+    state.lastStatus = 0
+    return { stdout: `[${job.id}] ${job.pid}\n`, stderr: '', status: 0 }
   }
 
   private async switchShell(sw: ShellSwitch): Promise<RunOutput> {

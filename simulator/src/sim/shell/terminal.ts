@@ -239,6 +239,7 @@ export class ShellTerminal implements TerminalStream {
   private showPrompt(): void {
     if (this.disposed || this.mode === 'exited') return
     this.mode = 'prompt'
+    if (!this.continuation.length) this.print(this.session.takeJobNotices())
     this.editor.reset(this.continuation.length ? '> ' : this.session.prompt())
     this.renderer.reset()
     this.emit(BRACKETED_PASTE_ON + this.renderer.draw(this.editor.view(), this.size.cols))
