@@ -9,7 +9,7 @@ const y = `255>> ${YIELD_PATH}`
 describe('rewriteForStreaming', () => {
   it('sends each command at the terminal there, before its own redirections', () => {
     expect(rw('echo a; ls /x 2>/dev/null')).toBe(
-      `echo a >> ${TTY} 2>> ${TTY}\n${TTY_MARKER}=1 ls /x >> ${TTY} 2>> ${TTY} 2> /dev/null`,
+      `echo a &>> ${TTY}\n${TTY_MARKER}=1 ls /x &>> ${TTY} 2> /dev/null`,
     )
   })
 
@@ -37,7 +37,7 @@ describe('rewriteForStreaming', () => {
   it('leaves pipelines but their last command, substitutions and redirected blocks alone', () => {
     const piped = rw('kubectl get pods -w | grep etcd')
     expect(piped).toMatch(/^__CKALAB_PIPE=(?:\\.|\S)+ kubectl get pods -w \| /)
-    expect(piped).toMatch(/ \| __CKALAB_TTY=12m __CKALAB_PIPE=(?:\\.|\S)+ grep etcd >> \/dev\/pts\/0/)
+    expect(piped).toMatch(/ \| __CKALAB_TTY=12m __CKALAB_PIPE=(?:\\.|\S)+ grep etcd &>> \/dev\/pts\/0/)
     expect(rw('x=$(kubectl get pods)')).not.toContain(TTY)
     expect(rw('{ echo a; echo b; } > /tmp/f')).not.toContain(TTY)
     expect(rw('exec 2>&1')).not.toContain(TTY)
@@ -47,10 +47,10 @@ describe('rewriteForStreaming', () => {
     const loop = rw('while true; do kubectl get pods; sleep 2; done')
     // `true` writes nothing: only the yield.
     expect(loop).toContain(`while true ${y}; do`)
-    expect(loop).toContain(`${TTY_MARKER}=12m kubectl get pods >> ${TTY}`)
-    expect(loop).toContain(`${TTY_MARKER}=12m sleep 2 >> ${TTY}`)
-    expect(rw('for i in 1 2; do echo $i; done')).toContain(`echo $i >> ${TTY} 2>> ${TTY} ${y}`)
-    expect(rw('if true; then echo y; fi')).toContain(`echo y >> ${TTY}`)
+    expect(loop).toContain(`${TTY_MARKER}=12m kubectl get pods &>> ${TTY}`)
+    expect(loop).toContain(`${TTY_MARKER}=12m sleep 2 &>> ${TTY}`)
+    expect(rw('for i in 1 2; do echo $i; done')).toContain(`echo $i &>> ${TTY} ${y}`)
+    expect(rw('if true; then echo y; fi')).toContain(`echo y &>> ${TTY}`)
     expect(rw('f() { echo a; }')).toContain(`} ${y}`)
     expect(rw('f() { echo a; }')).not.toContain(TTY)
   })

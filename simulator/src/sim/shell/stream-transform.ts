@@ -339,10 +339,8 @@ class Rewriter {
       this.markMerged(c, false)
       return
     }
-    c.redirections.unshift(
-      { type: 'Redirection', fd: null, operator: '>>', target: wordOf(tty) },
-      { type: 'Redirection', fd: 2, operator: '>>', target: wordOf(tty) },
-    )
+    // One redirection for both streams costs half of two.
+    c.redirections.unshift({ type: 'Redirection', fd: null, operator: '&>>', target: wordOf(tty) })
     // Both on the terminal, or both into one file (`>f 2>&1` never reaches here): one stream.
     const merged = streams === '12' || (out === err && out !== 'fd1' && out !== 'fd2')
     if (!BUILTINS.has(name)) c.assignments.unshift(marker(`${streams}${merged ? 'm' : ''}`))
