@@ -49,7 +49,10 @@ describe('rewriteForStreaming', () => {
     expect(loop).toContain(`while true ${y}; do`)
     expect(loop).toContain(`${TTY_MARKER}=12m kubectl get pods &>> ${TTY}`)
     expect(loop).toContain(`${TTY_MARKER}=12m sleep 2 &>> ${TTY}`)
-    expect(rw('for i in 1 2; do echo $i; done')).toContain(`echo $i &>> ${TTY} ${y}`)
+    // A command sent to the terminal yields as it writes there: no second redirection.
+    expect(rw('for i in 1 2; do echo $i; done')).toContain(`echo $i &>> ${TTY}\n`)
+    expect(rw('for i in 1 2; do echo $i; done')).not.toContain(y)
+    expect(rw('for i in 1 2; do x=$i; done')).toContain(`x=$i ${y}`)
     expect(rw('if true; then echo y; fi')).toContain(`echo y &>> ${TTY}`)
     expect(rw('f() { echo a; }')).toContain(`} ${y}`)
     expect(rw('f() { echo a; }')).not.toContain(TTY)

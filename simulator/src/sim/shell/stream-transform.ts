@@ -127,14 +127,26 @@ function literalName(cmd: SimpleCommandNode): string | undefined {
   return p.type === 'Literal' ? (p.value ?? '') : ''
 }
 
-/** Add the yield redirection to the first command a statement list runs. */
-function addYield(list: StatementNode[], last = false): void {
+/**
+ * Add the yield redirection to the first command a statement list runs
+ * (the last with `last`). A command already redirected to the terminal needs
+ * none: writing there yields too (tty-device.ts), and a redirection less
+ * keeps loops fast.
+ */
+function addYield(list: StatementNode[], last = false, ttyPath?: string): void {
   const statement = last ? list[list.length - 1] : list[0]
   const pipeline = last ? statement?.pipelines[statement.pipelines.length - 1] : statement?.pipelines[0]
   const command = pipeline?.commands[0]
   if (!command) return
   const target = command.type === 'FunctionDef' ? command.body : command
+  if (ttyPath && target.redirections.some((r) => r.operator === '&>>' && targetText(r.target) === ttyPath))
+    return
   target.redirections.push({ type: 'Redirection', fd: YIELD_FD, operator: '>>', target: wordOf(YIELD_PATH) })
+}
+
+function targetText(target: unknown): string | undefined {
+  const parts = (target as { parts?: Array<{ type: string; value?: string }> }).parts
+  return parts?.length === 1 && parts[0]?.type === 'Literal' ? parts[0].value : undefined
 }
 
 function wordOf(text: string) {
@@ -228,14 +240,14 @@ class Rewriter {
         const inner = atTerminal && !redirectsOutput(c.redirections)
         this.statements(c.condition, inner)
         this.statements(c.body, inner)
-        addYield(c.condition, true)
+        addYield(c.condition, true, this.ttyPath)
         return
       }
       case 'For':
       case 'CStyleFor': {
         const inner = atTerminal && !redirectsOutput(c.redirections)
         this.statements(c.body, inner)
-        addYield(c.body)
+        addYield(c.body, false, this.ttyPath)
         return
       }
       case 'Case': {

@@ -39,7 +39,8 @@ export function shellFs(fs: IFileSystem, path?: string, write?: (text: string) =
       if (p === YIELD_PATH) return cooperate()
       if (p === path && write) {
         toTerminal(content, options)
-        return Promise.resolve()
+        // Every command at the terminal passes here, even one that printed nothing: a loop's turn.
+        return cooperate()
       }
       return fs[key](p, content as string, options as never)
     }
