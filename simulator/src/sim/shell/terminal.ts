@@ -51,6 +51,15 @@ function pasteKeys(text: string): Key[] {
   return keys
 }
 
+const ptyCounts = new WeakMap<SimNode, number>()
+
+/** Each terminal opened on a node gets the next pseudo-terminal, as sshd hands them out. */
+function nextTtyPath(node: SimNode): string {
+  const n = ptyCounts.get(node) ?? 0
+  ptyCounts.set(node, n + 1)
+  return `/dev/pts/${n}`
+}
+
 export class ShellTerminal implements TerminalStream {
   private dataListeners = new Set<(data: Uint8Array) => void>()
   private exitListeners = new Set<(code: number) => void>()
@@ -95,7 +104,13 @@ export class ShellTerminal implements TerminalStream {
         return () => this.ttyResize.delete(listener)
       },
     }
-    this.session = new ShellSession(node, { tty, interactive: true, mergeStderr: true })
+    this.session = new ShellSession(node, {
+      tty,
+      interactive: true,
+      mergeStderr: true,
+      terminal: (text) => this.print(text),
+      ttyPath: nextTtyPath(node),
+    })
     this.editor = new LineEditor(this.session.history)
   }
 
@@ -269,6 +284,7 @@ export class ShellTerminal implements TerminalStream {
   private showPrompt(): void {
     if (this.disposed || this.mode === 'exited') return
     this.mode = 'prompt'
+    if (!this.continuation.length) this.print(this.session.takeJobNotices())
     this.editor.reset(this.continuation.length ? '> ' : this.session.prompt())
     this.renderer.reset()
     this.emit(BRACKETED_PASTE_ON + this.renderer.draw(this.editor.view(), this.size.cols))
