@@ -15,7 +15,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readGolden } from './golden'
 import { KNOWN_DIFFERENCES } from './known-differences'
-import { normalize, type VersionFacts, versionFacts } from './normalize'
+import { normalize, versionFacts } from './normalize'
 import {
   type FakeApiserver,
   INSTALL_HINT,

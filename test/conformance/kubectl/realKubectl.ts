@@ -126,7 +126,11 @@ export async function startFakeApiserver(): Promise<FakeApiserver> {
     res.writeHead(405)
     res.end()
   })
+  // tunnels handed to the TLS server: closing the proxy does not end them
+  const tunnels = new Set<import('node:stream').Duplex>()
   proxy.on('connect', (req, socket) => {
+    tunnels.add(socket)
+    socket.on('close', () => tunnels.delete(socket))
     if (req.url !== '172.30.1.2:6443') {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
       return
@@ -141,6 +145,7 @@ export async function startFakeApiserver(): Promise<FakeApiserver> {
     unanswered,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const socket of tunnels) socket.destroy()
         proxy.closeAllConnections()
         proxy.close(() => resolve())
       }),

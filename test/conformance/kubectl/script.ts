@@ -271,7 +271,7 @@ export const SCRIPT: KubectlCase[] = [
   c('bad-ca-pem', 'create deployment web --image=nginx --dry-run=client -o yaml', {
     kubeconfig: fixture('admin.conf').replace(
       /certificate-authority-data: \S+/,
-      'certificate-authority-data: LS0tLS1CRUdJTg==',
+      'certificate-authority-data: bm90IGEgY2VydGlmaWNhdGUK',
     ),
   }),
   c('kubeconfig-not-yaml', 'config view', { kubeconfig: 'clusters: [unclosed\n' }),
