@@ -116,7 +116,7 @@ describe('bad input', () => {
     seedCluster(h.api)
     const r = await h.run(['get', 'pods', '-o', 'jsonpath={.items[*'])
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toMatch(/^error: error executing jsonpath/)
+    expect(r.stderr).toMatch(/^error: error parsing jsonpath \{.items\[\*, /)
     expect((await h.run(['get', 'pods', '-l', 'a in b'])).stderr).toMatch(
       /^error: unable to parse requirement/,
     )

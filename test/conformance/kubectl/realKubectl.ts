@@ -17,6 +17,8 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
+import { harness } from '../../kubectl/fake-api'
+import { seedCluster } from '../../kubectl/fixtures'
 import type { KubectlCase, RawOutput } from './script'
 
 const HERE = path.dirname(new URL(import.meta.url).pathname)
@@ -78,12 +80,16 @@ const DISCOVERY: Record<string, unknown> = {
       resource('serviceaccounts', 'ServiceAccount', true, ['sa']),
       resource('namespaces', 'Namespace', false, ['ns']),
       resource('nodes', 'Node', false, ['no']),
+      resource('events', 'Event', true, ['ev']),
     ],
   },
   '/apis/apps/v1': {
     kind: 'APIResourceList',
     groupVersion: 'apps/v1',
-    resources: [resource('deployments', 'Deployment', true, ['deploy'])],
+    resources: [
+      resource('deployments', 'Deployment', true, ['deploy']),
+      resource('replicasets', 'ReplicaSet', true, ['rs']),
+    ],
   },
   '/apis/batch/v1': {
     kind: 'APIResourceList',
@@ -100,11 +106,43 @@ export interface FakeApiserver {
   close(): Promise<void>
 }
 
+/**
+ * The objects of test/kubectl/fixtures.ts (a fresh kubeadm control plane and
+ * one deployment) for the `seeded` cases; the simulator's side reads the same
+ * objects (simKubectl.ts).
+ */
+export function seededApi() {
+  const h = harness('1.34')
+  seedCluster(h.api)
+  // what an apiserver defaults and the fixture leaves out
+  h.api.objects.get('pods/kube-system/etcd-controlplane')!.spec.containers[0].livenessProbe.successThreshold =
+    1
+  return h.api
+}
+
+async function objectRoute(objects: ReturnType<typeof seededApi>, pathname: string): Promise<unknown> {
+  const m = pathname.match(/^\/(?:api\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/)
+  if (!m) return undefined
+  const [, ns, plural, name] = m
+  try {
+    if (name) return await objects.get(plural, name, ns)
+    return {
+      kind: 'List',
+      apiVersion: 'v1',
+      metadata: {},
+      items: await objects.list(plural, { namespace: ns }),
+    }
+  } catch {
+    return undefined
+  }
+}
+
 export async function startFakeApiserver(): Promise<FakeApiserver> {
   const unanswered: string[] = []
-  const api = http.createServer((req, res) => {
+  const objects = seededApi()
+  const api = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'https://172.30.1.2:6443')
-    const body = DISCOVERY[url.pathname]
+    const body = DISCOVERY[url.pathname] ?? (await objectRoute(objects, url.pathname))
     if (!body) unanswered.push(`${req.method} ${url.pathname}`)
     const status = body ? 200 : 404
     res.writeHead(status, { 'content-type': 'application/json' })

@@ -23,6 +23,8 @@ export interface KubectlCase {
   stdin?: string
   /** Compare only the help's first paragraph and its Usage section (see normalize.ts). */
   helpExcerpt?: boolean
+  /** The apiserver holds the objects of test/kubectl/fixtures.ts (client-side printing of server objects). */
+  seeded?: boolean
 }
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures')
@@ -266,6 +268,36 @@ export const SCRIPT: KubectlCase[] = [
   c('help-config-view', 'config view --help', { helpExcerpt: true }),
   c('help-version', 'version --help', { helpExcerpt: true }),
   c('help-get', 'get --help', { helpExcerpt: true }),
+
+  // client-side printers of objects the apiserver returns (fixtures of test/kubectl/fixtures.ts);
+  // -o json is left out: the fake apiserver's key order is not an apiserver's
+  c('get-deploy-yaml', 'get deploy web -o yaml', { seeded: true }),
+  c('get-ns-yaml', 'get ns -o yaml', { seeded: true }),
+  c('get-ns-name', 'get ns -o name', { seeded: true }),
+  c('get-deploy-name', 'get deployments -o name', { seeded: true }),
+  c('get-pod-jsonpath-metadata', "get pod -n kube-system etcd-controlplane -o 'jsonpath={.metadata}'", {
+    seeded: true,
+  }),
+  c(
+    'get-pod-jsonpath-image',
+    "get pod -n kube-system etcd-controlplane -o 'jsonpath={.spec.containers[0].image}'",
+    {
+      seeded: true,
+    },
+  ),
+  c(
+    'get-pods-jsonpath-range',
+    'get pods -n default -o \'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.podIP}{"\\n"}{end}\'',
+    { seeded: true },
+  ),
+  c(
+    'get-pods-custom-columns',
+    "get pods -n default -o 'custom-columns=NAME:.metadata.name,IMG:.spec.containers[*].image,X:.status.foo'",
+    { seeded: true },
+  ),
+  c('get-pod-bad-jsonpath', "get pod -n kube-system etcd-controlplane -o 'jsonpath={.metadata'", {
+    seeded: true,
+  }),
 
   // client-side errors
   c('bad-ca-pem', 'create deployment web --image=nginx --dry-run=client -o yaml', {
