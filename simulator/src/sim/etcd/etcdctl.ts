@@ -916,11 +916,20 @@ async function put(run: Run, cfg: ClientCfg, format: string): Promise<CommandRes
       true,
     )
   }
+  let leader: EtcdProcess | undefined
   const r = await withLeader(run, cfg, (p) => {
     const res = serverPut(p, args[0] as string, value as string)
+    leader = p.group?.leader ?? p
     return { ...res, h: header(p) }
   })
   if (isResult(r)) return r
+  // The write is answered once it is on the member's disk: a disk too full for
+  // it ends the member (etcd's fatal "failed to commit tx") and the client
+  // hears no OK, so nothing is acknowledged that a restart would not find.
+  if (leader && !(await leader.flushNow()) && leader.status !== 'running') {
+    const c = connectAny(run, cfg)
+    if (!c.ok) return failUnary(run, cfg, c.error)
+  }
   const prevKv = parseBool(run.flags.get('prev-kv'))
   if (format === 'json') {
     const o: Record<string, JsonValue> = { header: hdrJson(r.h) }
@@ -1365,6 +1374,7 @@ async function alarmDisarm(run: Run, cfg: ClientCfg): Promise<CommandResult> {
     if (!g?.leader) throw new NoLeaderError()
     const cleared = alarmLines(g.alarms)
     g.alarms = []
+    g.flush()
     return cleared
   })
   if (isResult(r)) return r
