@@ -62,7 +62,9 @@ describe('etcd on a full node disk (1.31 profile)', () => {
 
   test('the NOSPACE alarm is still raised after the member restarts', async () => {
     await run('rm -f /var/tmp/fill-*')
-    await run(`sed -i 's|    - --trusted-ca-file|    - --quota-backend-bytes=4194304\\n    - --trusted-ca-file|' ${MANIFEST}`)
+    await run(
+      `sed -i 's|    - --trusted-ca-file|    - --quota-backend-bytes=4194304\\n    - --trusted-ca-file|' ${MANIFEST}`,
+    )
     await cluster.settle(60_000)
     for (let i = 0; i < 10; i++) {
       const r = await run(`${fill(1_000_000, 'b')} | ${E} put q${i}`)

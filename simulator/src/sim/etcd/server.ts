@@ -405,7 +405,10 @@ export class EtcdProcess {
       term: this.raftTerm,
       index: this.raftIndex,
       membership: { clusterId: hexId(this.clusterId), members: this.group?.members ?? this.members },
-      alarms: (this.group?.alarms ?? this.alarms).map((a) => ({ memberId: String(a.memberId), alarm: a.alarm })),
+      alarms: (this.group?.alarms ?? this.alarms).map((a) => ({
+        memberId: String(a.memberId),
+        alarm: a.alarm,
+      })),
     })
   }
 
@@ -424,7 +427,10 @@ export class EtcdProcess {
       if (fresh) await this.fs.chmod(this.dbPath, 0o600)
       return true
     } catch (err) {
-      if (/No space left on device|ENOSPC/.test(String((err as Error)?.message)) && this.status === 'running') {
+      if (
+        /No space left on device|ENOSPC/.test(String((err as Error)?.message)) &&
+        this.status === 'running'
+      ) {
         this.log({
           level: 'fatal',
           caller: 'backend/batch_tx.go:282',
