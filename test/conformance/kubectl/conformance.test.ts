@@ -95,22 +95,26 @@ for (const real of REAL_KUBECTLS) {
       expect(SCRIPT.filter((c) => !byId.has(c.id)).map((c) => c.id)).toEqual([])
     })
 
-    test.runIf(PRESENT || IN_CI)('the real binary still prints its capture', async () => {
-      if (!PRESENT) throw new Error(`kubectl conformance: ${INSTALL_HINT}`)
-      const outputs = await mapLimit(SCRIPT, 4, (c) => runReal(real, c, api as FakeApiserver))
-      const nowFacts = versionFacts(outputs[SCRIPT.findIndex((c) => c.id === 'version-client-json')].stdout)
-      const rows = SCRIPT.map((c, i) => ({
-        c,
-        expected: normalize(goldenOf(c), goldenFacts),
-        actual: normalize(outputs[i], nowFacts),
-      })).filter((r) => !same(r.expected, r.actual))
-      if (rows.length)
-        writeReport(`kubectl-${real.minor}-real-vs-capture`, diffReport(rows, ['capture', 'real now']))
-      expect(
-        rows.map((r) => r.c.id),
-        'the package changed: re-run capture.ts and review the diff',
-      ).toEqual([])
-    })
+    test.runIf(PRESENT || IN_CI)(
+      'the real binary still prints its capture',
+      { timeout: 300_000 },
+      async () => {
+        if (!PRESENT) throw new Error(`kubectl conformance: ${INSTALL_HINT}`)
+        const outputs = await mapLimit(SCRIPT, 4, (c) => runReal(real, c, api as FakeApiserver))
+        const nowFacts = versionFacts(outputs[SCRIPT.findIndex((c) => c.id === 'version-client-json')].stdout)
+        const rows = SCRIPT.map((c, i) => ({
+          c,
+          expected: normalize(goldenOf(c), goldenFacts),
+          actual: normalize(outputs[i], nowFacts),
+        })).filter((r) => !same(r.expected, r.actual))
+        if (rows.length)
+          writeReport(`kubectl-${real.minor}-real-vs-capture`, diffReport(rows, ['capture', 'real now']))
+        expect(
+          rows.map((r) => r.c.id),
+          'the package changed: re-run capture.ts and review the diff',
+        ).toEqual([])
+      },
+    )
 
     test(`the simulator's ${real.profile} kubectl prints what the real ${real.minor} does`, async () => {
       const outputs = await mapLimit(SCRIPT, 4, (c) => runSim(real.profile, c))
