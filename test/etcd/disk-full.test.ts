@@ -75,6 +75,7 @@ describe('etcd on a full node disk (1.31 profile)', () => {
     // restart the member: the kubelet stops it when the manifest leaves and starts it when it is back
     await run(`mv ${MANIFEST} /root/etcd.yaml`)
     await cluster.settle(60_000)
+    expect((await run('crictl ps --name etcd -q')).stdout, 'etcd must be stopped in between').toBe('')
     await run(`mv /root/etcd.yaml ${MANIFEST}`)
     await cluster.settle(60_000)
     expect((await run(`${E} alarm list`)).stdout).toBe(before)
