@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every ckalab test suite. On a fresh Debian machine, run as root, it
 # first installs what the suites need (Node packages, Chromium, the Docker
-# engine, etcd 3.4 and 3.5 for the conformance suites). In CI (CI=true) a missing
+# engine, etcd 3.4 and 3.5, kubectl 1.32 and 1.36 for the conformance suites). In CI (CI=true) a missing
 # prerequisite fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,7 @@ npx biome check .
 step "unit tests and cross-boundary suites"
 npx vitest run --project unit --project suites
 
-step "etcd 3.4 and 3.5 conformance (real etcd against the simulator)"
+step "etcd 3.4, 3.5 and kubectl conformance (real etcd and kubectl against the simulator)"
 npx vitest run --project conformance
 
 step "web build"

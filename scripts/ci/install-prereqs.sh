@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ckalab's test suites need on Debian, as root, idempotently:
 # Chromium for the browser tests, the Docker engine for the real-cluster
-# tests, etcd 3.4 (system) and etcd 3.5 (unpacked into .cache/) for the
-# conformance suites.
+# tests, etcd 3.4 (system), etcd 3.5 and kubectl 1.32/1.36 (unpacked into
+# .cache/) for the conformance suites.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,4 +16,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 bash scripts/ci/install-etcd.sh
 bash scripts/ci/install-etcd35.sh
+bash scripts/ci/install-kubectl.sh
 bash scripts/ci/install-docker.sh

@@ -83,22 +83,22 @@ describe('bad input', () => {
     const h = harness('1.34')
     expect(await h.run('get pods --foo')).toEqual({
       stdout: '',
-      stderr: "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n",
+      stderr: "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n",
       exitCode: 1,
     })
     expect((await h.run('get pods -x')).stderr).toBe(
-      "Error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n",
+      "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n",
     )
     expect((await h.run('get pods -n')).stderr).toBe(
-      "Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n",
+      "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n",
     )
     expect(await h.run('qwertyuiop')).toEqual({
       stdout: '',
-      stderr: 'Error: unknown command "qwertyuiop" for "kubectl"\n',
+      stderr: 'error: unknown command "qwertyuiop" for "kubectl"\n',
       exitCode: 1,
     })
     expect((await h.run('gett pods')).stderr).toBe(
-      'Error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tget\n\tset\n\n',
+      'error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tget\n\tset\n',
     )
     expect((await harness('1.20').run('foo')).stderr).toBe(
       'Error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop\n\nRun \'kubectl --help\' for usage.\n',
@@ -116,7 +116,7 @@ describe('bad input', () => {
     seedCluster(h.api)
     const r = await h.run(['get', 'pods', '-o', 'jsonpath={.items[*'])
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toMatch(/^error: error executing jsonpath/)
+    expect(r.stderr).toMatch(/^error: error parsing jsonpath \{.items\[\*, /)
     expect((await h.run(['get', 'pods', '-l', 'a in b'])).stderr).toMatch(
       /^error: unable to parse requirement/,
     )
@@ -135,7 +135,7 @@ describe('version and config', () => {
     )
     const h = harness('1.34')
     expect((await h.run('version --short')).stderr).toBe(
-      "Error: unknown flag: --short\nSee 'kubectl version --help' for usage.\n",
+      "error: unknown flag: --short\nSee 'kubectl version --help' for usage.\n",
     )
     expect((await h.run('version --client')).stdout).toBe(
       'Client Version: v1.34.1\nKustomize Version: v5.7.1\n',
@@ -147,7 +147,7 @@ describe('version and config', () => {
     seedCluster(h.api)
     const view = (await h.run('config view')).stdout
     expect(view).toContain('    certificate-authority-data: DATA+OMITTED\n')
-    expect(view).toContain('    client-key-data: REDACTED\n')
+    expect(view).toContain('    client-key-data: DATA+OMITTED\n')
     expect((await h.run('config view --raw')).stdout).toContain('client-key-data: LS0tLS1CRUdJTg==')
     expect((await h.run('config current-context')).stdout).toBe('kubernetes-admin@kubernetes\n')
     expect((await h.run('config get-contexts')).stdout).toBe(

@@ -29,17 +29,14 @@ describe('create and run', () => {
     )
     const r = await h.run('create deployment x')
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toMatch(
-      /^E0115 09:00:00\.\d{6} +\d+ run\.go:72\] "command failed" err="required flag\(s\) \\"image\\" not set"\n$/,
-    )
+    // kubectl 1.32 and 1.36 (test/conformance/kubectl) print cobra's refusal through their error handler
+    expect(r.stderr).toBe('error: required flag(s) "image" not set\n')
     expect((await harness('1.20').run('run x')).stderr).toBe('Error: required flag(s) "image" not set\n')
   })
 
   test('--dry-run=client -o yaml prints the object without creating it', async () => {
     const r = await h.run('create deployment d --image=redis --dry-run=client -o yaml')
-    expect(r.stdout).toContain(
-      'kind: Deployment\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: d\n  name: d\n',
-    )
+    expect(r.stdout).toContain('kind: Deployment\nmetadata:\n  labels:\n    app: d\n  name: d\n')
     await expect(h.api.get('deployments', 'd', 'default')).rejects.toThrow(/not found/)
   })
 })
@@ -134,7 +131,7 @@ describe('delete, scale, label, annotate', () => {
   test('scale and the --replicas requirement', async () => {
     expect((await h.run('scale deploy/web --replicas=5')).stdout).toBe('deployment.apps/web scaled\n')
     expect((await h.api.get('deployments', 'web', 'default')).spec.replicas).toBe(5)
-    expect((await h.run('scale deploy web')).stderr).toContain('required flag(s) \\"replicas\\" not set')
+    expect((await h.run('scale deploy web')).stderr).toBe('error: required flag(s) "replicas" not set\n')
   })
 
   test('label and annotate with --overwrite rules', async () => {

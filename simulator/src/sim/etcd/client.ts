@@ -228,6 +228,8 @@ function admitWrite(
   const quota = p.config.quotaBackendBytes > 0 ? p.config.quotaBackendBytes : DEFAULT_QUOTA_BYTES
   if (g.keyspace.dbSize() + growth > quota) {
     for (const m of g.processes) g.alarms.push({ memberId: m.memberId, alarm: 'NOSPACE' })
+    // the alarm is written to every member's db (it survives a restart)
+    g.flush()
     throw new EtcdServerError('ResourceExhausted', 'etcdserver: mvcc: database space exceeded')
   }
 }

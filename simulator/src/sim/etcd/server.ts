@@ -50,6 +50,8 @@ export class EtcdProcess {
   token = ''
   /** This member's own copy of the data, used when it is not in a group with quorum. */
   keyspace = new Keyspace()
+  /** Alarms read from this member's db at start (the group's once it joins one). */
+  alarms: Array<{ memberId: bigint; alarm: 'NOSPACE' | 'CORRUPT' }> = []
   term = 0
   index = 0
   members: MemberRecord[] = []
@@ -241,6 +243,8 @@ export class EtcdProcess {
         try {
           const db = decodeDb(dbBytes)
           this.keyspace = db.keyspace
+          // alarms live in the db: a NOSPACE raised before a restart is still raised after it
+          this.alarms = (db.alarms ?? []).map((a) => ({ memberId: BigInt(a.memberId), alarm: a.alarm }))
           this.term = Math.max(this.term, db.term)
           this.index = Math.max(this.index, db.index)
         } catch (err) {
@@ -387,7 +391,8 @@ export class EtcdProcess {
   /** The db file's bytes; encoded once per state (flushes and snapshots share them). */
   dbBytes(): Uint8Array {
     const members = this.group?.members ?? this.members
-    const key = `${this.data.revision}/${this.data.compactRevision}/${this.data.writtenBytes}/${this.raftTerm}/${this.raftIndex}/${members.map((m) => `${m.id}:${m.name}:${m.clientURLs.join(' ')}:${m.isLearner ? 1 : 0}`).join(',')}`
+    const alarms = (this.group?.alarms ?? this.alarms).map((a) => `${a.memberId}:${a.alarm}`).join(',')
+    const key = `${alarms}/${this.data.revision}/${this.data.compactRevision}/${this.data.writtenBytes}/${this.raftTerm}/${this.raftIndex}/${members.map((m) => `${m.id}:${m.name}:${m.clientURLs.join(' ')}:${m.isLearner ? 1 : 0}`).join(',')}`
     if (this.dbCache?.ks === this.data && this.dbCache.key === key) return this.dbCache.bytes
     const bytes = this.encodeDbNow()
     this.dbCache = { ks: this.data, key, bytes }
@@ -400,18 +405,43 @@ export class EtcdProcess {
       term: this.raftTerm,
       index: this.raftIndex,
       membership: { clusterId: hexId(this.clusterId), members: this.group?.members ?? this.members },
+      alarms: (this.group?.alarms ?? this.alarms).map((a) => ({
+        memberId: String(a.memberId),
+        alarm: a.alarm,
+      })),
     })
   }
 
-  async flushNow(): Promise<void> {
+  /**
+   * Write the db file. A full disk ends the member the way etcd 3.5.16 ends on
+   * one (verified on a tmpfs, test/conformance/etcd35/golden/real-etcd-3.5.16-disk-full.txt):
+   * a fatal "failed to commit tx" naming the db write's ENOSPC, then exit 1.
+   * Returns whether the db on disk now holds the keyspace.
+   */
+  async flushNow(): Promise<boolean> {
     try {
-      if (!(await this.fs.exists(`${this.dataDir}/member/snap`))) return
+      if (!(await this.fs.exists(`${this.dataDir}/member/snap`))) return false
       const fresh = !(await this.fs.exists(this.dbPath))
       await this.fs.writeFile(this.dbPath, this.dbBytes())
       // bbolt creates the db file 0600.
       if (fresh) await this.fs.chmod(this.dbPath, 0o600)
-    } catch {
-      // See writeWal.
+      return true
+    } catch (err) {
+      if (
+        /No space left on device|ENOSPC/.test(String((err as Error)?.message)) &&
+        this.status === 'running'
+      ) {
+        this.log({
+          level: 'fatal',
+          caller: 'backend/batch_tx.go:282',
+          msg: 'failed to commit tx',
+          fields: { error: `write ${this.dbPath}: no space left on device` },
+          capnslog: ['mvcc/backend', `failed to commit tx: write ${this.dbPath}: no space left on device`],
+        })
+        this.exit(1)
+      }
+      // Otherwise see writeWal.
+      return false
     }
   }
 
@@ -547,13 +577,14 @@ export class RaftGroup {
   members: MemberRecord[]
   versionSet = false
   lastLeaderId = 0n
-  /** Raised alarms, kept until `alarm disarm` (etcd also keeps them across restarts; the simulator does not yet). */
+  /** Raised alarms, kept until `alarm disarm`; in every member's db, so they survive a restart as in etcd. */
   alarms: Array<{ memberId: bigint; alarm: 'NOSPACE' | 'CORRUPT' }> = []
 
   constructor(
     readonly clusterId: bigint,
     first: EtcdProcess,
   ) {
+    this.alarms = first.alarms.map((a) => ({ ...a }))
     this.term = first.term
     this.index = first.index
     this.keyspace = first.keyspace

@@ -23,11 +23,18 @@ export interface MembershipRecord {
   members: MemberRecord[]
 }
 
+/** A raised alarm as the db keeps it (etcd stores alarms in the backend's alarm bucket). */
+export interface AlarmRecord {
+  memberId: string // decimal, as etcdctl prints it
+  alarm: 'NOSPACE' | 'CORRUPT'
+}
+
 export interface DbContent {
   keyspace: Keyspace
   term: number
   index: number
   membership?: MembershipRecord
+  alarms?: AlarmRecord[]
 }
 
 export interface WalContent {
@@ -114,6 +121,7 @@ export function encodeDb(c: DbContent): Uint8Array {
     term: c.term,
     index: c.index,
     membership: c.membership,
+    alarms: c.alarms?.length ? c.alarms : undefined,
   }
   return frame(DB_MAGIC, payload, c.keyspace.dbSize())
 }
@@ -123,6 +131,7 @@ interface DbPayload {
   term: number
   index: number
   membership?: MembershipRecord
+  alarms?: AlarmRecord[]
 }
 
 /** Read a db file or a snapshot file (trailing sha256 ignored here). Throws StorageError. */
@@ -134,6 +143,7 @@ export function decodeDb(bytes: Uint8Array): DbContent & { size: number } {
     term: p.term ?? 0,
     index: p.index ?? 0,
     membership: p.membership,
+    alarms: Array.isArray(p.alarms) ? p.alarms : [],
     size: dbBytesLength(bytes),
   }
 }

@@ -35,18 +35,24 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'help', short: 'h', type: 'bool' },
 ]
 
-function parseBool(name: string, v: string): boolean {
+/** How pflag names a flag in its errors: `-r, --replicas` when it has a shorthand, else `--name`. */
+function flagDisplay(spec: FlagSpec): string {
+  return spec.short ? `-${spec.short}, --${spec.name}` : `--${spec.name}`
+}
+
+function parseBool(spec: FlagSpec, v: string): boolean {
   if (/^(1|t|T|TRUE|true|True)$/.test(v)) return true
   if (/^(0|f|F|FALSE|false|False)$/.test(v)) return false
   throw new FlagError(
-    `invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`,
+    `invalid argument "${v}" for "${flagDisplay(spec)}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`,
   )
 }
 
-function setValue(flags: FlagValues, spec: FlagSpec, raw: string, display: string): void {
+function setValue(flags: FlagValues, spec: FlagSpec, raw: string): void {
+  const display = flagDisplay(spec)
   switch (spec.type) {
     case 'bool':
-      flags[spec.name] = parseBool(spec.name, raw)
+      flags[spec.name] = parseBool(spec, raw)
       return
     case 'int': {
       if (!/^-?\d+$/.test(raw))
@@ -84,11 +90,11 @@ export function parseArgs(args: string[], specs: FlagSpec[]): Parsed {
       const name = eq >= 0 ? a.slice(2, eq) : a.slice(2)
       const spec = long.get(name)
       if (!spec) throw new FlagError(`unknown flag: --${name}`)
-      if (eq >= 0) setValue(flags, spec, a.slice(eq + 1), `--${name}`)
+      if (eq >= 0) setValue(flags, spec, a.slice(eq + 1))
       else if (spec.type === 'bool') flags[spec.name] = true
       else {
         if (i + 1 >= args.length) throw new FlagError(`flag needs an argument: --${name}`)
-        setValue(flags, spec, args[++i], `--${name}`)
+        setValue(flags, spec, args[++i])
       }
       continue
     }
@@ -101,17 +107,16 @@ export function parseArgs(args: string[], specs: FlagSpec[]): Parsed {
         const rest = body.slice(j + 1)
         if (spec.type === 'bool') {
           if (rest.startsWith('=')) {
-            flags[spec.name] = parseBool(spec.name, rest.slice(1))
+            flags[spec.name] = parseBool(spec, rest.slice(1))
             break
           }
           flags[spec.name] = true
           continue
         }
-        if (rest.length > 0)
-          setValue(flags, spec, rest.startsWith('=') ? rest.slice(1) : rest, `-${c}, --${spec.name}`)
+        if (rest.length > 0) setValue(flags, spec, rest.startsWith('=') ? rest.slice(1) : rest)
         else {
           if (i + 1 >= args.length) throw new FlagError(`flag needs an argument: '${c}' in -${c}`)
-          setValue(flags, spec, args[++i], `-${c}, --${spec.name}`)
+          setValue(flags, spec, args[++i])
         }
         break
       }

@@ -1,19 +1,33 @@
 import { parseDocument } from 'yaml'
 import type { Parsed } from './args'
-import { viewConfig } from './config'
+import { ConfigError, type Kubeconfig, viewConfig } from './config'
 import { type Kube, UsageError } from './context'
+import { goOrder } from './goorder'
 import { jsonPath, parseOutput } from './output'
+import { toOrderedJson } from './render'
 import { formatTable } from './tabwriter'
 
 // `kubectl config view|current-context|get-contexts|use-context|set-context`.
 
+/** The kubeconfig as `config view` reads it: a --kubeconfig file that does not exist reads as empty. */
+async function viewedConfig(k: Kube): Promise<Kubeconfig> {
+  try {
+    return (await k.config()).config
+  } catch (err) {
+    if (err instanceof ConfigError && err.message.startsWith('stat ') && k.minor >= 26)
+      return { clusters: [], contexts: [], users: [], currentContext: '', preferences: {} }
+    throw err
+  }
+}
+
 export async function runConfigView(k: Kube, p: Parsed): Promise<number> {
-  const { config } = await k.config()
+  const config = await viewedConfig(k)
   const out = p.flags.output as string | undefined
   const text = viewConfig(config, {
-    raw: !!p.flags.raw,
+    raw: !!p.flags.raw || !!p.flags.flatten,
     minify: !!p.flags.minify,
     context: k.global.context as string | undefined,
+    minor: k.minor,
   })
   if (out) {
     const fmt = parseOutput(out)
@@ -23,12 +37,22 @@ export async function runConfigView(k: Kube, p: Parsed): Promise<number> {
       return 0
     }
     if (fmt.kind === 'json') {
-      k.print(`${JSON.stringify(doc, null, 4)}\n`)
+      k.print(toOrderedJson(goOrder(doc)))
       return 0
     }
   }
   k.print(text)
   return 0
+}
+
+/** `config get-clusters` and `config get-users`: a NAME column, by name. */
+export function namesOf(what: 'clusters' | 'users') {
+  return async (k: Kube): Promise<number> => {
+    const { config } = await k.config()
+    const names = config[what].map((x) => x.name).sort()
+    k.print(`NAME\n${names.map((n) => `${n}\n`).join('')}`)
+    return 0
+  }
 }
 
 export async function runCurrentContext(k: Kube): Promise<number> {
@@ -40,19 +64,23 @@ export async function runCurrentContext(k: Kube): Promise<number> {
 
 export async function runGetContexts(k: Kube, p: Parsed): Promise<number> {
   const { config } = await k.config()
-  let contexts = config.contexts
+  const header = ['CURRENT', 'NAME', 'CLUSTER', 'AUTHINFO', 'NAMESPACE']
+  // kubectl keeps contexts in a map: listed by name
+  let contexts = [...config.contexts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   if (p.positional.length) {
     const missing = p.positional.filter((n) => !contexts.some((c) => c.name === n))
-    if (missing.length) throw new UsageError(`context ${missing[0]} not found`)
+    if (missing.length) {
+      // the table's header is already written when kubectl finds a name missing
+      if (k.minor >= 26 && p.flags.output !== 'name' && !p.flags['no-headers']) k.print(formatTable([header]))
+      throw new UsageError(`context ${missing[0]} not found`)
+    }
     contexts = contexts.filter((c) => p.positional.includes(c.name))
   }
   if (p.flags.output === 'name') {
     for (const c of contexts) k.print(`${c.name}\n`)
     return 0
   }
-  const rows: string[][] = p.flags['no-headers']
-    ? []
-    : [['CURRENT', 'NAME', 'CLUSTER', 'AUTHINFO', 'NAMESPACE']]
+  const rows: string[][] = p.flags['no-headers'] ? [] : [header]
   for (const c of contexts)
     rows.push([
       c.name === config.currentContext ? '*' : '',

@@ -1,5 +1,6 @@
 import type { IFileSystem } from 'just-bash'
 import { parse as parseYaml, stringify } from 'yaml'
+import { goYamlFailure } from './goyaml'
 
 // Kubeconfig loading with kubectl's precedence: --kubeconfig, then every file
 // in $KUBECONFIG (first file wins per key), then ~/.kube/config. With none,
@@ -103,7 +104,14 @@ export async function loadKubeconfig(
     try {
       doc = parseCached(text)
     } catch (err) {
-      throw new ConfigError(`error loading config file "${path}": ${(err as Error).message.split('\n')[0]}`)
+      const e = err as { code?: string; pos?: [number, number]; message: string }
+      const why =
+        e.code && e.pos
+          ? (({ line, message }) => `yaml: line ${line}: ${message}`)(
+              goYamlFailure(text, e as Required<typeof e>),
+            )
+          : e.message.split('\n')[0]
+      throw new ConfigError(`error loading config file "${path}": ${why}`)
     }
     if (doc !== null && doc !== undefined && typeof doc !== 'object')
       throw new ConfigError(
@@ -122,6 +130,8 @@ export interface Target {
   hostPort: string
   contextName: string
   namespace: string
+  /** The cluster's certificate-authority-data (base64), when the kubeconfig has one. */
+  caData?: string
 }
 
 export function resolveTarget(
@@ -138,17 +148,35 @@ export function resolveTarget(
   const cluster = c.clusters.find((x) => x.name === clusterName)?.cluster
   const serverUrl = o.server ?? cluster?.server ?? 'http://localhost:8080'
   const hostPort = serverUrl.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')
-  return { serverUrl, hostPort, contextName, namespace: o.namespace ?? ctx?.namespace ?? 'default' }
+  const caData = cluster?.['certificate-authority-data']
+  return {
+    serverUrl,
+    hostPort,
+    contextName,
+    namespace: o.namespace ?? ctx?.namespace ?? 'default',
+    caData: typeof caData === 'string' ? caData : undefined,
+  }
 }
 
 const REDACT_CERT = 'DATA+OMITTED'
 const REDACT = 'REDACTED'
 
-/** `kubectl config view` output: secrets redacted unless --raw; --minify keeps the current context only. */
-export function viewConfig(c: Kubeconfig, o: { raw?: boolean; minify?: boolean; context?: string }): string {
-  let clusters = c.clusters
-  let contexts = c.contexts
-  let users = c.users
+const byName = <T extends { name: string }>(list: T[]): T[] =>
+  [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+
+/**
+ * `kubectl config view` output: entries sorted by name (kubectl keeps them in
+ * maps), secrets shortened unless --raw or --flatten (certificate and key data
+ * as DATA+OMITTED in 1.26+, verified on 1.32 and 1.36; tokens REDACTED);
+ * --minify keeps the current context only.
+ */
+export function viewConfig(
+  c: Kubeconfig,
+  o: { raw?: boolean; minify?: boolean; context?: string; minor?: number },
+): string {
+  let clusters = byName(c.clusters)
+  let contexts = byName(c.contexts)
+  let users = byName(c.users)
   const current = o.context ?? c.currentContext
   if (o.minify) {
     contexts = contexts.filter((x) => x.name === current)
@@ -159,7 +187,8 @@ export function viewConfig(c: Kubeconfig, o: { raw?: boolean; minify?: boolean; 
   const redact = (obj: Record<string, unknown>, certMark: string) => {
     if (o.raw) return obj
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(obj)) out[k] = k.endsWith('-data') || k === 'token' ? certMark : v
+    for (const [k, v] of Object.entries(obj))
+      out[k] = k.endsWith('-data') ? certMark : k === 'token' || k === 'password' ? REDACT : v
     return out
   }
   const doc = {
@@ -170,9 +199,14 @@ export function viewConfig(c: Kubeconfig, o: { raw?: boolean; minify?: boolean; 
     contexts: contexts.length ? contexts.map((x) => ({ context: sortKeys(x.context), name: x.name })) : null,
     'current-context': current ?? '',
     kind: 'Config',
-    preferences: c.preferences ?? {},
+    // 1.34 deprecated kubeconfig preferences (kubernetes#131741): an empty one is no longer printed
+    preferences:
+      (o.minor ?? 34) >= 34 && !Object.keys(c.preferences ?? {}).length ? undefined : (c.preferences ?? {}),
     users: users.length
-      ? users.map((x) => ({ name: x.name, user: sortKeys(redact(x.user ?? {}, REDACT)) }))
+      ? users.map((x) => ({
+          name: x.name,
+          user: sortKeys(redact(x.user ?? {}, (o.minor ?? 34) >= 26 ? REDACT_CERT : REDACT)),
+        }))
       : null,
   }
   return stringify(doc, {

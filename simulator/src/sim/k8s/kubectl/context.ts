@@ -40,8 +40,18 @@ export interface ExecOutcome extends CommandResult {
   notRunning?: boolean
 }
 
-/** An `error: …` line and exit 1, kubectl's usual way to refuse. */
-export class UsageError extends Error {}
+/**
+ * An `error: …` line and exit 1, kubectl's usual way to refuse; `seeHelp` adds
+ * the "See 'kubectl VERB -h' for help and examples" line of cmdutil.UsageErrorf.
+ */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly seeHelp = false,
+  ) {
+    super(message)
+  }
+}
 
 /** Exact text for stderr (already formatted) and an exit code. */
 export class RawError extends Error {
@@ -110,9 +120,28 @@ export class Kube {
     return (await this.target()).namespace
   }
 
+  /**
+   * What kubectl checks while building its REST client, before any request and
+   * even for --dry-run=client: the cluster's CA data must hold a PEM block.
+   */
+  async restConfig(): Promise<Target> {
+    const t = await this.target()
+    if (t.caData !== undefined) {
+      let pem = ''
+      try {
+        pem = atob(t.caData)
+      } catch {
+        pem = ''
+      }
+      if (!pem.includes('-----BEGIN'))
+        throw new UsageError('unable to load root certificates: unable to parse bytes as PEM block')
+    }
+    return t
+  }
+
   async api(): Promise<ApiClient> {
     if (this.clientCache) return this.clientCache
-    const t = await this.target()
+    const t = await this.restConfig()
     if (t.hostPort === 'localhost:8080' && (await this.config()).files.length === 0)
       throw new ApiError('unavailable', refusedMessage('localhost:8080'))
     const c = this.backend.client(this.ctx.node, t)

@@ -327,6 +327,16 @@ function run(nodes: Node[], data: unknown, root: unknown): string {
 }
 
 /** Execute a template against the data (an object or a List). */
+/** A template that does not parse (kubectl: `error parsing jsonpath TEMPLATE, MESSAGE`). */
+export class JsonPathParseError extends JsonPathError {}
+
 export function executeJsonPath(template: string, data: unknown): string {
-  return run(parseTemplate(template), data, data)
+  let parsed: ReturnType<typeof parseTemplate>
+  try {
+    parsed = parseTemplate(template)
+  } catch (err) {
+    if (err instanceof JsonPathError) throw new JsonPathParseError(err.message)
+    throw err
+  }
+  return run(parsed, data, data)
 }

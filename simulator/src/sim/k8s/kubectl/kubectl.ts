@@ -2,21 +2,34 @@ import type { CommandResult, SimCommand, SimCommandContext } from '../../command
 import { ApiError } from '../api'
 import { FlagError, type FlagSpec, GLOBAL_FLAGS, type Parsed, parseArgs, splitVerb } from './args'
 import { ConfigError } from './config'
-import { discoveryErrorLines, Kube, type KubectlBackend, klogPrefix, RawError, UsageError } from './context'
+import { discoveryErrorLines, Kube, type KubectlBackend, RawError, UsageError } from './context'
 import { VERBS, type Verb } from './verbs'
 
 // The `kubectl` command: finds the verb, parses its flags, runs it, and turns
 // every failure into the text and exit code real kubectl gives.
 
+function lookup(table: Record<string, Verb>, word: string): [string, Verb] | undefined {
+  if (Object.hasOwn(table, word)) return [word, table[word]]
+  return Object.entries(table).find(([, v]) => v.aliases?.includes(word))
+}
+
 function findVerb(path: string[]): Verb | undefined {
+  return canonical(path)?.verb
+}
+
+/** The verb a path names and the path in the verbs' own names (what cobra prints), aliases resolved. */
+function canonical(path: string[]): { verb: Verb; names: string[] } | undefined {
   let table = VERBS
   let v: Verb | undefined
+  const names: string[] = []
   for (const word of path) {
-    v = table[word]
-    if (!v) return undefined
+    const hit = lookup(table, word)
+    if (!hit) return undefined
+    names.push(hit[0])
+    v = hit[1]
     table = v.sub ?? {}
   }
-  return v
+  return v ? { verb: v, names } : undefined
 }
 
 const HELP = `kubectl controls the Kubernetes cluster manager.
@@ -69,7 +82,10 @@ export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend
   // A verb newer than the profile's kubectl does not exist there.
   if (found?.minMinor && minor < found.minMinor) return unknownCommand(ctx, path[0])
   const verb = found
-  const pathText = ['kubectl', ...path].join(' ')
+  const pathText = ['kubectl', ...(canonical(path)?.names ?? path)].join(' ')
+  // kubectl 1.26+ reports cobra's own errors through its error handler
+  // ("error: …", verified on 1.32 and 1.36); older ones let cobra print "Error: …".
+  const cobra = minor >= 26 ? 'error' : 'Error'
   let parsed: Parsed
   const specs: FlagSpec[] = [...GLOBAL_FLAGS, ...(verb?.flags ?? [])]
   try {
@@ -78,7 +94,7 @@ export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend
     if (err instanceof FlagError)
       return {
         stdout: '',
-        stderr: `Error: ${err.message}\nSee '${pathText} --help' for usage.\n`,
+        stderr: `${cobra}: ${err.message}\nSee '${pathText} --help' for usage.\n`,
         exitCode: 1,
       }
     throw err
@@ -90,7 +106,10 @@ export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend
     if (parsed.positional.length > 0)
       return {
         stdout: '',
-        stderr: `error: unknown command "${parsed.positional[0]}" for "${pathText}"\n`,
+        stderr:
+          minor >= 26
+            ? `error: unknown command "${parsed.positional[0]}"\nSee '${pathText} -h' for help and examples\n`
+            : `error: unknown command "${parsed.positional[0]}" for "${pathText}"\n`,
         exitCode: 1,
       }
     return { stdout: verb.help ?? '', stderr: '', exitCode: 0 }
@@ -100,18 +119,15 @@ export async function runKubectl(ctx: SimCommandContext, backend: KubectlBackend
   const missing = (verb.required ?? []).filter((f) => parsed.flags[f] === undefined)
   if (missing.length) {
     const list = missing.map((f) => `"${f}"`).join(', ')
-    const stderr =
-      k.minor >= 26
-        ? `${klogPrefix(k, 'run.go:72')} "command failed" err="required flag(s) ${list.replace(/"/g, '\\"')} not set"\n`
-        : `Error: required flag(s) ${list} not set\n`
-    return { stdout: '', stderr, exitCode: 1 }
+    return { stdout: '', stderr: `${cobra}: required flag(s) ${list} not set\n`, exitCode: 1 }
   }
   let code: number
   try {
     code = await (verb.run as NonNullable<Verb['run']>)(k, parsed)
   } catch (err) {
     code = 1
-    if (err instanceof UsageError) k.warn(`error: ${err.message}\n`)
+    if (err instanceof UsageError)
+      k.warn(`error: ${err.message}\n${err.seeHelp ? `See '${pathText} -h' for help and examples\n` : ''}`)
     else if (err instanceof RawError) {
       k.warn(err.text)
       code = err.code
@@ -189,10 +205,11 @@ function unknownCommand(ctx: SimCommandContext, word: string): CommandResult {
   const suggestions = ALL_KUBECTL_VERBS.filter(
     (v) => distance(v, word) <= 2 || (word.length > 1 && v.startsWith(word)),
   )
-  let text = `Error: unknown command "${word}" for "kubectl"`
-  if (suggestions.length) text += `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}`
-  text += '\n'
   const minor = Number(ctx.node.cluster.profile?.kubernetesVersion.split('.')[1] ?? 34)
+  let text = `${minor >= 26 ? 'error' : 'Error'}: unknown command "${word}" for "kubectl"`
+  if (suggestions.length) text += `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}`
+  // cobra's own printing ends with a blank line (and, before 1.24, a hint); kubectl's error handler does not.
+  if (minor < 26 || !suggestions.length) text += '\n'
   if (minor < 24) text += "Run 'kubectl --help' for usage.\n"
   return { stdout: '', stderr: text, exitCode: 1 }
 }

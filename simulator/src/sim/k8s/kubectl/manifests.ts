@@ -2,6 +2,7 @@ import { parseAllDocuments } from 'yaml'
 import type { KubeObject } from '../api'
 import type { Kube } from './context'
 import { UsageError } from './context'
+import { goYamlFailure } from './goyaml'
 
 // Reading `-f FILE|DIR|-` the way kubectl does: multi-document YAML or JSON,
 // List kinds flattened, and the exact error lines for missing files, bad
@@ -10,30 +11,6 @@ import { UsageError } from './context'
 export interface SourcedObject {
   obj: KubeObject
   source: string
-}
-
-/**
- * go-yaml's wording and line for the yaml library's first error. go-yaml
- * reports scanner errors on the 1-based line and parser errors on the line
- * before the problem; the offsets below reproduce what kubectl prints for
- * the mistakes learners make (over-indented key, dedent, tab, missing colon).
- */
-function goYamlError(code: string, line: number): { line: number; message: string } {
-  switch (code) {
-    case 'TAB_AS_INDENT':
-      return { line, message: 'found character that cannot start any token' }
-    case 'BLOCK_AS_IMPLICIT_KEY':
-      return { line: line + 1, message: 'mapping values are not allowed in this context' }
-    case 'MULTILINE_IMPLICIT_KEY':
-      return { line: line + 1, message: "could not find expected ':'" }
-    case 'BAD_INDENT':
-    case 'MISSING_CHAR':
-      return { line: Math.max(1, line - 1), message: 'did not find expected key' }
-    case 'DUPLICATE_KEY':
-      return { line, message: 'did not find expected key' }
-    default:
-      return { line, message: 'did not find expected key' }
-  }
 }
 
 function parseText(text: string, source: string): KubeObject[] {
@@ -51,8 +28,7 @@ function parseText(text: string, source: string): KubeObject[] {
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     const e = doc.errors[0]
     if (e) {
-      const line = text.slice(0, e.pos[0]).split('\n').length
-      const g = goYamlError(e.code, line)
+      const g = goYamlFailure(text, e)
       throw new UsageError(
         `error parsing ${source}: error converting YAML to JSON: yaml: line ${g.line}: ${g.message}`,
       )

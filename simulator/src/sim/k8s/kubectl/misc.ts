@@ -175,7 +175,8 @@ const GIT_COMMITS: Record<string, string> = {
   'v1.34.1': '93248f9ae092f571eb870b7664c534bfc7d00f03',
 }
 
-function versionInfo(k: Kube, v: string, build: string): Record<string, string> {
+/** version.Info; the emulation fields only come from an apiserver (a 1.34+ client never fills them, as kubectl 1.36 shows). */
+function versionInfo(k: Kube, v: string, build: string, server = false): Record<string, string> {
   const [major, minor] = v.replace(/^v/, '').split('.')
   const info: Record<string, string> = {
     major,
@@ -188,7 +189,7 @@ function versionInfo(k: Kube, v: string, build: string): Record<string, string> 
     compiler: 'gc',
     platform: 'linux/amd64',
   }
-  if (k.minor >= 34) {
+  if (server && k.minor >= 34) {
     info.emulationMajor = major
     info.emulationMinor = minor
     info.minCompatibilityMajor = major
@@ -210,7 +211,9 @@ export async function runVersion(k: Kube, p: Parsed): Promise<number> {
   const out = p.flags.output as string | undefined
   if (out && out !== 'json' && out !== 'yaml') throw new UsageError(`--output must be 'yaml' or 'json'`)
   if (p.flags.short && k.minor >= 28)
-    throw new RawError("Error: unknown flag: --short\nSee 'kubectl version --help' for usage.\n")
+    throw new RawError(
+      `${k.minor >= 26 ? 'error' : 'Error'}: unknown flag: --short\nSee 'kubectl version --help' for usage.\n`,
+    )
   const clientOnly = !!p.flags.client
   const kustomize = KUSTOMIZE[k.minor]
   let server: Record<string, string> | undefined
@@ -220,11 +223,13 @@ export async function runVersion(k: Kube, p: Parsed): Promise<number> {
       const raw = await (await k.api()).raw('/version')
       const reported = JSON.parse(raw) as Record<string, string>
       // version.Info's field order; fields the server left out keep their defaults.
-      server = { ...versionInfo(k, reported.gitVersion ?? v, '2026-01-01T00:00:00Z'), ...reported }
-      server = Object.fromEntries(Object.keys(versionInfo(k, v, '')).map((key) => [key, server?.[key] ?? '']))
+      server = { ...versionInfo(k, reported.gitVersion ?? v, '2026-01-01T00:00:00Z', true), ...reported }
+      server = Object.fromEntries(
+        Object.keys(versionInfo(k, v, '', true)).map((key) => [key, server?.[key] ?? '']),
+      )
     } catch (err) {
       if (err instanceof ApiError) serverErr = err
-      else server = versionInfo(k, v, '2026-01-01T00:00:00Z')
+      else server = versionInfo(k, v, '2026-01-01T00:00:00Z', true)
     }
   }
   if (out) {

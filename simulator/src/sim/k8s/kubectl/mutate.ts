@@ -3,8 +3,10 @@ import { rfc3339 } from './age'
 import type { Parsed } from './args'
 import { type Kube, RawError, UsageError } from './context'
 import { fetchObjects, parseResourceArgs, withTypeMeta } from './get'
+import { goOrder } from './goorder'
 import { readManifests, type SourcedObject, validateObject } from './manifests'
 import { parseOutput, serialize } from './output'
+import { toOrderedJson } from './render'
 import { apiVersionOf, lookupResource, qualifiedKind, RESOURCE_TYPES, type ResourceType } from './resources'
 
 // Verbs that change objects: create, run, apply, delete, scale, label, annotate.
@@ -49,13 +51,54 @@ function dryRunMode(p: Parsed): 'none' | 'client' | 'server' {
   throw new UsageError(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`)
 }
 
+/** The -o values create, run, apply and friends accept (their printers have no table). */
+const CHANGE_PRINTERS = new Set([
+  'json',
+  'yaml',
+  'name',
+  'jsonpath',
+  'jsonpath-as-json',
+  'jsonpath-file',
+  'go-template',
+  'go-template-file',
+  'template',
+  'templatefile',
+])
+
+function checkChangeOutput(p: Parsed): void {
+  const out = p.flags.output as string | undefined
+  if (out === undefined || out === '') return
+  const name = out.split('=')[0]
+  if (!CHANGE_PRINTERS.has(name))
+    throw new UsageError(
+      `unable to match a printer suitable for the output format "${out}", allowed formats are: ${[...CHANGE_PRINTERS].sort().join(',')}`,
+    )
+}
+
+/**
+ * Since 1.34 a zero metadata.creationTimestamp is omitted rather than printed
+ * as null (kubernetes#130989, CHANGELOG-1.34; kubectl 1.36 confirms).
+ */
+function dropNullTimestamps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropNullTimestamps)
+  if (v === null || typeof v !== 'object') return v
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(v)) {
+    if (key === 'creationTimestamp' && value === null) continue
+    out[key] = dropNullTimestamps(value)
+  }
+  return out
+}
+
 function printResult(k: Kube, p: Parsed, t: ResourceType, obj: KubeObject, verb: string): void {
   const dry = dryRunMode(p)
   const out = p.flags.output as string | undefined
   if (out) {
     const fmt = parseOutput(out)
     if (fmt.kind === 'json' || fmt.kind === 'yaml') {
-      k.print(serialize(fmt.kind, withTypeMeta(obj, t)))
+      const full = withTypeMeta(obj, t)
+      const typed = k.minor >= 34 ? (dropNullTimestamps(full) as KubeObject) : full
+      k.print(fmt.kind === 'json' ? toOrderedJson(goOrder(typed)) : serialize('yaml', typed))
       return
     }
     if (fmt.kind === 'name') {
@@ -68,11 +111,15 @@ function printResult(k: Kube, p: Parsed, t: ResourceType, obj: KubeObject, verb:
 }
 
 async function createOne(k: Kube, p: Parsed, t: ResourceType, obj: KubeObject): Promise<void> {
+  checkChangeOutput(p)
   if (dryRunMode(p) === 'client') {
+    await k.restConfig()
     printResult(k, p, t, obj, 'created')
     return
   }
   const api = await k.api()
+  // kubectl sends a namespaced object to its namespace's URL even when the object names none
+  if (t.namespaced && !obj.metadata.namespace) obj.metadata.namespace = await k.namespace()
   const created = await api.create(t.plural, obj)
   printResult(k, p, t, created ?? obj, 'created')
 }
@@ -83,10 +130,15 @@ function containerName(image: string): string {
   return last.split(':')[0].replace(/[^a-z0-9-]/g, '-')
 }
 
+/** The create generators hand their object to createOne. */
+export const submitCreate = createOne
+
 export async function runCreate(k: Kube, p: Parsed): Promise<number> {
+  if (p.positional.length > 0 && k.minor >= 26)
+    throw new UsageError(`Unexpected args: [${p.positional.join(' ')}]`, true)
   const files = (p.flags.filename as string[] | undefined) ?? []
   if (files.length === 0) {
-    k.warn('error: must specify one of -f and -k\n\n')
+    k.warn(`error: must specify one of -f and -k\n${k.minor >= 26 ? '' : '\n'}`)
     return 1
   }
   const objs = await readManifests(k, files)
@@ -127,6 +179,9 @@ export async function runCreateDeployment(k: Kube, p: Parsed): Promise<number> {
   const containers: any[] = images.map((img) => ({ image: img, name: containerName(img), resources: {} }))
   const port = p.flags.port as number | undefined
   if (port !== undefined && port >= 0) containers[0].ports = [{ containerPort: port }]
+  // `-- COMMAND [args...]` becomes the (single) container's command
+  if (p.afterDash?.length && containers.length === 1)
+    containers[0] = { command: p.afterDash, ...containers[0] }
   const obj: KubeObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -163,38 +218,13 @@ export async function runCreateNamespace(k: Kube, p: Parsed): Promise<number> {
   return 0
 }
 
-export async function runCreateConfigMap(k: Kube, p: Parsed): Promise<number> {
-  if (p.positional.length !== 1)
-    throw new RawError(
-      `error: exactly one NAME is required, got ${p.positional.length}\nSee 'kubectl create configmap -h' for help and examples\n`,
-    )
-  const data: Record<string, string> = {}
-  for (const lit of (p.flags['from-literal'] as string[] | undefined) ?? []) {
-    const i = lit.indexOf('=')
-    if (i <= 0) throw new UsageError(`invalid literal source ${lit}, expected key=value`)
-    data[lit.slice(0, i)] = lit.slice(i + 1)
-  }
-  const obj: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: {
-      creationTimestamp: null as unknown as string,
-      name: p.positional[0],
-      namespace: await k.namespace(),
-    },
-    data,
-  }
-  await createOne(k, p, lookupResource('configmaps') as ResourceType, obj)
-  return 0
-}
-
 export async function runRun(k: Kube, p: Parsed): Promise<number> {
-  if (p.positional.length === 0) throw new UsageError('NAME is required for run')
+  if (p.positional.length === 0) throw new UsageError('NAME is required for run', k.minor >= 26)
   const name = p.positional[0]
   const image = requireImage(p)
   const restart = (p.flags.restart as string | undefined) ?? 'Always'
   if (!['Always', 'OnFailure', 'Never'].includes(restart))
-    throw new UsageError(`invalid restart policy: ${restart}`)
+    throw new UsageError(`invalid restart policy: ${restart}`, k.minor >= 26)
   const labels: Record<string, string> = {}
   if (p.flags.labels) {
     for (const pair of String(p.flags.labels).split(',')) {

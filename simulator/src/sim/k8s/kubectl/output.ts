@@ -1,6 +1,6 @@
 import type { KubeObject } from '../api'
 import { UsageError } from './context'
-import { executeJsonPath, JsonPathError } from './jsonpath'
+import { executeJsonPath, JsonPathError, JsonPathParseError } from './jsonpath'
 import { toJson, toYaml } from './render'
 import { formatTable } from './tabwriter'
 
@@ -84,6 +84,8 @@ export function jsonPath(template: string, data: unknown): string {
   try {
     return executeJsonPath(template, data)
   } catch (err) {
+    if (err instanceof JsonPathParseError)
+      throw new UsageError(`error parsing jsonpath ${template}, ${err.message}`)
     if (err instanceof JsonPathError)
       throw new UsageError(`error executing jsonpath "${template}": ${err.message}`)
     throw err

@@ -26,24 +26,28 @@ function goString(s: string): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-function json(v: unknown, indent: string): string {
+function json(v: unknown, indent: string, sorted: boolean): string {
   if (v === null || v === undefined) return 'null'
   if (typeof v === 'string') return goString(v)
   if (typeof v !== 'object') return JSON.stringify(v)
   const inner = `${indent}    `
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]'
-    return `[\n${v.map((x) => inner + json(x, inner)).join(',\n')}\n${indent}]`
+    return `[\n${v.map((x) => inner + json(x, inner, sorted)).join(',\n')}\n${indent}]`
   }
-  const keys = Object.keys(v as object)
-    .filter((k) => (v as any)[k] !== undefined)
-    .sort()
+  const keys = Object.keys(v as object).filter((k) => (v as any)[k] !== undefined)
+  if (sorted) keys.sort()
   if (keys.length === 0) return '{}'
-  return `{\n${keys.map((k) => `${inner}${goString(k)}: ${json((v as any)[k], inner)}`).join(',\n')}\n${indent}}`
+  return `{\n${keys.map((k) => `${inner}${goString(k)}: ${json((v as any)[k], inner, sorted)}`).join(',\n')}\n${indent}}`
 }
 
 export function toJson(v: unknown): string {
-  return `${json(v, '')}\n`
+  return `${json(v, '', true)}\n`
+}
+
+/** JSON with the keys in the order given (see goorder.ts for Go's struct order). */
+export function toOrderedJson(v: unknown): string {
+  return `${json(v, '', false)}\n`
 }
 
 export function toYaml(v: unknown): string {

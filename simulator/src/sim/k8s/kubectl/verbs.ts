@@ -1,5 +1,6 @@
 import type { FlagSpec, Parsed } from './args'
 import {
+  namesOf,
   runConfigView,
   runCurrentContext,
   runGetContexts,
@@ -7,6 +8,17 @@ import {
   runUseContext,
 } from './config-verbs'
 import type { Kube } from './context'
+import {
+  runCreateConfigMap,
+  runCreateCronJob,
+  runCreateJob,
+  runCreateSecretDockerRegistry,
+  runCreateSecretGeneric,
+  runCreateSecretTls,
+  runCreateServiceAccount,
+  type Submit,
+  serviceRunner,
+} from './generators'
 import { GET_FLAGS, runGet } from './get'
 import {
   runApiResources,
@@ -22,13 +34,13 @@ import {
 import {
   runApply,
   runCreate,
-  runCreateConfigMap,
   runCreateDeployment,
   runCreateNamespace,
   runDelete,
   runLabelOrAnnotate,
   runRun,
   runScale,
+  submitCreate,
 } from './mutate'
 
 // The verb tree of the simulated kubectl: flags, help text and handler per verb.
@@ -42,6 +54,8 @@ export interface Verb {
   run?: (k: Kube, p: Parsed) => Promise<number>
   /** First Kubernetes minor that has this verb (older kubectl says unknown command). */
   minMinor?: number
+  /** Other names cobra accepts for this verb (`deploy` for `deployment`). */
+  aliases?: string[]
   /** Flags cobra insists on before running (`required flag(s) "image" not set`). */
   required?: string[]
   sub?: Record<string, Verb>
@@ -56,6 +70,14 @@ const OUTPUT = S('output', 'o')
 const DRY = S('dry-run')
 const FILE = L('filename', 'f')
 
+/** A create generator run through create's common path. */
+const gen =
+  (f: (k: Kube, p: Parsed, submit: Submit) => Promise<number>) =>
+  (k: Kube, p: Parsed): Promise<number> =>
+    f(k, p, submitCreate)
+
+const SOURCES = [L('from-literal'), L('from-file'), L('from-env-file')]
+
 function help(use: string, text: string): string {
   return `${text}\n\nUsage:\n  ${use}\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`
 }
@@ -63,7 +85,7 @@ function help(use: string, text: string): string {
 export const VERBS: Record<string, Verb> = {
   get: {
     help: help(
-      'kubectl get [(-o|--output=)json|yaml|name|wide|custom-columns=...|jsonpath=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]',
+      'kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]',
       'Display one or many resources.',
     ),
     flags: GET_FLAGS,
@@ -86,6 +108,7 @@ export const VERBS: Record<string, Verb> = {
     run: runCreate,
     sub: {
       deployment: {
+        aliases: ['deploy'],
         help: help(
           'kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]',
           'Create a deployment with the specified name.',
@@ -96,6 +119,7 @@ export const VERBS: Record<string, Verb> = {
         run: runCreateDeployment,
       },
       namespace: {
+        aliases: ['ns'],
         help: help(
           'kubectl create namespace NAME [--dry-run=server|client|none] [options]',
           'Create a namespace with the specified name.',
@@ -105,13 +129,134 @@ export const VERBS: Record<string, Verb> = {
         run: runCreateNamespace,
       },
       configmap: {
+        aliases: ['cm'],
         help: help(
           'kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]',
           'Create a config map based on a file, directory, or specified literal value.',
         ),
-        flags: [L('from-literal'), OUTPUT, DRY],
+        flags: [...SOURCES, B('append-hash'), OUTPUT, DRY],
         discovery: true,
-        run: runCreateConfigMap,
+        run: gen(runCreateConfigMap),
+      },
+      secret: {
+        help: help(
+          'kubectl create secret (docker-registry | generic | tls) [options]',
+          'Create a secret with specified type.',
+        ),
+        sub: {
+          generic: {
+            help: help(
+              'kubectl create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]',
+              'Create a secret based on a file, directory, or specified literal value.',
+            ),
+            flags: [...SOURCES, S('type'), B('append-hash'), OUTPUT, DRY],
+            discovery: true,
+            run: gen(runCreateSecretGeneric),
+          },
+          tls: {
+            help: help(
+              'kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]',
+              'Create a TLS secret from the given public/private key pair.',
+            ),
+            flags: [S('cert'), S('key'), B('append-hash'), OUTPUT, DRY],
+            discovery: true,
+            run: gen(runCreateSecretTls),
+          },
+          'docker-registry': {
+            help: help(
+              'kubectl create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none] [options]',
+              'Create a new secret for use with Docker registries.',
+            ),
+            flags: [
+              S('docker-server'),
+              S('docker-username'),
+              S('docker-password'),
+              S('docker-email'),
+              B('append-hash'),
+              OUTPUT,
+              DRY,
+            ],
+            required: ['docker-password', 'docker-username'],
+            discovery: true,
+            run: gen(runCreateSecretDockerRegistry),
+          },
+        },
+      },
+      service: {
+        aliases: ['svc'],
+        help: help(
+          'kubectl create service [flags] [options]',
+          'Create a service using a specified subcommand.',
+        ),
+        sub: {
+          clusterip: {
+            help: help(
+              'kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]',
+              'Create a ClusterIP service with the specified name.',
+            ),
+            flags: [L('tcp'), S('clusterip'), OUTPUT, DRY],
+            discovery: true,
+            run: gen(serviceRunner('ClusterIP')),
+          },
+          nodeport: {
+            help: help(
+              'kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
+              'Create a NodePort service with the specified name.',
+            ),
+            flags: [L('tcp'), I('node-port'), OUTPUT, DRY],
+            discovery: true,
+            run: gen(serviceRunner('NodePort')),
+          },
+          loadbalancer: {
+            help: help(
+              'kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]',
+              'Create a LoadBalancer service with the specified name.',
+            ),
+            flags: [L('tcp'), OUTPUT, DRY],
+            discovery: true,
+            run: gen(serviceRunner('LoadBalancer')),
+          },
+          externalname: {
+            help: help(
+              'kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]',
+              'Create an ExternalName service with the specified name.',
+            ),
+            flags: [L('tcp'), S('external-name'), OUTPUT, DRY],
+            required: ['external-name'],
+            discovery: true,
+            run: gen(serviceRunner('ExternalName')),
+          },
+        },
+      },
+      serviceaccount: {
+        aliases: ['sa'],
+        help: help(
+          'kubectl create serviceaccount NAME [--dry-run=server|client|none] [options]',
+          'Create a service account with the specified name.',
+        ),
+        flags: [OUTPUT, DRY],
+        discovery: true,
+        run: gen(runCreateServiceAccount),
+      },
+      job: {
+        help: help(
+          'kubectl create job NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...] [options]',
+          'Create a job with the specified name.',
+        ),
+        flags: [S('image'), S('from'), OUTPUT, DRY],
+        discovery: true,
+        run: gen(runCreateJob),
+      },
+      cronjob: {
+        aliases: ['cj'],
+        help: help(
+          "kubectl create cronjob NAME --image=image --schedule='0/5 * * * ?' -- [COMMAND] [args...] [flags] [options]",
+          'Create a cron job with the specified name.',
+        ),
+        flags: [S('image'), S('schedule'), S('restart'), OUTPUT, DRY],
+        required: ['schedule'],
+        discovery: true,
+        run: gen(runCreateCronJob),
       },
     },
   },
@@ -287,7 +432,16 @@ export const VERBS: Record<string, Verb> = {
       'Modify kubeconfig files using subcommands like "kubectl config set current-context my-context".\n\nAvailable Commands:\n  current-context   Display the current-context\n  get-contexts      Describe one or many contexts\n  set-context       Set a context entry in kubeconfig\n  use-context       Set the current-context in a kubeconfig file\n  view              Display merged kubeconfig settings or a specified kubeconfig file',
     ),
     sub: {
-      view: { flags: [B('raw'), B('minify'), B('flatten'), OUTPUT], run: runConfigView },
+      view: {
+        help: help(
+          'kubectl config view [flags] [options]',
+          'Display merged kubeconfig settings or a specified kubeconfig file.',
+        ),
+        flags: [B('raw'), B('minify'), B('flatten'), B('merge'), OUTPUT],
+        run: runConfigView,
+      },
+      'get-clusters': { run: namesOf('clusters') },
+      'get-users': { run: namesOf('users') },
       'current-context': { run: runCurrentContext },
       'get-contexts': { flags: [OUTPUT, B('no-headers')], run: runGetContexts },
       'use-context': { run: runUseContext },
