@@ -4,7 +4,7 @@ import { Catalogue } from './components/Catalogue'
 import { LabIntro } from './components/LabIntro'
 import { SettingsMenu } from './components/SettingsMenu'
 import { useSettings } from './hooks/useSettings'
-import { navigate, useRoute } from './navigation'
+import { hrefFor, navigate, useRoute } from './navigation'
 import { routePath } from './router'
 
 const TITLES: Record<string, string> = {
@@ -43,7 +43,7 @@ export function App() {
       <header className="topbar">
         <a
           className="brand"
-          href="/"
+          href={hrefFor('/')}
           onClick={(e) => {
             e.preventDefault()
             navigate('/')
@@ -64,7 +64,7 @@ export function App() {
             Page not found
           </h1>
           <p>
-            There is nothing at <code>{route.path}</code>. <a href="/">Back to the labs</a>.
+            There is nothing at <code>{route.path}</code>. <a href={hrefFor('/')}>Back to the labs</a>.
           </p>
         </main>
       )}

@@ -7,7 +7,7 @@ import { useStartAttempt } from '../hooks/useLabs'
 import { useLabText } from '../hooks/useLabText'
 import { useOrientation, useSplit } from '../hooks/useLayout'
 import { clampFraction, stepFraction, taskPixels } from '../layout'
-import { navigate } from '../navigation'
+import { hrefFor, navigate } from '../navigation'
 import { ConfirmButton } from './ConfirmButton'
 import { Markdown } from './Markdown'
 import { ReportPanel } from './ReportPanel'
@@ -75,7 +75,7 @@ export function AttemptPage({ token }: { token: string }) {
       <main className="page">
         {a.error ? (
           <p className="notice error" role="alert">
-            {a.error} <a href="/">Back to the labs</a>
+            {a.error} <a href={hrefFor('/')}>Back to the labs</a>
           </p>
         ) : (
           <p className="muted">Loading the attempt…</p>

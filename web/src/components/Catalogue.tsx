@@ -3,7 +3,7 @@ import { formatClock } from '../format'
 import { useLabs, useStartAttempt } from '../hooks/useLabs'
 import { useProgress } from '../hooks/useProgress'
 import { type RecentEntry, useRecentAttempts } from '../hooks/useRecentAttempts'
-import { navigate } from '../navigation'
+import { hrefFor, navigate } from '../navigation'
 import type { LabProgress } from '../progress'
 import { InlineMarkdown } from './Markdown'
 
@@ -110,7 +110,7 @@ function RecentItem({ entry: r }: { entry: RecentEntry }) {
   return (
     <li data-token-state={v?.state ?? 'unknown'}>
       <a
-        href={`/attempt/${r.token}`}
+        href={hrefFor(`/attempt/${r.token}`)}
         onClick={(e) => {
           e.preventDefault()
           navigate(`/attempt/${r.token}`)
@@ -142,7 +142,7 @@ function LabCard(props: {
     <article className="card" data-lab={lab.id} data-passed={progress?.passed ? 'true' : 'false'}>
       <h2>
         <a
-          href={`/labs/${lab.id}`}
+          href={hrefFor(`/labs/${lab.id}`)}
           onClick={(e) => {
             e.preventDefault()
             navigate(`/labs/${lab.id}`)
