@@ -10,13 +10,7 @@ import type { Check, CheckModule, Lab, LabDefinition, LintProblem, TaskDef, Wron
 // Reads labs/<id>/ folders into Lab objects. Every problem is collected as a
 // LintProblem (file, field, fix); one broken folder never stops the others.
 
-/** The reference solution a learner on this Kubernetes version would type (default: the lab's own). */
-export function referenceSolution(
-  lab: Pick<Lab, 'solution' | 'solutions' | 'cluster'>,
-  kubernetes?: ProfileId,
-): string {
-  return lab.solutions[kubernetes ?? lab.cluster.kubernetes] ?? lab.solution
-}
+export { referenceSolution } from './solution'
 
 export const DEFAULT_LABS_DIR = resolve(fileURLToPath(new URL('../../../labs', import.meta.url)))
 

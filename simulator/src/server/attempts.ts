@@ -10,7 +10,7 @@ import type { Facts, LabCatalog, LabDetail, Report } from './ports'
 import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
-import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
+import type { AttemptMode, AttemptRow, AttemptState, AttemptStore } from './store-types'
 import { attemptIdOf, newToken } from './tokens'
 
 interface EnvSaver {
@@ -79,7 +79,7 @@ interface Live {
 }
 
 export interface AttemptManagerOptions {
-  store: Store
+  store: AttemptStore
   driver: Driver
   catalog: LabCatalog
   log: Logger
@@ -458,7 +458,7 @@ export class AttemptManager {
   }
 
   private visibleReport(l: Live): AttemptView['report'] {
-    let r: ReturnType<Store['latestReport']>
+    let r: ReturnType<AttemptStore['latestReport']>
     try {
       r = this.o.store.latestReport(l.row.id)
     } catch {
