@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { FromHost } from './messages'
-import { PooledHostDriver, type PooledDriverOptions } from './pooled-driver'
+import { type PooledDriverOptions, PooledHostDriver } from './pooled-driver'
 import type { HostChannel } from './proxy'
 
 export interface WorkerDriverOptions extends PooledDriverOptions {
@@ -115,9 +115,6 @@ async function spawnWorker(memoryMb: number, clock: 'real' | 'virtual'): Promise
 
 export class WorkerSimDriver extends PooledHostDriver {
   constructor(options: WorkerDriverOptions = {}) {
-    super(
-      () => spawnWorker(options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB, options.clock ?? 'real'),
-      options,
-    )
+    super(() => spawnWorker(options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB, options.clock ?? 'real'), options)
   }
 }

@@ -316,6 +316,11 @@ export class AttemptManager {
     return this.o.store.loadScreens(id)
   }
 
+  /** Writes the attempt's screens and environment to the store now (before an export). */
+  async flush(id: string): Promise<void> {
+    await this.flushSaves(this.require(id))
+  }
+
   /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
     const l = this.require(id)

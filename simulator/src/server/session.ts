@@ -4,14 +4,17 @@
 // instead of starting over. Output is batched per event-loop turn, and the
 // source is paused while any client has too many unacknowledged bytes.
 
-import serializePkg from '@xterm/addon-serialize'
-import headlessPkg from '@xterm/headless'
+import * as serializeNs from '@xterm/addon-serialize'
+import * as headlessNs from '@xterm/headless'
 import type { Node, TerminalSize, TerminalStream } from '../seam'
 import { chunkOutput, encodeExit } from './protocol'
 
-// Both packages are CommonJS; Node's ESM loader exposes them as default exports.
-const { Terminal } = headlessPkg as unknown as typeof import('@xterm/headless')
-const { SerializeAddon } = serializePkg as unknown as typeof import('@xterm/addon-serialize')
+// Both packages are CommonJS for Node, whose ESM loader puts them under
+// `default`; a browser bundle (the static build) gets their ES modules' names.
+const { Terminal } = ((headlessNs as { default?: unknown }).default ??
+  headlessNs) as typeof import('@xterm/headless')
+const { SerializeAddon } = ((serializeNs as { default?: unknown }).default ??
+  serializeNs) as typeof import('@xterm/addon-serialize')
 
 type HeadlessTerminal = InstanceType<typeof Terminal>
 type Serializer = InstanceType<typeof SerializeAddon>

@@ -1,13 +1,13 @@
 import {
   Bash,
   type CustomCommand,
-  decodeBytesToUtf8,
   defineCommand,
   type IFileSystem,
   InMemoryFs,
 } from 'just-bash'
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
 import type { SimCluster } from './cluster'
+import { utf8FromByteString } from './byte-string'
 import { allCommands } from './commands/registry'
 import type { SimCommand, SimCommandContext, Tty } from './commands/types'
 import { WatchedFs } from './vfs/watched-fs'
@@ -56,7 +56,7 @@ export function bindCommand(
       args,
       cwd: jb.cwd,
       env: jb.exportedEnv ?? Object.fromEntries(jb.env),
-      stdin: decodeBytesToUtf8(jb.stdin),
+      stdin: utf8FromByteString(jb.stdin),
       fs: jb.fs,
       signal: jb.signal,
       tty,
