@@ -16,6 +16,23 @@ const { Terminal } = ((headlessNs as { default?: unknown }).default ??
 const { SerializeAddon } = ((serializeNs as { default?: unknown }).default ??
   serializeNs) as typeof import('@xterm/addon-serialize')
 
+/**
+ * Runs `fn` after the current event-loop turn: setImmediate in Node; in a
+ * browser (the static build) a message-channel task, which has no timer clamp.
+ */
+const nextTurn: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : messageChannelTurn()
+
+function messageChannelTurn(): (fn: () => void) => void {
+  const queue: (() => void)[] = []
+  const channel = new MessageChannel()
+  channel.port1.onmessage = () => queue.shift()?.()
+  return (fn) => {
+    queue.push(fn)
+    channel.port2.postMessage(0)
+  }
+}
+
 type HeadlessTerminal = InstanceType<typeof Terminal>
 type Serializer = InstanceType<typeof SerializeAddon>
 
@@ -260,7 +277,7 @@ export class TerminalSession {
     if (this.batchBytes >= this.flow.batch) this.flush()
     else if (!this.flushScheduled) {
       this.flushScheduled = true
-      setImmediate(() => this.flush())
+      nextTurn(() => this.flush())
     }
     this.opts.onOutput?.()
   }
