@@ -35,10 +35,14 @@ let ownBuild: string | undefined
 function staticDir(): string {
   if (process.env.CKALAB_STATIC_DIR) return process.env.CKALAB_STATIC_DIR
   ownBuild = mkdtempSync(join(tmpdir(), 'ckalab-static-'))
-  execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/build-static.ts'), '--out', ownBuild], {
-    cwd: REPO,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO, 'scripts/build-static.ts'), '--out', ownBuild],
+    {
+      cwd: REPO,
+      stdio: 'inherit',
+    },
+  )
   return ownBuild
 }
 
