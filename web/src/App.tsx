@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { AttemptPage } from './components/AttemptPage'
+import { EditionNotices } from './components/BrowserEdition'
 import { Catalogue } from './components/Catalogue'
 import { LabIntro } from './components/LabIntro'
 import { SettingsMenu } from './components/SettingsMenu'
@@ -55,6 +56,7 @@ export function App() {
         <span className="spacer" />
         <SettingsMenu settings={settings} onChange={setSettings} />
       </header>
+      <EditionNotices />
       {route.page === 'catalogue' && <Catalogue />}
       {route.page === 'lab' && <LabIntro labId={route.lab} />}
       {route.page === 'attempt' && <AttemptPage key={route.token} token={route.token} />}

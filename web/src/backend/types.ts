@@ -108,4 +108,8 @@ export interface Backend {
   /** Browser edition only: standing messages for the learner (storage problems, another tab). */
   notices?(): string[]
   onNotices?(listener: (notices: string[]) => void): () => void
+  /** Browser edition only: asks the tab that runs the labs to hand them to this one. */
+  takeOver?(): void
+  /** Browser edition only: what needs a ckalab server, said on the catalogue. */
+  serverOnly?: string[]
 }

@@ -8,6 +8,7 @@ import { useLabText } from '../hooks/useLabText'
 import { useOrientation, useSplit } from '../hooks/useLayout'
 import { clampFraction, stepFraction, taskPixels } from '../layout'
 import { hrefFor, navigate } from '../navigation'
+import { ExportAttemptButton } from './BrowserEdition'
 import { ConfirmButton } from './ConfirmButton'
 import { Markdown } from './Markdown'
 import { ReportPanel } from './ReportPanel'
@@ -135,6 +136,7 @@ export function AttemptPage({ token }: { token: string }) {
             Stop
           </ConfirmButton>
         )}
+        <ExportAttemptButton token={token} disabled={!!a.busy || attempt.state === 'creating'} />
         <button type="button" onClick={() => navigate('/')}>
           Labs
         </button>

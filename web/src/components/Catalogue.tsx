@@ -1,10 +1,11 @@
-import type { LabSummary } from '../api'
+import { api, type LabSummary } from '../api'
 import { formatClock } from '../format'
 import { useLabs, useStartAttempt } from '../hooks/useLabs'
 import { useProgress } from '../hooks/useProgress'
 import { type RecentEntry, useRecentAttempts } from '../hooks/useRecentAttempts'
 import { hrefFor, navigate } from '../navigation'
 import type { LabProgress } from '../progress'
+import { BrowserEditionPanel } from './BrowserEdition'
 import { InlineMarkdown } from './Markdown'
 
 export function Catalogue() {
@@ -32,7 +33,7 @@ export function Catalogue() {
           The {list.driver.name} driver cannot run here: {list.driver.reason ?? 'unknown reason'}
         </p>
       )}
-      {list && (
+      {list && api.kind === 'server' && (
         <p className="muted">
           Environments on this server run on the <strong>{list.driver.name}</strong> driver.
         </p>
@@ -92,6 +93,7 @@ export function Catalogue() {
           </ul>
         </details>
       )}
+      <BrowserEditionPanel />
     </main>
   )
 }

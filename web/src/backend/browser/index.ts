@@ -69,7 +69,7 @@ function spawnWebWorker(): Promise<HostChannel> {
 }
 
 /** What needs a ckalab server, said on the catalogue of the static edition. */
-export const SERVER_ONLY = [
+const SERVER_ONLY = [
   'real kind clusters (Docker) — this edition runs the simulated cluster only',
   'classes and the instructor board',
   'grading for a teacher on a server; export an attempt and run `ckalab grade --from-file` instead',
@@ -366,18 +366,16 @@ export const browserBackend: Backend = {
       setNotice('unreadable', null)
     }),
   notices: () => [...standing.values()],
+  takeOver: () => lock?.askHandOver(),
+  serverOnly: SERVER_ONLY,
   onNotices: (listener) => {
     noticeListeners.add(listener)
     return () => noticeListeners.delete(listener)
   },
 }
 
-/** Asks the tab that runs the labs to hand them to this one. */
-export function useThisTab(): void {
-  lock?.askHandOver()
-}
-
-/** Starts the in-page ckalab at once (a warm spare worker loads while the catalogue shows). */
-export function warmUp(): void {
-  void ready().catch(() => {})
-}
+// The app shell, its labs and its workers are kept by a service worker, so the
+// page works offline after the first visit. A browser without one (or a page
+// not served from a secure origin) simply stays online-only.
+if (typeof navigator !== 'undefined' && 'serviceWorker' in navigator && window.isSecureContext)
+  void navigator.serviceWorker.register('./sw.js').catch((err) => log.warn('no offline copy', { err }))
