@@ -178,4 +178,48 @@ describe.skipIf(!haveChromium)('the static build, with no ckalab server', () => 
     expect(pageErrors).toEqual([])
     await context.close()
   })
+
+  it('says what is wrong with storage or tabs, and the learner goes on', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.locator('article.card').first().waitFor({ timeout: 60_000 })
+
+    // A stored attempt that cannot be read: named on every page, the rest works.
+    await page.evaluate(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('ckalab')
+      open.onsuccess = () => {
+        const tx = open.result.transaction('attempts', 'readwrite')
+        tx.objectStore('attempts').put({ id: 'broken-attempt', row: 'not a row' })
+        tx.oncomplete = () => resolve(true)
+        tx.onerror = () => reject(tx.error)
+      }
+      open.onerror = () => reject(open.error)
+    })`)
+    await page.reload()
+    const unreadable = page.locator('.edition-notice', { hasText: 'could not be read' })
+    await unreadable.waitFor({ timeout: 30_000 })
+    await page.locator('article.card').first().waitFor()
+
+    // A second tab: told the labs run in the first one, and can take them over.
+    const second = await context.newPage()
+    await second.goto(server.url)
+    const other = second.locator('.edition-notice', { hasText: 'another tab' })
+    await other.waitFor({ timeout: 30_000 })
+    await other.getByRole('button', { name: 'Use this tab' }).click()
+    await second.locator('article.card').first().waitFor({ timeout: 30_000 })
+    await page.locator('.edition-notice', { hasText: 'moved to another tab' }).waitFor({ timeout: 30_000 })
+    await context.close()
+
+    // No storage at all (as in some private windows): said once, labs still listed.
+    const bare = await browser.newContext()
+    await bare.addInitScript(
+      'Object.defineProperty(window, "indexedDB", { get() { throw new Error("storage is disabled") } })',
+    )
+    const p3 = await bare.newPage()
+    await p3.goto(server.url)
+    await p3.locator('.edition-notice', { hasText: 'no storage' }).waitFor({ timeout: 30_000 })
+    await p3.locator('article.card').first().waitFor({ timeout: 30_000 })
+    await bare.close()
+  })
 })
