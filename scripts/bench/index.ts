@@ -23,6 +23,11 @@ const MODULES: BenchModule[] = [
     load: () => import('./start'),
     fn: 'benchStart',
   },
+  {
+    title: 'static build in headless Chromium',
+    load: () => import('./static'),
+    fn: 'benchStatic',
+  },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
 ]
 
@@ -41,6 +46,9 @@ export const TARGETS: Record<string, string> = {
   loadErrors: '= 0',
   startToPageMs: '< 3000',
   idleRssCompiledMb: '< 100',
+  staticBundleGzipMb: '< 3',
+  labStartToPromptP50Ms: '< 300',
+  pageEchoP99Ms: '< 16',
 }
 
 function fmt(v: unknown): string {
