@@ -177,6 +177,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`ckalab: the static build failed: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.stderr.write(
+    `ckalab: the static build failed: ${err instanceof Error ? err.message : String(err)}\n`,
+  )
   process.exit(1)
 })
