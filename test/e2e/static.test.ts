@@ -19,7 +19,6 @@ import {
   REPO,
   resultsDir,
   runCommand,
-  terminalText,
   typeLine,
   waitForTerminal,
 } from './support'

@@ -1,13 +1,7 @@
-import {
-  Bash,
-  type CustomCommand,
-  defineCommand,
-  type IFileSystem,
-  InMemoryFs,
-} from 'just-bash'
+import { Bash, type CustomCommand, defineCommand, type IFileSystem, InMemoryFs } from 'just-bash'
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
-import type { SimCluster } from './cluster'
 import { utf8FromByteString } from './byte-string'
+import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
 import type { SimCommand, SimCommandContext, Tty } from './commands/types'
 import { WatchedFs } from './vfs/watched-fs'
