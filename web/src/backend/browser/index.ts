@@ -152,10 +152,12 @@ async function boot(): Promise<Running> {
   await manager.ready
   const r = { manager, store, catalog }
   lock?.onHandOverRequest(async () => {
+    // The manager running now: an import or a delete may have replaced the one made here.
+    const current = running ?? r
     running = undefined
     starting = undefined
-    await manager.close().catch(() => {})
-    await store.flush().catch(() => {})
+    await current.manager.close().catch(() => {})
+    await current.store.flush().catch(() => {})
     setNotice(
       'tab',
       'Your labs moved to another tab of this browser. Reload this page to bring them back here.',
