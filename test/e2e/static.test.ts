@@ -103,6 +103,17 @@ async function editManifestInVim(page: Page): Promise<void> {
   await waitForTerminal(page, (t) => /root@controlplane:~# ?$/m.test(t.trimEnd()), 'the prompt after vim')
 }
 
+/** Instead of the solution's fixed `sleep`: asks, as a learner would, until etcd is back on the restored data. */
+async function untilRolledBack(page: Page): Promise<void> {
+  const until = Date.now() + 90_000
+  for (;;) {
+    const out = (await runCommand(page, 'kubectl get deploy', 30_000)).split('kubectl get deploy').pop() ?? ''
+    if (out.includes('web-frontend') && !out.includes('audit-logger')) return
+    if (Date.now() > until) throw new Error(`the cluster did not roll back in 90 s; kubectl shows:\n${out}`)
+    await page.waitForTimeout(2000)
+  }
+}
+
 describe.skipIf(!haveChromium)('the static build, with no ckalab server', () => {
   it('holds no server code', () => {
     const files = readdirSync(join(dir, 'assets')).filter((f) => f.endsWith('.js'))
@@ -140,7 +151,8 @@ describe.skipIf(!haveChromium)('the static build, with no ckalab server', () => 
         await runCommand(page, line, 60_000)
         await page.locator('.lab-notice').waitFor({ timeout: 30_000 })
       } else if (line.startsWith('sed -i')) await editManifestInVim(page)
-      else await runCommand(page, line, line.startsWith('sleep') ? 90_000 : 60_000)
+      else if (line.startsWith('sleep')) await untilRolledBack(page)
+      else await runCommand(page, line, 60_000)
     }
     await page.getByRole('button', { name: 'Check my work' }).click()
     const report = page.locator('.report')
