@@ -8,7 +8,7 @@ import { evaluateTriggers, gradeLab, runSetup } from '../labs/lifecycle'
 import { referenceSolution } from '../labs/solution'
 import type { Lab, Report as LabReport, LintProblem } from '../labs/types'
 import type { Environment, ProfileId } from '../seam'
-import type { Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
+import type { CheckProgress, Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
 
 function summary(lab: Lab): LabSummary {
   return {
@@ -65,8 +65,8 @@ export function catalogOf(labs: Lab[], problems: LintProblem[]): LabCatalog {
       if (lab.triggers.length === 0) return false
       return (await evaluateTriggers(lab, env, facts)).length > 0
     },
-    async grade(id: string, env: Environment, facts: Facts) {
-      return (await gradeLab(need(id), env, facts)) as unknown as Report
+    async grade(id: string, env: Environment, facts: Facts, onProgress?: (p: CheckProgress) => void) {
+      return (await gradeLab(need(id), env, facts, onProgress)) as unknown as Report
     },
     async solution(id: string, kubernetes?: ProfileId) {
       const lab = need(id)
