@@ -43,6 +43,11 @@ npx vitest run --project conformance
 step "web build"
 npx vite build --config web/vite.config.ts --logLevel warn
 
+step "static build (ckalab in the browser alone)"
+npm run --silent build:static
+# The static suite (test/e2e/static.test.ts) tests this build rather than making its own.
+export CKALAB_STATIC_DIR="$PWD/dist/static"
+
 step "browser end to end (Chromium)"
 npx vitest run --project e2e
 

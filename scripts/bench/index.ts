@@ -28,6 +28,11 @@ const MODULES: BenchModule[] = [
     load: () => import('./start'),
     fn: 'benchStart',
   },
+  {
+    title: 'static build in headless Chromium',
+    load: () => import('./static'),
+    fn: 'benchStatic',
+  },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
 ]
 
@@ -51,6 +56,9 @@ export const TARGETS: Record<string, string> = {
   runawayCtrlCMaxMs: '< 200',
   startToPageMs: '< 3000',
   idleRssCompiledMb: '< 100',
+  staticBundleGzipMb: '< 3',
+  labStartToPromptP50Ms: '< 300',
+  pageEchoP99Ms: '< 16',
 }
 
 function fmt(v: unknown): string {

@@ -182,7 +182,12 @@ describe.skipIf(!haveChromium)('the attempt page on the fake driver', () => {
     await page
       .locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
       .waitFor({ timeout: 20_000 })
-    const after = await (await page.request.get(`${fake.url}/api/attempts/${token}`)).json()
+    // The old pane can still read "open" until the page's next poll; the new try is the one with a later readyAt.
+    let after = await (await page.request.get(`${fake.url}/api/attempts/${token}`)).json()
+    for (let i = 0; i < 100 && !(after.state === 'ready' && after.readyAt > before.readyAt); i++) {
+      await page.waitForTimeout(100)
+      after = await (await page.request.get(`${fake.url}/api/attempts/${token}`)).json()
+    }
     expect(after.readyAt).toBeGreaterThan(before.readyAt)
     expect(after.deadline).toBe(before.deadline)
     expect(after.discarded).toHaveLength(1)

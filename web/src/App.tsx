@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react'
 import { AttemptPage } from './components/AttemptPage'
+import { EditionNotices } from './components/BrowserEdition'
 import { Catalogue } from './components/Catalogue'
 import { LabIntro } from './components/LabIntro'
 import { SettingsMenu } from './components/SettingsMenu'
 import { useSettings } from './hooks/useSettings'
-import { navigate, useRoute } from './navigation'
+import { hrefFor, navigate, useRoute } from './navigation'
 import { routePath } from './router'
 
 const TITLES: Record<string, string> = {
@@ -43,7 +44,7 @@ export function App() {
       <header className="topbar">
         <a
           className="brand"
-          href="/"
+          href={hrefFor('/')}
           onClick={(e) => {
             e.preventDefault()
             navigate('/')
@@ -55,6 +56,7 @@ export function App() {
         <span className="spacer" />
         <SettingsMenu settings={settings} onChange={setSettings} />
       </header>
+      <EditionNotices />
       {route.page === 'catalogue' && <Catalogue />}
       {route.page === 'lab' && <LabIntro labId={route.lab} />}
       {route.page === 'attempt' && <AttemptPage key={route.token} token={route.token} />}
@@ -64,7 +66,7 @@ export function App() {
             Page not found
           </h1>
           <p>
-            There is nothing at <code>{route.path}</code>. <a href="/">Back to the labs</a>.
+            There is nothing at <code>{route.path}</code>. <a href={hrefFor('/')}>Back to the labs</a>.
           </p>
         </main>
       )}

@@ -74,7 +74,9 @@ export class EnvironmentHost {
       case 'exec':
         return this.node(m.node).exec(m.cmd, m.opts)
       case 'readFile':
-        return this.node(m.node).readFile(m.path)
+        // A copy: the reply transfers its buffer, and a filesystem may hand out its own
+        // (just-bash's browser build does), which the transfer would empty.
+        return (await this.node(m.node).readFile(m.path))?.slice()
       case 'settle':
         return this.env?.settle(m.ms)
       case 'serialize': {

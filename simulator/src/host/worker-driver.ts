@@ -10,19 +10,14 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:f
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { ClusterSpec, Driver, Environment, ProbeResult, Progress } from '../seam'
 import type { FromHost } from './messages'
-import { type GuardOptions, type HostChannel, RemoteEnvironment } from './proxy'
+import { type PooledDriverOptions, PooledHostDriver } from './pooled-driver'
+import type { HostChannel } from './proxy'
 
-export interface WorkerDriverOptions {
+export interface WorkerDriverOptions extends PooledDriverOptions {
   /** Heap cap of one environment's worker (old generation), in MB. */
   memoryMb?: number
-  guard?: Partial<GuardOptions>
-  /** Keep one loaded worker ready for the next attempt. */
-  warmSpare?: boolean
   clock?: 'real' | 'virtual'
-  /** Told when an environment's worker was replaced (Ctrl-C, CPU budget, memory). */
-  onRecover?: (envId: string, why: string) => void
 }
 
 export const DEFAULT_WORKER_MEMORY_MB = 128
@@ -118,86 +113,8 @@ async function spawnWorker(memoryMb: number, clock: 'real' | 'virtual'): Promise
   })
 }
 
-export class WorkerSimDriver implements Driver {
-  readonly name = 'sim'
-  private spare: Promise<HostChannel> | undefined
-  private closed = false
-
-  constructor(private readonly options: WorkerDriverOptions = {}) {
-    if (options.warmSpare !== false) this.refill()
-  }
-
-  async probe(): Promise<ProbeResult> {
-    return { ok: true }
-  }
-
-  private fresh(): Promise<HostChannel> {
-    return spawnWorker(this.options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB, this.options.clock ?? 'real')
-  }
-
-  private refill(): void {
-    if (this.closed) return
-    const spare = this.fresh()
-    spare.catch(() => {
-      if (this.spare === spare) this.spare = undefined
-    })
-    this.spare = spare
-  }
-
-  /** The warm spare if there is one (and a new spare on its way), else a new worker. */
-  private take = async (): Promise<HostChannel> => {
-    const spare = this.spare
-    this.spare = undefined
-    if (this.options.warmSpare !== false) this.refill()
-    if (spare) {
-      const channel = await spare.catch(() => undefined)
-      if (channel) return channel
-    }
-    return this.fresh()
-  }
-
-  private envOptions() {
-    let env: RemoteEnvironment | undefined
-    return {
-      spawn: this.take,
-      guard: this.options.guard,
-      onRecover: (why: string) => this.options.onRecover?.(env?.id ?? '?', why),
-      bind: (e: RemoteEnvironment) => {
-        env = e
-      },
-    }
-  }
-
-  async create(
-    spec: ClusterSpec,
-    onProgress?: (p: Progress) => void,
-    signal?: AbortSignal,
-  ): Promise<Environment> {
-    onProgress?.({ fraction: 0, step: 'Preparing simulated nodes' })
-    if (signal?.aborted) throw new Error('environment creation was cancelled')
-    const o = this.envOptions()
-    const env = await RemoteEnvironment.open(o, { spec })
-    o.bind(env)
-    if (signal?.aborted) {
-      await env.dispose()
-      throw new Error('environment creation was cancelled')
-    }
-    onProgress?.({ fraction: 1, step: 'Control plane ready' })
-    return env
-  }
-
-  async restore(bytes: Uint8Array): Promise<Environment> {
-    const o = this.envOptions()
-    const env = await RemoteEnvironment.open(o, { bytes })
-    o.bind(env)
-    return env
-  }
-
-  async close(): Promise<void> {
-    this.closed = true
-    const spare = this.spare
-    this.spare = undefined
-    const channel = await spare?.catch(() => undefined)
-    channel?.terminate()
+export class WorkerSimDriver extends PooledHostDriver {
+  constructor(options: WorkerDriverOptions = {}) {
+    super(() => spawnWorker(options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB, options.clock ?? 'real'), options)
   }
 }

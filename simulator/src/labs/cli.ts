@@ -232,14 +232,17 @@ function parseTry(argv: string[]) {
   })
 }
 
-const GRADE_USAGE = 'usage: ckalab grade <attempt> [--data-dir DIR] [--format text|json|junit] [--verbose]'
+const GRADE_USAGE =
+  'usage: ckalab grade (<attempt> [--data-dir DIR] | --from-file FILE) [--format text|json|junit] [--verbose]'
 
 const GRADE_HELP = `${GRADE_USAGE}
 
-Grade an attempt started in the web app, by its id, against its cluster as it is now.
+Grade an attempt started in the web app, by its id, against its cluster as it is now; or an attempt
+exported from ckalab in the browser ("Export" on its page) with --from-file.
 
 Options:
   --data-dir DIR                where the web app keeps its attempts (default: ckalab's data directory)
+  --from-file FILE              grade the attempt exported to FILE (its saved cluster, as it was exported)
   --format text|json|junit      how the report is printed (default: text)
   -v, --verbose                 show every check's expected and actual values
   -h, --help                    show this help
@@ -247,7 +250,7 @@ ${EXIT_HELP}`
 
 export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promise<number> {
   if (wantsHelp(argv)) return help(io, GRADE_HELP)
-  let values: { format?: string; verbose?: boolean; 'data-dir'?: string }
+  let values: { format?: string; verbose?: boolean; 'data-dir'?: string; 'from-file'?: string }
   let positionals: string[]
   try {
     ;({ values, positionals } = parseArgs({
@@ -257,17 +260,29 @@ export async function gradeCommand(argv: string[], io: CliIo = defaultIo): Promi
         format: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         'data-dir': { type: 'string' },
+        'from-file': { type: 'string' },
       },
     }))
   } catch (err) {
     return usageError(io, (err as Error).message, GRADE_USAGE)
   }
-  if (positionals.length !== 1) return usageError(io, 'name exactly one attempt', GRADE_USAGE)
+  const fromFile = values['from-file']
+  if (fromFile !== undefined && (positionals.length > 0 || values['data-dir'] !== undefined))
+    return usageError(
+      io,
+      '--from-file grades the attempt in that file; name no attempt and no --data-dir',
+      GRADE_USAGE,
+    )
+  if (fromFile === undefined && positionals.length !== 1)
+    return usageError(io, 'name exactly one attempt (or give --from-file FILE)', GRADE_USAGE)
   const format = (values.format ?? 'text') as Format
   if (!FORMATS.includes(format)) return usageError(io, `unknown --format "${values.format}"`, GRADE_USAGE)
-  const id = positionals[0]
-  let source = attemptSource
-  if (!source) {
+  const id = fromFile ?? positionals[0]
+  let source = fromFile === undefined ? attemptSource : undefined
+  if (fromFile !== undefined) {
+    const { fileAttemptSource } = await import('./attempt-file-source')
+    source = fileAttemptSource()
+  } else if (!source) {
     const { storeAttemptSource, defaultDataDir } = await import('./attempt-store')
     source = storeAttemptSource(values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir())
   }

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Environment, Node } from '../seam'
 import { GradingContext, pickNodes } from './context'
 import { buildReport } from './report'
@@ -24,7 +22,12 @@ export interface Notice {
 
 async function stepScript(lab: Lab, step: RunStep): Promise<string> {
   if (step.run !== undefined) return step.run
-  return readFile(join(lab.dir, step.file ?? ''), 'utf8')
+  const text = step.file === undefined ? undefined : lab.scripts?.[step.file]
+  if (text === undefined)
+    throw new LabError(
+      `${lab.id}: the step script ${step.file ?? '(none)'} was not read when the lab was loaded; check lab.yaml names it`,
+    )
+  return text
 }
 
 async function runStep(

@@ -10,13 +10,7 @@ import type { Check, CheckModule, Lab, LabDefinition, LintProblem, TaskDef, Wron
 // Reads labs/<id>/ folders into Lab objects. Every problem is collected as a
 // LintProblem (file, field, fix); one broken folder never stops the others.
 
-/** The reference solution a learner on this Kubernetes version would type (default: the lab's own). */
-export function referenceSolution(
-  lab: Pick<Lab, 'solution' | 'solutions' | 'cluster'>,
-  kubernetes?: ProfileId,
-): string {
-  return lab.solutions[kubernetes ?? lab.cluster.kubernetes] ?? lab.solution
-}
+export { referenceSolution } from './solution'
 
 export const DEFAULT_LABS_DIR = resolve(fileURLToPath(new URL('../../../labs', import.meta.url)))
 
@@ -259,18 +253,29 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
         problem('lab.yaml', 'solutionNotes', m, OUTSIDE_FIX),
       )) ?? undefined)
     : undefined
+  // Step scripts are read now, so running a lab needs no filesystem (the browser edition has none).
+  const scripts: Record<string, string> = {}
   for (const [i, s] of (raw.setup ?? []).entries()) {
-    if (
-      s.file &&
-      (await readInLab(dir, s.file, (m) => problem('lab.yaml', `setup[${i}].file`, m, OUTSIDE_FIX))) ===
-        undefined
-    )
+    if (!s.file) continue
+    const text = await readInLab(dir, s.file, (m) => problem('lab.yaml', `setup[${i}].file`, m, OUTSIDE_FIX))
+    if (text === undefined)
       problem(
         'lab.yaml',
         `setup[${i}].file`,
         `${s.file} does not exist`,
         'create the script or correct the path',
       )
+    else if (text !== null) scripts[s.file] = text
+  }
+  for (const [i, t] of (raw.triggers ?? []).entries()) {
+    for (const [j, s] of (t.do ?? []).entries()) {
+      if (!s.file || s.file in scripts) continue
+      const field = `triggers[${i}].do[${j}].file`
+      const text = await readInLab(dir, s.file, (m) => problem('lab.yaml', field, m, OUTSIDE_FIX))
+      if (text === undefined)
+        problem('lab.yaml', field, `${s.file} does not exist`, 'create the script or correct the path')
+      else if (text !== null) scripts[s.file] = text
+    }
   }
   const tasks = await loadTasks(dir, raw.tasks, problem)
 
@@ -317,7 +322,7 @@ export async function loadLab(dir: string): Promise<{ lab?: Lab; problems: LintP
     for (const p of crossCheck(def, module, folder, checksFile, wrongFile)) problems.push(p)
   }
   if (problems.length > 0 || !module) return { problems }
-  return { lab: { ...def, dir, module }, problems }
+  return { lab: { ...def, dir, module, scripts }, problems }
 }
 
 /** Consistency between lab.yaml, the checks module and the wrong-answer catalogue. */

@@ -228,6 +228,8 @@ export interface LabDefinition {
 export interface Lab extends LabDefinition {
   dir: string
   module: CheckModule
+  /** Texts of the step scripts named by `file` (setup and triggers), read when the lab was loaded. */
+  scripts?: Record<string, string>
 }
 
 export interface LintProblem {

@@ -10,7 +10,7 @@ import type { CheckProgress, Facts, LabCatalog, LabDetail, Report, Verdict } fro
 import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
-import type { AttemptMode, AttemptRow, AttemptState, Store } from './store'
+import type { AttemptMode, AttemptRow, AttemptState, AttemptStore } from './store-types'
 import { attemptIdOf, newToken } from './tokens'
 
 interface EnvSaver {
@@ -99,7 +99,7 @@ interface Live {
 }
 
 export interface AttemptManagerOptions {
-  store: Store
+  store: AttemptStore
   driver: Driver
   catalog: LabCatalog
   log: Logger
@@ -346,6 +346,11 @@ export class AttemptManager {
     return this.o.store.loadScreens(id)
   }
 
+  /** Writes the attempt's screens and environment to the store now (before an export). */
+  async flush(id: string): Promise<void> {
+    await this.flushSaves(this.require(id))
+  }
+
   /** Throws CorruptPartError when the stored report is damaged. */
   latestReport(id: string): Report | undefined {
     const l = this.require(id)
@@ -489,7 +494,7 @@ export class AttemptManager {
   }
 
   private visibleReport(l: Live): AttemptView['report'] {
-    let r: ReturnType<Store['latestReport']>
+    let r: ReturnType<AttemptStore['latestReport']>
     try {
       r = this.o.store.latestReport(l.row.id)
     } catch {

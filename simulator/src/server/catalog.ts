@@ -1,10 +1,12 @@
 // The one adapter between the server's LabCatalog port and ckalab's labs and
-// grading code (simulator/src/labs). Labs are loaded once at start.
+// grading code (simulator/src/labs). Labs are loaded once at start (from
+// labs/ by the server; bundled at build time by the static build, which
+// calls catalogOf with them). Only createLabCatalog needs Node.
 
 import { renderJunit } from '../labs/junit'
 import { evaluateTriggers, gradeLab, runSetup } from '../labs/lifecycle'
-import { DEFAULT_LABS_DIR, loadLabs, referenceSolution } from '../labs/loader'
-import type { Lab, Report as LabReport } from '../labs/types'
+import { referenceSolution } from '../labs/solution'
+import type { Lab, Report as LabReport, LintProblem } from '../labs/types'
 import type { Environment, ProfileId } from '../seam'
 import type { CheckProgress, Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
 
@@ -30,8 +32,13 @@ function detail(lab: Lab): LabDetail {
   }
 }
 
-export async function createLabCatalog(root = DEFAULT_LABS_DIR): Promise<LabCatalog> {
-  const { labs, problems } = await loadLabs(root)
+export async function createLabCatalog(root?: string): Promise<LabCatalog> {
+  const { DEFAULT_LABS_DIR, loadLabs } = await import('../labs/loader')
+  const { labs, problems } = await loadLabs(root ?? DEFAULT_LABS_DIR)
+  return catalogOf(labs, problems)
+}
+
+export function catalogOf(labs: Lab[], problems: LintProblem[]): LabCatalog {
   const byId = new Map(labs.map((l) => [l.id, l]))
   const need = (id: string): Lab => {
     const lab = byId.get(id)

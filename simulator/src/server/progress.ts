@@ -3,7 +3,7 @@
 // quickest pass and every graded try, including tries a reset discarded.
 // Attempts are named by their public id here, never by their token.
 
-import type { AttemptMode, AttemptRow, EventRow } from './store'
+import type { AttemptMode, AttemptRow, EventRow } from './store-types'
 
 export interface AttemptRecord {
   /** The attempt's public id. */

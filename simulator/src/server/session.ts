@@ -4,14 +4,34 @@
 // instead of starting over. Output is batched per event-loop turn, and the
 // source is paused while any client has too many unacknowledged bytes.
 
-import serializePkg from '@xterm/addon-serialize'
-import headlessPkg from '@xterm/headless'
+import * as serializeNs from '@xterm/addon-serialize'
+import * as headlessNs from '@xterm/headless'
 import type { Node, TerminalSize, TerminalStream } from '../seam'
 import { chunkOutput, encodeExit } from './protocol'
 
-// Both packages are CommonJS; Node's ESM loader exposes them as default exports.
-const { Terminal } = headlessPkg as unknown as typeof import('@xterm/headless')
-const { SerializeAddon } = serializePkg as unknown as typeof import('@xterm/addon-serialize')
+// Both packages are CommonJS for Node, whose ESM loader puts them under
+// `default`; a browser bundle (the static build) gets their ES modules' names.
+const { Terminal } = ((headlessNs as { default?: unknown }).default ??
+  headlessNs) as typeof import('@xterm/headless')
+const { SerializeAddon } = ((serializeNs as { default?: unknown }).default ??
+  serializeNs) as typeof import('@xterm/addon-serialize')
+
+/**
+ * Runs `fn` after the current event-loop turn: setImmediate in Node; in a
+ * browser (the static build) a message-channel task, which has no timer clamp.
+ */
+const nextTurn: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : messageChannelTurn()
+
+function messageChannelTurn(): (fn: () => void) => void {
+  const queue: (() => void)[] = []
+  const channel = new MessageChannel()
+  channel.port1.onmessage = () => queue.shift()?.()
+  return (fn) => {
+    queue.push(fn)
+    channel.port2.postMessage(0)
+  }
+}
 
 type HeadlessTerminal = InstanceType<typeof Terminal>
 type Serializer = InstanceType<typeof SerializeAddon>
@@ -280,7 +300,7 @@ export class TerminalSession {
     if (this.batchBytes >= this.flow.batch) this.flush()
     else if (!this.flushScheduled) {
       this.flushScheduled = true
-      setImmediate(() => this.flush())
+      nextTurn(() => this.flush())
     }
     this.opts.onOutput?.()
   }

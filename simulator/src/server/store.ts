@@ -7,44 +7,17 @@ import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Facts, Report } from './ports'
+import {
+  type AttemptRow,
+  type AttemptState,
+  type AttemptStore,
+  CorruptPartError,
+  type EventRow,
+  type ScreenRow,
+} from './store-types'
 
-export type AttemptState = 'creating' | 'ready' | 'failed' | 'stopped' | 'submitted'
-export type AttemptMode = 'practice' | 'exam'
-
-export interface AttemptRow {
-  id: string
-  lab: string
-  mode: AttemptMode
-  driver: string
-  state: AttemptState
-  error: string | null
-  progressFraction: number
-  progressStep: string
-  createdAt: number
-  readyAt: number | null
-  deadline: number | null
-  finishedAt: number | null
-  envId: string | null
-  nodes: string[]
-  facts: Facts
-  hintsShown: number
-  solutionShown: boolean
-  /** Set when a JSON column of the saved row could not be read (e.g. "facts"). */
-  damaged?: string
-}
-
-export interface EventRow {
-  at: number
-  kind: string
-  data: unknown
-}
-
-export interface ScreenRow {
-  node: string
-  cols: number
-  rows: number
-  data: string
-}
+export type { AttemptMode, AttemptRow, AttemptState, AttemptStore, EventRow, ScreenRow } from './store-types'
+export { CorruptPartError } from './store-types'
 
 // Each entry moves the schema one version forward; never edit a shipped one.
 const MIGRATIONS: string[] = [
@@ -102,14 +75,6 @@ const MIGRATIONS: string[] = [
    ALTER TABLE screens ADD COLUMN sha256 TEXT;
    ALTER TABLE reports ADD COLUMN sha256 TEXT;`,
 ]
-
-/** A saved part whose bytes do not match the checksum written with them. */
-export class CorruptPartError extends Error {
-  constructor(readonly part: string) {
-    super(`the saved ${part} is damaged (its checksum does not match)`)
-    this.name = 'CorruptPartError'
-  }
-}
 
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex')
@@ -205,7 +170,7 @@ function toColumn(key: keyof typeof COLUMNS, value: unknown): unknown {
   return value
 }
 
-export class Store {
+export class Store implements AttemptStore {
   readonly db: Database.Database
 
   constructor(dataDir: string) {

@@ -2,15 +2,25 @@
 // The database and the logs hold the token's hash-derived id, never the token.
 // Terminal tickets are short-lived, single-use and bound to one terminal.
 
-import { createHash, randomBytes } from 'node:crypto'
+// Web Crypto and @noble/hashes rather than node:crypto: the browser edition
+// issues and hashes tokens with this same module.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+
+function randomBase64url(bytes: number): string {
+  const buf = globalThis.crypto.getRandomValues(new Uint8Array(bytes))
+  let bin = ''
+  for (const b of buf) bin += String.fromCharCode(b)
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
 
 export function newToken(): string {
-  return randomBytes(32).toString('base64url')
+  return randomBase64url(32)
 }
 
 /** The public id of an attempt: derived from its token, useless for access. */
 export function attemptIdOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 24)
+  return bytesToHex(sha256(utf8ToBytes(token))).slice(0, 24)
 }
 
 /** Tokens are 43 base64url characters; anything else is not worth hashing. */
@@ -34,7 +44,7 @@ export class TicketBook {
 
   issue(attemptId: string, node: string): { ticket: string; expiresAt: number } {
     this.sweep()
-    const ticket = randomBytes(24).toString('base64url')
+    const ticket = randomBase64url(24)
     const expiresAt = this.now() + this.ttlMs
     this.tickets.set(ticket, { attemptId, node, expiresAt })
     return { ticket, expiresAt }

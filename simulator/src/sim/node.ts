@@ -1,12 +1,6 @@
-import {
-  Bash,
-  type CustomCommand,
-  decodeBytesToUtf8,
-  defineCommand,
-  type IFileSystem,
-  InMemoryFs,
-} from 'just-bash'
+import { Bash, type CustomCommand, defineCommand, type IFileSystem, InMemoryFs } from 'just-bash'
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
+import { utf8FromByteString } from './byte-string'
 import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
 import type { CommandResult, OutputStream, SimCommand, SimCommandContext, Tty } from './commands/types'
@@ -128,7 +122,7 @@ export function bindCommand(
       args,
       cwd: jb.cwd,
       env,
-      stdin: decodeBytesToUtf8(jb.stdin),
+      stdin: utf8FromByteString(jb.stdin),
       fs: jb.fs,
       signal: jb.signal,
       tty: binding.tty,

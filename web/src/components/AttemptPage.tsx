@@ -7,7 +7,8 @@ import { useStartAttempt } from '../hooks/useLabs'
 import { useLabText } from '../hooks/useLabText'
 import { useOrientation, useSplit } from '../hooks/useLayout'
 import { clampFraction, stepFraction, taskPixels } from '../layout'
-import { navigate } from '../navigation'
+import { hrefFor, navigate } from '../navigation'
+import { ExportAttemptButton } from './BrowserEdition'
 import { ConfirmButton } from './ConfirmButton'
 import { GradingProgress } from './GradingProgress'
 import { Markdown } from './Markdown'
@@ -76,7 +77,7 @@ export function AttemptPage({ token }: { token: string }) {
       <main className="page">
         {a.error ? (
           <p className="notice error" role="alert">
-            {a.error} <a href="/">Back to the labs</a>
+            {a.error} <a href={hrefFor('/')}>Back to the labs</a>
           </p>
         ) : (
           <p className="muted">Loading the attempt…</p>
@@ -136,6 +137,7 @@ export function AttemptPage({ token }: { token: string }) {
             Stop
           </ConfirmButton>
         )}
+        <ExportAttemptButton token={token} disabled={!!a.busy || attempt.state === 'creating'} />
         <button type="button" onClick={() => navigate('/')}>
           Labs
         </button>

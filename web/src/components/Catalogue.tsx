@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react'
-import type { LabSummary } from '../api'
+import { api, type LabSummary } from '../api'
 import { formatClock } from '../format'
 import { useLabs, useStartAttempt } from '../hooks/useLabs'
 import { useProgress } from '../hooks/useProgress'
 import { type RecentEntry, useRecentAttempts } from '../hooks/useRecentAttempts'
-import { navigate } from '../navigation'
+import { hrefFor, navigate } from '../navigation'
 import type { AttemptRecord, LabProgress } from '../progress'
+import { BrowserEditionPanel } from './BrowserEdition'
 import { InlineMarkdown } from './Markdown'
 import { timeUsedMs } from './timer-logic'
 
@@ -36,7 +37,7 @@ export function Catalogue() {
           The {list.driver.name} driver cannot run here: {list.driver.reason ?? 'unknown reason'}
         </p>
       )}
-      {list && (
+      {list && api.kind === 'server' && (
         <p className="muted">
           Environments on this server run on the <strong>{list.driver.name}</strong> driver.
         </p>
@@ -97,6 +98,7 @@ export function Catalogue() {
           </ul>
         </details>
       )}
+      <BrowserEditionPanel />
     </main>
   )
 }
@@ -112,7 +114,7 @@ const STATE_TEXT: Record<string, string> = {
 function AttemptLink({ token, children }: { token: string; children: ReactNode }) {
   return (
     <a
-      href={`/attempt/${token}`}
+      href={hrefFor(`/attempt/${token}`)}
       onClick={(e) => {
         e.preventDefault()
         navigate(`/attempt/${token}`)
@@ -213,7 +215,7 @@ function LabCard(props: {
     <article className="card" data-lab={lab.id} data-passed={progress?.passed ? 'true' : 'false'}>
       <h2>
         <a
-          href={`/labs/${lab.id}`}
+          href={hrefFor(`/labs/${lab.id}`)}
           onClick={(e) => {
             e.preventDefault()
             navigate(`/labs/${lab.id}`)

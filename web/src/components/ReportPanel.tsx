@@ -63,7 +63,14 @@ export function ReportPanel({
         ))}
       </ul>
       <p className="downloads">
-        Download: <a href={downloads.json}>JSON</a> · <a href={downloads.junit}>JUnit XML</a>
+        Download:{' '}
+        <a href={downloads.json} download={`${report.lab}-report.json`}>
+          JSON
+        </a>{' '}
+        ·{' '}
+        <a href={downloads.junit} download={`${report.lab}-junit.xml`}>
+          JUnit XML
+        </a>
         {onRetry && (
           <button type="button" className="primary retry" onClick={onRetry}>
             Retry this exam

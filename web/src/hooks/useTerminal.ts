@@ -7,7 +7,7 @@ import { Terminal } from '@xterm/xterm'
 import { useEffect, useReducer, useRef } from 'react'
 import { api } from '../api'
 import { getSettings, onSettings, type Settings, terminalTheme } from '../settings'
-import { TerminalConnection, terminalUrl } from '../terminal/connection'
+import { TerminalConnection } from '../terminal/connection'
 import { type ConnectionState, connectionReducer, initialConnection } from '../terminal/state'
 
 declare global {
@@ -43,7 +43,7 @@ export function useTerminal(token: string, node: string, active: boolean, genera
     safeFit(fit)
 
     const conn = new TerminalConnection({
-      url: terminalUrl(window.location),
+      ...api.terminalSocket(),
       getTicket: async () => (await api.ticket(token, node)).ticket,
       size: () => ({ cols: term.cols, rows: term.rows }),
       write: (data, done) => term.write(data, done),

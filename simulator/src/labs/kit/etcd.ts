@@ -1,4 +1,3 @@
-import { posix } from 'node:path'
 import type { Node } from '../../seam'
 import type { CheckContext } from '../types'
 
@@ -7,8 +6,25 @@ import type { CheckContext } from '../types'
 // any argument order, `--flag=value` or `--flag value`, etcdctl or etcdutl.
 
 export function normalizePath(p: string): string {
-  const n = posix.normalize(p)
+  const n = posixNormalize(p)
   return n.length > 1 ? n.replace(/\/+$/, '') : n
+}
+
+/** POSIX path normalization (as node:path's posix.normalize), written out so checks also run in a browser. */
+function posixNormalize(p: string): string {
+  if (p === '') return '.'
+  const absolute = p.startsWith('/')
+  const out: string[] = []
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop()
+      else if (!absolute) out.push('..')
+    } else out.push(part)
+  }
+  const joined = out.join('/')
+  if (absolute) return `/${joined}`
+  return joined === '' ? '.' : joined
 }
 
 /** The etcd container's command line (command + args) from a parsed pod. */
@@ -70,7 +86,7 @@ export function throughMounts(dataDir: string, mounts: MountLike[]): DataDirReso
       problem: `no volume is mounted at ${dir} (or a parent of it), so etcd writes into the container's own filesystem and starts an empty cluster`,
     }
   const rest = dir.slice(best.containerPath.length)
-  return { dataDir: dir, mount: best, hostPath: normalizePath(posix.join(best.hostPath, rest || '.')) }
+  return { dataDir: dir, mount: best, hostPath: normalizePath(`${best.hostPath}/${rest || '.'}`) }
 }
 
 /** --data-dir → volumeMounts → volumes[].hostPath for a parsed static pod. */
@@ -79,7 +95,7 @@ export function resolveFromManifest(doc: any): DataDirResolution {
   const name = flagValue(args, 'name') ?? 'default'
   const raw = flagValue(args, 'data-dir')
   // etcd's default is "<name>.etcd" relative to its working directory (/ in the image).
-  const dataDir = raw ? posix.resolve('/', raw) : `/${name}.etcd`
+  const dataDir = raw ? normalizePath(`/${raw}`) : `/${name}.etcd`
   const containers: any[] = Array.isArray(doc?.spec?.containers) ? doc.spec.containers : []
   const c = containers.find((x) => x?.name === 'etcd') ?? containers[0]
   const volumes: any[] = Array.isArray(doc?.spec?.volumes) ? doc.spec.volumes : []
@@ -175,7 +191,7 @@ export async function effectiveDataDir(
     const args = live.args.length > 0 ? live.args : (containerArgs(m?.doc) ?? [])
     const raw = flagValue(args, 'data-dir')
     const name = flagValue(args, 'name') ?? 'default'
-    const dataDir = raw ? posix.resolve('/', raw) : `/${name}.etcd`
+    const dataDir = raw ? normalizePath(`/${raw}`) : `/${name}.etcd`
     const running = throughMounts(dataDir, live.mounts)
     const wanted = m?.doc && !m.error ? resolveFromManifest(m.doc).hostPath : undefined
     const stale = wanted !== undefined && wanted !== running.hostPath
