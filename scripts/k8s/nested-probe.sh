@@ -22,11 +22,18 @@ mkdir -p "$CACHE/debs" "$WORK/ctx/root"
 for d in "$CACHE"/debs/*.deb; do dpkg -x "$d" "$WORK/ctx/root"; done
 KIND_BIN=$(bash "$HERE/../ci/install-kind.sh" 2>/dev/null | tail -1)
 [ -x "$KIND_BIN" ] && install -m 755 "$KIND_BIN" "$WORK/ctx/root/usr/bin/kind"
+# the wrapper the real-cluster suite uses where the bounding set lacks a capability (step 3b)
+install -D -m 755 "$HERE/../ci/kind/runc-capfilter" "$WORK/ctx/root/usr/local/bin/runc-capfilter"
+# the base is usrmerged (/lib -> usr/lib …): a real /lib in the copied tree would replace the symlink
+for d in bin sbin lib lib64; do
+  if [ -d "$WORK/ctx/root/$d" ]; then mkdir -p "$WORK/ctx/root/usr/$d"; cp -a "$WORK/ctx/root/$d/." "$WORK/ctx/root/usr/$d/"; rm -rf "${WORK:?}/ctx/root/$d"; fi
+done
 rm -rf "$WORK/ctx/root/usr/share/doc" "$WORK/ctx/root/usr/share/man" "$WORK/ctx/root/etc/init.d"
 printf 'FROM %s\nCOPY root/ /\nENTRYPOINT ["/usr/bin/tini","--","sh","-c","dockerd >/var/log/dockerd.log 2>&1 & exec sleep infinity"]\n' "$BASE" >"$WORK/ctx/Dockerfile"
 DOCKER_BUILDKIT=0 docker build -q -t ckalab-k8s/dind:probe "$WORK/ctx" >/dev/null || { say "image build failed"; exit 1; }
 say "image ckalab-k8s/dind:probe built; importing into $NODE's containerd"
 docker save ckalab-k8s/dind:probe | docker exec -i "$NODE" ctr -n k8s.io images import - >/dev/null || { say "import failed"; exit 1; }
+K delete namespace "$NS" --wait >/dev/null 2>&1
 K create namespace "$NS" >/dev/null 2>&1
 K apply -f - >/dev/null <<YAML
 apiVersion: v1
@@ -52,7 +59,13 @@ say "step 1: dockerd runs in the pod: $(E "docker info --format '{{.ServerVersio
 E 'mkdir -p /tmp/bb/bin && cp /bin/busybox /tmp/bb/bin/ && tar -C /tmp/bb -c . | docker import - probe/bb >/dev/null'
 if ! out=$(E 'docker run --rm probe/bb /bin/busybox echo plain-ok 2>&1'); then say "STEP 2 FAILED: a container does not run: $out"; exit 3; fi
 say "step 2: a container runs in the pod's engine: $out"
-if ! out=$(E 'docker run --rm --privileged probe/bb /bin/busybox echo privileged-ok 2>&1'); then say "STEP 3 FAILED: a privileged container (as kind starts its nodes) does not run: $out"; exit 4; fi
+if ! out=$(E 'docker run --rm --privileged probe/bb /bin/busybox echo privileged-ok 2>&1'); then
+  say "STEP 3 FAILED: a privileged container (as kind starts its nodes) does not run: $out"
+  say "step 3b: restarting the pod's dockerd with runc-capfilter as its default runtime"
+  E 'pkill dockerd; sleep 3; dockerd --add-runtime capfilter=/usr/local/bin/runc-capfilter --default-runtime capfilter >/var/log/dockerd.log 2>&1 &'
+  for _ in $(seq 30); do E 'docker info >/dev/null 2>&1' && break; sleep 1; done
+  if ! out=$(E 'docker run --rm --privileged probe/bb /bin/busybox echo privileged-ok 2>&1'); then say "STEP 3b FAILED: $out"; exit 4; fi
+fi
 say "step 3: a privileged container runs in the pod's engine: $out"
 if [ "${FULL:-0}" = 1 ]; then
   IMG=$(docker images --format '{{.Repository}}:{{.Tag}}' 'ckalab-kind/node' | head -1)
