@@ -380,6 +380,11 @@ export class KubernetesDriver implements Driver {
           'namespace-terminating',
         )
     } catch (e) {
+      // without the right to read the namespace, its pods tell whether it exists (creating one fails clearly)
+      if (e instanceof KubernetesApiError && e.kind === 'forbidden' && this.opts.createNamespace === false) {
+        this.namespaceChecked = true
+        return
+      }
       if (!(e instanceof KubernetesApiError && (e.kind === 'not-found' || e.kind === 'namespace-missing')))
         throw e
       if (this.opts.createNamespace === false)

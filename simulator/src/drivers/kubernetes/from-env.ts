@@ -13,6 +13,7 @@ import type { KubernetesDriverOptions } from './driver'
 //   CKALAB_K8S_CAPACITY_WAIT   seconds a start may wait for room in the cluster (default 600)
 //   CKALAB_K8S_WARM_POOL       `<count>:<version>[:<control planes>]`, as CKALAB_KIND_WARM_POOL
 //   CKALAB_K8S_PULL_POLICY     Always | IfNotPresent | Never
+//   CKALAB_K8S_CREATE_NAMESPACE 0: never make the labs namespace (the manifests make it; RBAC stays in it)
 
 export class KubernetesEnvError extends Error {
   constructor(message: string) {
@@ -99,5 +100,7 @@ export function kubernetesOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
       throw new KubernetesEnvError(`CKALAB_K8S_PULL_POLICY: "${pull}" is not Always, IfNotPresent or Never`)
     options.imagePullPolicy = pull
   }
+  if (env.CKALAB_K8S_CREATE_NAMESPACE === '0' || env.CKALAB_K8S_CREATE_NAMESPACE === 'false')
+    options.createNamespace = false
   return options
 }
