@@ -24,6 +24,11 @@ const MODULES: BenchModule[] = [
     fn: 'benchStart',
   },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
+  {
+    title: 'class of 100 on the kubernetes driver (placement simulation)',
+    load: () => import('./placement'),
+    fn: 'benchPlacement',
+  },
 ]
 
 /** Targets from the issues; a figure without a target is informational. */

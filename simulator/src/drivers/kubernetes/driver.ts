@@ -519,11 +519,13 @@ function ignoreConflict(e: unknown): void {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, Math.max(0, ms))
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t)
+      signal?.removeEventListener('abort', done)
       resolve()
-    })
+    }
+    const t = setTimeout(done, Math.max(0, ms))
+    signal?.addEventListener('abort', done, { once: true })
   })
 }
 
