@@ -17,7 +17,7 @@ export default function setup(project: TestProject) {
   )
   project.provide('k8s', api)
   return () => {
-    if (process.env.CKALAB_TEST_K8S_KEEP === '1')
+    if (process.env.CKALAB_TEST_K8S_KEEP === '1' || api.reused)
       console.log(`kept ${api.node}; kubeconfig ${api.kubeconfig}`)
     else removeApiServer(api.node, api.kubeconfig)
   }

@@ -13,11 +13,20 @@ const api = inject('k8s')
 const IN_NODE = '/tmp/ckalab-deploy'
 
 function copyDeploy(): void {
-  spawnSync('docker', ['exec', api.node, 'rm', '-rf', IN_NODE])
-  const r = spawnSync('docker', ['cp', join(ROOT, 'deploy/kubernetes'), `${api.node}:${IN_NODE}`], {
-    encoding: 'utf8',
-  })
-  if (r.status !== 0) throw new Error(`docker cp deploy/kubernetes failed: ${r.stderr}`)
+  // through tar: the node's /tmp is a tmpfs, which docker cp cannot write to
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      'tar -C "$1" -c kubernetes | docker exec -i "$2" sh -c "rm -rf $3 && mkdir -p $3 && tar -C $3 --strip-components=1 -x"',
+      'x',
+      join(ROOT, 'deploy'),
+      api.node,
+      IN_NODE,
+    ],
+    { encoding: 'utf8' },
+  )
+  if (r.status !== 0) throw new Error(`copying deploy/kubernetes into ${api.node} failed: ${r.stderr}`)
 }
 
 function serviceAccountToken(ns: string, sa: string): string {
