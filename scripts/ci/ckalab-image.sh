@@ -58,4 +58,7 @@ cp -a node_modules "$A/"
 cp deploy/image/Dockerfile "$WORK/ctx/"
 DOCKER_BUILDKIT=0 docker build -q --build-arg BASE="$BASE" --label io.ckalab.recipe="$app_hash" -t "$TAG" "$WORK/ctx" >/dev/null
 say "built $TAG ($(docker image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%d MB", $1/1e6}'))"
+# earlier builds of this version are replaced, not kept (each holds its own copy of the packages)
+docker images --format '{{.Repository}}:{{.Tag}}' ckalab/ckalab | grep -E "^ckalab/ckalab:$VERSION-[0-9a-f]{10}\$" |
+  grep -vx "$TAG" | xargs -r docker rmi >/dev/null 2>&1 || true
 echo "$TAG"
