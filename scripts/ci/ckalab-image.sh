@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the ckalab server image from Debian packages with no registry, each layer cached by a hash of its recipe:
 #   base  ckalab/debian-node:trixie-<hash>   debootstrap trixie (minbase) + deploy/image/packages (Node.js 20)
-#   app   ckalab/ckalab:<version>-<hash>     deploy/image/Dockerfile on the base: the compiled server, the web
-#                                            app, labs/ and the production node_modules of this checkout
+#   deps  ckalab/ckalab-deps:<hash>          deploy/image/Dockerfile.deps: the production node_modules (per lock file)
+#   app   ckalab/ckalab:<version>-<hash>     deploy/image/Dockerfile: this checkout's compiled server, web app, labs
 #   usage: ckalab-image.sh      prints the app image's tag on stdout; progress on stderr. Run as root (debootstrap).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,10 +30,30 @@ else
   (cd "$R" && tar -c .) | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$BASE" >/dev/null
 fi
 
-# --- app: this checkout's sources and packages decide the hash
-app_hash=$({
+# --- deps: the production packages, rebuilt when the lock file changes
+deps_hash=$({
   docker image inspect -f '{{.Id}}' "$BASE"
-  cat deploy/image/Dockerfile package.json package-lock.json scripts/build-server.mjs
+  cat deploy/image/Dockerfile.deps package.json package-lock.json
+} | sha256sum | cut -c1-10)
+DEPS="ckalab/ckalab-deps:$deps_hash"
+if docker image inspect "$DEPS" >/dev/null 2>&1; then
+  say "packages image $DEPS (cached)"
+else
+  say "building packages image $DEPS"
+  mkdir -p "$WORK/deps"
+  cp -a package.json package-lock.json node_modules "$WORK/deps/"
+  # production packages only, from the lock file (no registry needed)
+  (cd "$WORK/deps" && npm prune --omit=dev --offline --no-audit --no-fund >/dev/null 2>&1) || say "npm prune failed; keeping every package"
+  cp deploy/image/Dockerfile.deps "$WORK/deps/Dockerfile"
+  rm -f "$WORK/deps/package.json" "$WORK/deps/package-lock.json"
+  DOCKER_BUILDKIT=0 docker build -q --build-arg BASE="$BASE" --label io.ckalab.recipe="$deps_hash" -t "$DEPS" "$WORK/deps" >/dev/null
+  docker images --format '{{.Repository}}:{{.Tag}}' ckalab/ckalab-deps | grep -vx "$DEPS" | xargs -r docker rmi >/dev/null 2>&1 || true
+fi
+
+# --- app: this checkout's sources decide the hash
+app_hash=$({
+  docker image inspect -f '{{.Id}}' "$DEPS"
+  cat deploy/image/Dockerfile scripts/build-server.mjs
   git ls-files -s simulator/src labs web bin 2>/dev/null
   git diff HEAD -- simulator/src labs web bin 2>/dev/null
 } | sha256sum | cut -c1-10)
@@ -49,16 +69,13 @@ node scripts/build-server.mjs >&2
 npx vite build --config web/vite.config.ts --logLevel warn >&2
 A="$WORK/ctx/app"
 mkdir -p "$A/simulator" "$A/web"
-cp -a package.json package-lock.json bin labs "$A/"
+cp -a package.json bin labs "$A/"
 cp -a simulator/dist "$A/simulator/"
 cp -a web/dist "$A/web/"
-cp -a node_modules "$A/"
-# production packages only, from the lock file (no registry needed)
-(cd "$A" && npm prune --omit=dev --offline --no-audit --no-fund >/dev/null 2>&1) || say "npm prune failed; keeping every package"
 cp deploy/image/Dockerfile "$WORK/ctx/"
-DOCKER_BUILDKIT=0 docker build -q --build-arg BASE="$BASE" --label io.ckalab.recipe="$app_hash" -t "$TAG" "$WORK/ctx" >/dev/null
+DOCKER_BUILDKIT=0 docker build -q --build-arg DEPS="$DEPS" --label io.ckalab.recipe="$app_hash" -t "$TAG" "$WORK/ctx" >/dev/null
 say "built $TAG ($(docker image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%d MB", $1/1e6}'))"
-# earlier builds of this version are replaced, not kept (each holds its own copy of the packages)
+# earlier builds of this version are replaced, not kept
 docker images --format '{{.Repository}}:{{.Tag}}' ckalab/ckalab | grep -E "^ckalab/ckalab:$VERSION-[0-9a-f]{10}\$" |
   grep -vx "$TAG" | xargs -r docker rmi >/dev/null 2>&1 || true
 echo "$TAG"
