@@ -168,7 +168,15 @@ describe('deploy/kubernetes on a real 1.20 API server', () => {
       },
     )
     expect(imp.status, imp.stderr).toBe(0)
-    // no storage provisioner on the fixture: a hostPath volume stands in for the cluster's storage class
+    // no storage provisioner on the fixture: a hostPath volume stands in for the cluster's storage class. A
+    // provisioned volume gets the pod's fsGroup; a hostPath does not, so it is made the ckalab user's here
+    spawnSync('docker', [
+      'exec',
+      api.node,
+      'sh',
+      '-c',
+      'mkdir -p /var/lib/ckalab-test-data && chown 10001:10001 /var/lib/ckalab-test-data',
+    ])
     kubectl(
       api.node,
       ['apply', '-f', '-'],
