@@ -12,6 +12,8 @@ export default defineConfig({
             'simulator/**/*.test.ts',
             'labs/**/*.test.ts',
             'web/src/**/*.test.ts',
+            // Components render in a light DOM (happy-dom, chosen per file with `@vitest-environment`).
+            'web/src/**/*.test.tsx',
             'scripts/**/*.test.ts',
           ],
           testTimeout: 20_000,
@@ -21,8 +23,23 @@ export default defineConfig({
         test: {
           name: 'suites',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/kind/**', 'test/conformance/**', 'test/kubernetes/**'],
+          exclude: [
+            'test/e2e/**',
+            'test/kind/**',
+            'test/conformance/**',
+            'test/load/**',
+            'test/kubernetes/**',
+          ],
           testTimeout: 60_000,
+        },
+      },
+      {
+        // The isolation load test (20 attempts under attack; minutes): run on its own.
+        test: {
+          name: 'load',
+          include: ['test/load/**/*.test.ts'],
+          testTimeout: 900_000,
+          fileParallelism: false,
         },
       },
       {

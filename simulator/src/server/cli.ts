@@ -2,11 +2,12 @@
 // and keeps it running until SIGINT/SIGTERM. The CLI entry calls
 // `serveCommand(argv)` with the arguments after "serve".
 
-import { homedir } from 'node:os'
+import { homedir, networkInterfaces } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
+import { generateKey, isLoopbackHost, keyUrl } from './access'
 import { createLabCatalog } from './catalog'
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
@@ -23,6 +24,8 @@ export interface ServeOptions {
   logFormat: LogFormat
   /** Every lab on this Kubernetes version instead of its own (as `ckalab try --kubernetes`). */
   kubernetes?: ProfileId
+  /** The key beyond loopback (`--access-key` or CKALAB_ACCESS_KEY); generated at start when absent. */
+  accessKey?: string
 }
 
 function port(value: string): number {
@@ -79,6 +82,12 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       kubernetesVersion,
     )
     .addOption(
+      new Option(
+        '--access-key <key>',
+        'key for creating attempts and every change when --host is beyond loopback (default: a new random key, printed at start)',
+      ).env('CKALAB_ACCESS_KEY'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log detail (default: warn for text, info for json)').choices([
         'debug',
         'info',
@@ -108,6 +117,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     logLevel: o.logLevel ?? (o.logFormat === 'json' ? 'info' : 'warn'),
     logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
+    ...(o.accessKey ? { accessKey: o.accessKey } : {}),
   }
 }
 
@@ -121,7 +131,7 @@ export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCat
     },
     setup: (id, env, facts) => catalog.setup(id, env, facts),
     ...(catalog.onTick ? { onTick: (id, env, facts) => catalog.onTick!(id, env, facts) } : {}),
-    grade: (id, env, facts) => catalog.grade(id, env, facts),
+    grade: (id, env, facts, onProgress) => catalog.grade(id, env, facts, onProgress),
     // the reference a learner on this version types (etcd 3.4 has no etcdutl)
     solution: (id, k) => catalog.solution(id, k ?? kubernetes),
     junit: (report) => catalog.junit(report),
@@ -196,6 +206,7 @@ export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Pr
     allowedOrigins: opts.allowOrigin,
     log,
     command,
+    ...(opts.accessKey ? { accessKey: opts.accessKey } : {}),
   })
 }
 
@@ -214,6 +225,32 @@ export function startLine(url: string, driver: string, choice: ServeOptions['dri
   return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
 }
 
+/** An address others can use: a wildcard bind is reached through one of this machine's addresses. */
+export function reachableUrl(url: string, host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return url
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? [])
+      if (!a.internal && a.family === 'IPv4') return url.replace(/\/\/[^/]+:/, `//${a.address}:`)
+  }
+  return url
+}
+
+/**
+ * What the server says at start about who may use it: nothing on loopback;
+ * beyond it, that a key is required (the link carrying a generated key,
+ * printed this once), and that without TLS the key and terminals travel in clear.
+ */
+export function exposureLines(url: string, host: string, generatedKey: string | undefined): string {
+  if (isLoopbackHost(host)) return ''
+  const lines = [
+    generatedKey
+      ? `A key is required to use this server from ${host}. Share this link only with your learners (shown once, not stored): ${keyUrl(url, generatedKey)}`
+      : `A key is required to use this server from ${host}: the --access-key you gave (open ${url}/?key=<key>).`,
+    `warning: serving beyond this machine without TLS: the key and everything typed in the terminals cross the network unencrypted; put a TLS proxy in front or keep to a trusted network.`,
+  ]
+  return `${lines.join('\n')}\n`
+}
+
 /** Runs until SIGINT/SIGTERM; resolves with the process exit code. */
 export async function serveCommand(argv: string[], command = 'ckalab serve'): Promise<number> {
   let opts: ServeOptions
@@ -224,6 +261,9 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0
     return e.exitCode ?? 2
   }
+  // Beyond loopback without a key of the person's own: a new random one, printed once below.
+  const generatedKey = !isLoopbackHost(opts.host) && !opts.accessKey ? generateKey() : undefined
+  if (generatedKey) opts = { ...opts, accessKey: generatedKey }
   let server: RunningServer
   try {
     server = await runServe(opts, command)
@@ -234,6 +274,7 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
     return 1
   }
   process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
+  process.stdout.write(exposureLines(reachableUrl(server.url, opts.host), opts.host, generatedKey))
   return new Promise<number>((resolvePromise) => {
     let stopping = false
     const stop = (signal: string) => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../api'
 import { percent } from '../format'
-import { useAttempt } from '../hooks/useAttempt'
+import { saveBanner, useAttempt } from '../hooks/useAttempt'
 import { useElementSize } from '../hooks/useElementSize'
 import { useStartAttempt } from '../hooks/useLabs'
 import { useLabText } from '../hooks/useLabText'
@@ -9,6 +9,7 @@ import { useOrientation, useSplit } from '../hooks/useLayout'
 import { clampFraction, stepFraction, taskPixels } from '../layout'
 import { navigate } from '../navigation'
 import { ConfirmButton } from './ConfirmButton'
+import { GradingProgress } from './GradingProgress'
 import { Markdown } from './Markdown'
 import { ReportPanel } from './ReportPanel'
 import { TerminalTabs } from './TerminalTabs'
@@ -144,6 +145,11 @@ export function AttemptPage({ token }: { token: string }) {
           {a.error ?? retry.error}
         </p>
       )}
+      {saveBanner(attempt) && (
+        <p className="notice error bar-notice save-error" role="alert">
+          {saveBanner(attempt)}
+        </p>
+      )}
       {attempt.state === 'creating' && (
         <div className="creating">
           <p id="creating-step">Creating the environment… {attempt.progress.step}</p>
@@ -176,7 +182,10 @@ export function AttemptPage({ token }: { token: string }) {
       )}
       <div className="split" ref={splitRef} style={grid}>
         <aside className="task" ref={taskRef} aria-label="Task">
-          {showReport && report && (
+          {(attempt.grading || a.busy === 'grade' || a.busy === 'submit') && (
+            <GradingProgress grading={attempt.grading} />
+          )}
+          {showReport && report && !attempt.grading && (
             <ReportPanel
               report={report}
               final={exam}
