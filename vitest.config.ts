@@ -23,7 +23,13 @@ export default defineConfig({
         test: {
           name: 'suites',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/kind/**', 'test/conformance/**', 'test/load/**'],
+          exclude: [
+            'test/e2e/**',
+            'test/kind/**',
+            'test/conformance/**',
+            'test/load/**',
+            'test/kubernetes/**',
+          ],
           testTimeout: 60_000,
         },
       },
@@ -62,6 +68,18 @@ export default defineConfig({
           include: ['test/kind/**/*.test.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The kubernetes driver, the manifests and the ckalab image against one real Kubernetes 1.20 API
+        // server (the kind-node-1.20 fixture's node image on Docker, started once by the global setup).
+        test: {
+          name: 'kubernetes',
+          include: ['test/kubernetes/**/*.test.ts'],
+          globalSetup: ['test/kubernetes/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

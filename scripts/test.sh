@@ -54,4 +54,7 @@ npx vitest run --project e2e
 step "real clusters (the real kind CLI on Docker)"
 bash scripts/ci/kind-suite.sh
 
+step "Kubernetes driver, manifests and ckalab image (a real Kubernetes 1.20 API server on Docker)"
+bash scripts/ci/k8s-suite.sh
+
 step "all suites passed"

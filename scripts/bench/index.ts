@@ -34,6 +34,11 @@ const MODULES: BenchModule[] = [
     fn: 'benchStatic',
   },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
+  {
+    title: 'class of 100 on the kubernetes driver (placement simulation)',
+    load: () => import('./placement'),
+    fn: 'benchPlacement',
+  },
 ]
 
 /** Targets from the issues; a figure without a target is informational. */

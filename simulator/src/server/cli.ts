@@ -16,7 +16,7 @@ import { type RunningServer, startServer } from './server'
 export interface ServeOptions {
   port: number
   host: string
-  driver: 'auto' | 'sim' | 'kind'
+  driver: 'auto' | 'sim' | 'kind' | 'kubernetes'
   dataDir: string
   allowOrigin: string[]
   logLevel: LogLevel
@@ -48,11 +48,25 @@ export function parseServeArgs(argv: string[]): ServeOptions {
   const cmd = new Command('ckalab serve')
     .description('Serve the ckalab web app: labs, attempts and browser terminals')
     .exitOverride()
-    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 4173)
-    .option('--host <host>', 'address to bind; keep 127.0.0.1 unless others must reach it', '127.0.0.1')
+    // every option also reads a variable (CKALAB_PORT …), the way a container is configured
     .addOption(
-      new Option('--driver <driver>', 'where lab environments run')
-        .choices(['auto', 'sim', 'kind'])
+      new Option('--port <port>', 'port to listen on (0 picks a free one)')
+        .argParser(port)
+        .env('CKALAB_PORT')
+        .default(4173),
+    )
+    .addOption(
+      new Option('--host <host>', 'address to bind; keep 127.0.0.1 unless others must reach it')
+        .env('CKALAB_HOST')
+        .default('127.0.0.1'),
+    )
+    .addOption(
+      new Option(
+        '--driver <driver>',
+        'where lab environments run (kubernetes: pods on a cluster, see docs/scale.md)',
+      )
+        .choices(['auto', 'sim', 'kind', 'kubernetes'])
+        .env('CKALAB_DRIVER')
         .default('auto'),
     )
     .option('--data-dir <dir>', 'where attempts, reports and saved environments live', defaultDataDir())
@@ -93,7 +107,13 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     host: o.host,
     driver: o.driver,
     dataDir: resolve(o.dataDir),
-    allowOrigin: o.allowOrigin,
+    allowOrigin: [
+      ...(process.env.CKALAB_ALLOW_ORIGIN ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+      ...o.allowOrigin,
+    ],
     logLevel: o.logLevel ?? (o.logFormat === 'json' ? 'info' : 'warn'),
     logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
@@ -127,6 +147,7 @@ export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCat
 export async function chooseDriver(choice: ServeOptions['driver'], log: Logger): Promise<Driver> {
   const simDriver = () => isolatedSimDriver(log)
   if (choice === 'sim') return simDriver()
+  if (choice === 'kubernetes') return kubernetesDriver(log)
   const { KindDriver } = await import('../drivers/kind')
   const { kindOptionsFromEnv } = await import('../drivers/kind/from-env')
   const kind = new KindDriver(kindOptionsFromEnv())
@@ -140,6 +161,21 @@ export async function chooseDriver(choice: ServeOptions['driver'], log: Logger):
     throw new Error(`the kind driver cannot run here: ${probe.reason ?? 'unknown reason'}`)
   log.info('using the simulator', { why: probe.reason ?? 'kind is not usable here' })
   return simDriver()
+}
+
+/**
+ * Lab environments as pods on a Kubernetes cluster (docs/scale.md), configured
+ * by CKALAB_K8S_* variables; refuses to start when the API server does not
+ * answer or ckalab lacks the rights it needs, saying which.
+ */
+async function kubernetesDriver(log: Logger): Promise<Driver> {
+  const { KubernetesDriver } = await import('../drivers/kubernetes')
+  const { kubernetesOptionsFromEnv } = await import('../drivers/kubernetes/from-env')
+  const driver = new KubernetesDriver(kubernetesOptionsFromEnv())
+  const probe = await driver.probe()
+  if (!probe.ok) throw new Error(`the kubernetes driver cannot run: ${probe.reason ?? 'unknown reason'}`)
+  driver.startWarmPool((err) => log.warn('a warm lab environment could not be made', { err: String(err) }))
+  return driver
 }
 
 /**
@@ -183,7 +219,9 @@ export function startLine(url: string, driver: string, choice: ServeOptions['dri
         : 'labs run on the built-in simulated cluster'
       : driver === 'kind'
         ? 'labs run on real kind clusters in Docker'
-        : `labs run on the ${driver} driver`
+        : driver === 'kubernetes'
+          ? 'labs run as pods on the Kubernetes cluster'
+          : `labs run on the ${driver} driver`
   return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
 }
 
