@@ -28,6 +28,27 @@ if [ -z "${CKALAB_KIND_FIXTURE:-}" ]; then
   done
 fi
 
+# The two real-cluster suites (Docker, real kind, a real Kubernetes API server) take most of the run's
+# time and mostly wait on containers, so they run in a second lane beside the in-process suites; their
+# lines are prefixed with [clusters]. Either lane failing fails the run.
+clusters_lane() {
+  step "real clusters (the real kind CLI on Docker)"
+  bash scripts/ci/kind-suite.sh
+  step "Kubernetes driver, manifests and ckalab image (a real Kubernetes 1.20 API server on Docker)"
+  bash scripts/ci/k8s-suite.sh
+}
+if [ "${CKALAB_TEST_SERIAL:-0}" = 1 ]; then
+  clusters_pid=""
+else
+  step "starting the real-cluster lane in the background"
+  ( set -o pipefail; clusters_lane 2>&1 | sed -u 's/^/[clusters] /' ) &
+  clusters_pid=$!
+  # A failure in the first lane must not leave the second one running: stop it, its children first
+  # (each suite's own exit trap then removes what it started).
+  stop_tree() { local c; for c in $(pgrep -P "$1" 2>/dev/null); do stop_tree "$c"; done; kill "$1" 2>/dev/null || true; }
+  trap '[ -n "$clusters_pid" ] && stop_tree "$clusters_pid"' EXIT
+fi
+
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 
@@ -51,10 +72,13 @@ export CKALAB_STATIC_DIR="$PWD/dist/static"
 step "browser end to end (Chromium)"
 npx vitest run --project e2e
 
-step "real clusters (the real kind CLI on Docker)"
-bash scripts/ci/kind-suite.sh
-
-step "Kubernetes driver, manifests and ckalab image (a real Kubernetes 1.20 API server on Docker)"
-bash scripts/ci/k8s-suite.sh
+if [ -z "$clusters_pid" ]; then
+  clusters_lane
+else
+  step "waiting for the real-cluster lane"
+  pid=$clusters_pid
+  clusters_pid=""
+  wait "$pid"
+fi
 
 step "all suites passed"
