@@ -67,8 +67,8 @@ describe('rewriteForStreaming', () => {
       return part?.value ? JSON.parse(part.value) : undefined
     })
     expect(values).toEqual([
-      ['ps aux', 'grep "etcd --data"'],
-      ['ps aux', 'grep "etcd --data"'],
+      ['ps aux', 'grep etcd --data'],
+      ['ps aux', 'grep etcd --data'],
     ])
     expect(rw('ps aux')).not.toContain(PIPELINE_MARKER)
   })

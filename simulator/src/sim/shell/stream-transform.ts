@@ -1,11 +1,5 @@
-import {
-  type CommandNode,
-  type PipelineNode,
-  type ScriptNode,
-  type SimpleCommandNode,
-  type StatementNode,
-  serialize,
-} from 'just-bash'
+import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, StatementNode } from 'just-bash'
+import { commandText } from './command-text'
 
 // just-bash runs a command line as calls that return whole strings: a loop's
 // output reaches its caller only when the loop ends. Rather than replace its
@@ -277,19 +271,7 @@ class Rewriter {
 
   /** Give each ckalab command of a pipeline the pipeline's commands, as typed. */
   private markPipeline(p: PipelineNode): void {
-    const texts = p.commands.map((c) =>
-      serialize({
-        type: 'Script',
-        statements: [
-          {
-            type: 'Statement',
-            pipelines: [{ type: 'Pipeline', commands: [c], negated: false }],
-            operators: [],
-            background: false,
-          },
-        ],
-      } as ScriptNode),
-    )
+    const texts = p.commands.map(commandText)
     const value = JSON.stringify(texts)
     for (const c of p.commands) {
       if (c.type !== 'SimpleCommand') continue
