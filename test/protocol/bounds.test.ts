@@ -131,7 +131,8 @@ describe('bounded terminal traffic', () => {
       expect(shell.heldBytes).toBeLessThan(1_500_000)
       expect(shell.inputBacklog()).toBeGreaterThan(0)
       shell.resume?.()
-      await waitFor(() => (text.match(/99999\r\n/g) ?? []).length === 10, 60_000, 'all ten outputs')
+      // The last two lines of each output: the typed line `seq 1 99999` also ends in 99999.
+      await waitFor(() => (text.match(/99998\r\n99999\r\n/g) ?? []).length === 10, 60_000, 'all ten outputs')
       expect(shell.inputBacklog()).toBe(0)
     } finally {
       await env.dispose()
