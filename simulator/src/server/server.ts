@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
 import { AttemptError, AttemptManager } from './attempts'
+import { ClassRoutes } from './classes/routes'
 import { createLogger, type Logger } from './log'
 import type { LabCatalog } from './ports'
 import { progressFrom } from './progress'
@@ -34,12 +35,19 @@ export interface ServerOptions {
   tickMs?: number
   /** How the person started this server ("npm start", "ckalab serve"); the page names it in its messages. */
   command?: string
+  /** Replace the instructor key with a new one (shown once in `instructorKey`). */
+  rotateInstructorKey?: boolean
+  /** Classes: shortest time between background gradings of one learner (default 3 s). */
+  classGradeGapMs?: number
 }
 
 export interface RunningServer {
   url: string
   port: number
   manager: AttemptManager
+  classes: ClassRoutes
+  /** The instructor key when this start made (or rotated) it; it is never shown again. */
+  instructorKey: string | undefined
   close(): Promise<void>
 }
 
@@ -124,6 +132,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const command = opts.command ?? 'ckalab serve'
   const probe = await opts.driver.probe().catch((err) => ({ ok: false, reason: String(err) }))
 
+  const classes = new ClassRoutes({
+    store,
+    attempts: manager,
+    catalog: opts.catalog,
+    log,
+    sendJson,
+    readJsonBody,
+    securityHeaders: SECURITY_HEADERS,
+    rotateInstructorKey: opts.rotateInstructorKey,
+    gradeGapMs: opts.classGradeGapMs,
+  })
+
   const originAllowed = (origin: string | undefined): boolean =>
     origin !== undefined && allowedOrigins.has(origin)
 
@@ -143,6 +163,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (origin !== undefined && !originAllowed(origin))
         throw new HttpError(403, `requests from ${origin} are not allowed`)
     }
+    if (classes.handles(parts)) return classes.route(req, res, parts, method)
     if (parts[0] === 'health' && method === 'GET') {
       return sendJson(res, 200, { ok: true, driver: opts.driver.name, command })
     }
@@ -213,6 +234,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           if (view.state !== 'ready')
             throw new HttpError(409, `the lab is ${view.state}; terminals open once it is ready`)
           if (!view.nodes.includes(node)) throw new HttpError(404, `this lab has no node named "${node}"`)
+          const refusal = classes.terminalRefusal(id)
+          if (refusal) throw new HttpError(409, refusal)
           return sendJson(res, 200, tickets.issue(id, node))
         }
       }
@@ -259,7 +282,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (pathname.startsWith('/api/'))
         log.debug('request', {
           method: req.method,
-          route: pathname.replace(/\/attempts\/[^/]+/, '/attempts/:token'),
+          route: pathname.replace(/\/(attempts|seats)\/[^/]+/, '/$1/:token'),
           status,
           ms: Date.now() - started,
         })
@@ -303,11 +326,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       /* refused below */
     }
-    if (pathname !== '/api/terminal') return refuse(404, 'Not Found')
+    if (pathname !== '/api/terminal' && !classes.isMirrorPath(pathname)) return refuse(404, 'Not Found')
     if (!originAllowed(req.headers.origin)) {
       log.warn('terminal refused: origin not allowed', { origin: req.headers.origin ?? null })
       return refuse(403, 'Forbidden')
     }
+    if (classes.isMirrorPath(pathname)) return classes.upgradeMirror(req, socket, head)
     wss.handleUpgrade(req, socket, head, (ws) => handleTerminalSocket(ws))
   })
 
@@ -421,8 +445,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url,
     port,
     manager,
+    classes,
+    instructorKey: classes.newInstructorKey,
     close() {
       closing ??= (async () => {
+        classes.close()
         for (const ws of sockets) ws.close(1001, 'the server is shutting down')
         wss.close()
         await new Promise<void>((resolve) => {

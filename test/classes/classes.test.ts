@@ -1,0 +1,177 @@
+// A class on the fake driver through the HTTP API: create, join by code,
+// the board over server-sent events turning green, the mirror (read-only,
+// then takeover), the instructor's actions, the end and the exports, and a
+// restart that brings the class back.
+
+import { readFileSync } from 'node:fs'
+import Ajv from 'ajv'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type ClassHarness, encodeInput, readStream, startClassHarness, waitFor } from './harness'
+
+let h: ClassHarness | undefined
+afterEach(async () => {
+  await h?.close()
+  h = undefined
+})
+
+const ready = async (h: ClassHarness, token: string) =>
+  waitFor(async () => (await h.api('GET', `/api/attempts/${token}`)).body.state === 'ready', 10_000, 'ready')
+
+describe('a class on the fake driver', () => {
+  it('runs from creation to export', async () => {
+    h = await startClassHarness()
+    const c = await h.createClass()
+    expect(c.code).toMatch(/^[34679ACDEFGHJKMNPQRTWXY]{6}$/)
+    const board = readStream(`${h.server.url}/api/classes/${c.id}/events`, {
+      authorization: `Bearer ${h.key}`,
+    })
+    const ada = await h.join(c.code.toLowerCase(), 'Ada')
+    const bob = await h.join(c.code, 'Bob')
+    expect(ada.recoveryCode).toMatch(/^[A-Z0-9]{5}(-[A-Z0-9]{5}){3}$/)
+
+    const adaSeat = (await h.api('GET', `/api/seats/${ada.seatToken}`)).body
+    expect(adaSeat.name).toBe('Ada')
+    await ready(h, adaSeat.attemptToken)
+    // Before the class starts, terminals stay shut.
+    const early = await h.api('POST', `/api/attempts/${adaSeat.attemptToken}/terminals/controlplane/ticket`)
+    expect(early.status).toBe(409)
+    expect(early.body.error).toMatch(/not started/)
+
+    await h.instructor('POST', `/api/classes/${c.id}/start`, {})
+    const term = await h.terminal(adaSeat.attemptToken)
+    await term.waitText('root@controlplane')
+
+    // The mirror replays the screen, refuses keys, then types once takeover is on.
+    const seatEvents = readStream(`${h.server.url}/api/seats/${ada.seatToken}/events`)
+    const mirror = await h.mirror(c.id, ada.seatId)
+    await mirror.waitText('root@controlplane')
+    await waitFor(() => seatEvents.latest()?.watched === true, 5000, 'watched')
+    term.type('echo hi-from-ada\r')
+    await mirror.waitText('hi-from-ada')
+    mirror.send(encodeInput('echo sneaky\r'))
+    await waitFor(() => mirror.errors().some((e) => /read-only/.test(e.message)), 5000, 'read-only refusal')
+    expect(term.text).not.toContain('sneaky')
+    await h.instructor('POST', `/api/classes/${c.id}/seats/${ada.seatId}/takeover`, { on: true })
+    await waitFor(() => seatEvents.latest()?.takeover === true, 5000, 'takeover announced')
+    mirror.send(encodeInput('echo helped\r'))
+    await term.waitText('helped')
+
+    // The learner's work turns the check green on the board, pushed without a reload.
+    term.type('touch /root/done\r')
+    await waitFor(
+      () => board.latest()?.rows.find((r: any) => r.seatId === ada.seatId)?.checks[0]?.verdict === 'pass',
+      10_000,
+      'the board showing the check passing',
+    )
+    expect(board.latest().summary).toEqual([{ id: 'marker-exists', title: expect.any(String), passed: 1 }])
+
+    await h.api('POST', `/api/seats/${bob.seatToken}/help`, { on: true })
+    await waitFor(() => board.latest()?.rows.find((r: any) => r.seatId === bob.seatId)?.needsHelp === true)
+
+    await h.instructor('POST', `/api/classes/${c.id}/seats/${bob.seatId}/extend`, { minutes: 10 })
+    const rows = (await h.instructor('GET', `/api/classes/${c.id}`)).body.rows
+    const [a, b] = [ada.seatId, bob.seatId].map((id) => rows.find((r: any) => r.seatId === id))
+    expect(b.deadline - a.deadline).toBe(10 * 60_000)
+
+    await h.instructor('POST', `/api/classes/${c.id}/broadcast`, { text: 'ten minutes left' })
+    await h.instructor('POST', `/api/classes/${c.id}/seats/${bob.seatId}/message`, {
+      text: 'look at the manifest',
+    })
+    const adaView = (await h.api('GET', `/api/seats/${ada.seatToken}`)).body
+    const bobView = (await h.api('GET', `/api/seats/${bob.seatToken}`)).body
+    expect(adaView.messages.map((m: any) => m.text)).toEqual(['ten minutes left'])
+    expect(bobView.messages.map((m: any) => m.text)).toEqual(['ten minutes left', 'look at the manifest'])
+
+    await h.instructor('POST', `/api/classes/${c.id}/end`, {})
+    const ended = (await h.instructor('GET', `/api/classes/${c.id}`)).body
+    expect(ended.class.state).toBe('ended')
+    expect(ended.rows.every((r: any) => r.ended)).toBe(true)
+    expect((await h.api('GET', `/api/attempts/${adaSeat.attemptToken}`)).body.state).toBe('submitted')
+
+    const csv = await fetch(`${h.server.url}/api/classes/${c.id}/export.csv`, {
+      headers: { authorization: `Bearer ${h.key}` },
+    }).then((r) => r.text())
+    const lines = csv.trim().split('\r\n')
+    expect(lines[0]).toBe('name,seat,fake-lab/marker-exists,total,max,duration_seconds')
+    expect(lines[1]).toMatch(new RegExp(`^Ada,${ada.seatId},10,10,10,\\d+$`))
+    expect(lines[2]).toMatch(new RegExp(`^Bob,${bob.seatId},0,0,10,\\d+$`))
+
+    const json = (await h.instructor('GET', `/api/classes/${c.id}/export.json`)).body
+    const ajv = new Ajv({ strict: false, validateFormats: false })
+    ajv.addSchema(JSON.parse(readFileSync('simulator/src/labs/report.schema.json', 'utf8')))
+    const validate = ajv.compile(
+      JSON.parse(readFileSync('simulator/src/server/classes/class-export.schema.json', 'utf8')),
+    )
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true)
+    const adaReport = (await h.api('GET', `/api/attempts/${adaSeat.attemptToken}/report.json`)).body
+    expect(json.learners[0].reports).toEqual([adaReport])
+
+    const xml = await fetch(`${h.server.url}/api/classes/${c.id}/export.xml`, {
+      headers: { authorization: `Bearer ${h.key}` },
+    }).then((r) => r.text())
+    expect(xml.match(/<testsuite /g)?.length).toBe(2)
+    expect(xml).toContain('<testsuite name="Ada — fake-lab"')
+    for (const text of [csv, JSON.stringify(json), xml]) {
+      expect(text).not.toContain(h.key)
+      expect(text).not.toContain(ada.recoveryCode)
+      expect(text).not.toContain(ada.seatToken)
+    }
+    await board.stop()
+    await seatEvents.stop()
+    mirror.close()
+    term.close()
+  })
+
+  it('comes back after a restart: class, seats, environments and reports', async () => {
+    h = await startClassHarness()
+    const c = await h.createClass()
+    const ada = await h.join(c.code, 'Ada')
+    await h.instructor('POST', `/api/classes/${c.id}/start`, {})
+    const seat = (await h.api('GET', `/api/seats/${ada.seatToken}`)).body
+    await ready(h, seat.attemptToken)
+    const term = await h.terminal(seat.attemptToken)
+    await term.waitText('root@controlplane')
+    term.type('touch /root/done\r')
+    await waitFor(
+      async () =>
+        (await h!.instructor('GET', `/api/classes/${c.id}`)).body.rows[0].checks[0]?.verdict === 'pass',
+      10_000,
+    )
+    term.close()
+    await h.restart()
+    // The key is not shown again after a restart, and the old one still works.
+    expect(h.server.instructorKey).toBeUndefined()
+    const board = (await h.instructor('GET', `/api/classes/${c.id}`)).body
+    expect(board.class.state).toBe('running')
+    expect(board.rows.map((r: any) => r.name)).toEqual(['Ada'])
+    // The recovery code from another browser opens the same seat and the same environment.
+    const again = (await h.api('POST', '/api/join/recover', { recoveryCode: ada.recoveryCode })).body
+    expect(again.seatToken).toBe(ada.seatToken)
+    await ready(h, seat.attemptToken)
+    await waitFor(
+      async () =>
+        (await h!.instructor('GET', `/api/classes/${c.id}`)).body.rows[0].checks[0]?.verdict === 'pass',
+      10_000,
+      'the board grading the restored environment',
+    )
+  })
+
+  it('refuses a full class, a closed one, and an ended one with clear messages', async () => {
+    h = await startClassHarness()
+    const c = await h.createClass({ seatCap: 1 })
+    await h.join(c.code, 'Ada')
+    const full = await h.api('POST', '/api/join', { code: c.code, name: 'Bob' })
+    expect(full.status).toBe(409)
+    expect(full.body.error).toMatch(/full \(1 seats\)/)
+    const d = await h.createClass()
+    await h.instructor('POST', `/api/classes/${d.id}/joining`, { open: false })
+    const closed = await h.api('POST', '/api/join', { code: d.code, name: 'Bob' })
+    expect(closed.status).toBe(403)
+    await h.instructor('POST', `/api/classes/${d.id}/end`, {})
+    const over = await h.api('POST', '/api/join', { code: d.code, name: 'Bob' })
+    expect(over.status).toBe(410)
+    const noName = await h.api('POST', '/api/join', { code: c.code, name: '  ' })
+    expect(noName.status).toBe(400)
+    expect(noName.body.error).toMatch(/type the name/)
+  })
+})
