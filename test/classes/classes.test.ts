@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import Ajv from 'ajv'
 import { afterEach, describe, expect, it } from 'vitest'
+import { classExportCommand } from '../../simulator/src/server/classes/cli'
 import { type ClassHarness, encodeInput, readStream, startClassHarness, waitFor } from './harness'
 
 let h: ClassHarness | undefined
@@ -111,6 +112,32 @@ describe('a class on the fake driver', () => {
     }).then((r) => r.text())
     expect(xml.match(/<testsuite /g)?.length).toBe(2)
     expect(xml).toContain('<testsuite name="Ada — fake-lab"')
+    // The headless export reads the same data dir (while the server runs) and writes the same files.
+    for (const [format, http] of [
+      ['csv', csv],
+      ['junit', xml],
+    ] as const) {
+      let out = ''
+      const status = await classExportCommand([c.code, '--format', format, '--data-dir', h.dataDir], {
+        out: (t) => {
+          out += t
+        },
+        err: (t) => {
+          throw new Error(t)
+        },
+      })
+      expect(status).toBe(0)
+      expect(out).toBe(http)
+    }
+    let missing = ''
+    const status = await classExportCommand(['NOSUCH', '--data-dir', h.dataDir], {
+      out: () => {},
+      err: (t) => {
+        missing += t
+      },
+    })
+    expect(status).toBe(1)
+    expect(missing).toMatch(/no class "NOSUCH".*\n.*Tuesday etcd/)
     for (const text of [csv, JSON.stringify(json), xml]) {
       expect(text).not.toContain(h.key)
       expect(text).not.toContain(ada.recoveryCode)

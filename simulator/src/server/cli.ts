@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
 import { createLabCatalog } from './catalog'
+import { instructorUrl } from './classes/instructor-key'
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
@@ -23,6 +24,8 @@ export interface ServeOptions {
   logFormat: LogFormat
   /** Every lab on this Kubernetes version instead of its own (as `ckalab try --kubernetes`). */
   kubernetes?: ProfileId
+  /** Replace the instructor key with a new one, shown once at start. */
+  rotateInstructorKey?: boolean
 }
 
 function port(value: string): number {
@@ -64,6 +67,10 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       "run every lab on this Kubernetes version instead of the lab's own",
       kubernetesVersion,
     )
+    .option(
+      '--rotate-instructor-key',
+      'make a new instructor key (the old one stops working); shown once at start',
+    )
     .addOption(
       new Option('--log-level <level>', 'log detail (default: warn for text, info for json)').choices([
         'debug',
@@ -88,6 +95,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     logLevel: o.logLevel ?? (o.logFormat === 'json' ? 'info' : 'warn'),
     logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
+    ...(o.rotateInstructorKey ? { rotateInstructorKey: true } : {}),
   }
 }
 
@@ -160,6 +168,7 @@ export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Pr
     allowedOrigins: opts.allowOrigin,
     log,
     command,
+    rotateInstructorKey: opts.rotateInstructorKey,
   })
 }
 
@@ -174,6 +183,29 @@ export function startLine(url: string, driver: string, choice: ServeOptions['dri
         ? 'labs run on real kind clusters in Docker'
         : `labs run on the ${driver} driver`
   return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+/**
+ * The instructor's link, printed only when the key was just made (it is
+ * stored hashed and cannot be shown again), and a warning when the server is
+ * reachable from other machines over plain HTTP.
+ */
+export function instructorLine(url: string, key: string | undefined, host: string): string {
+  const lines: string[] = []
+  if (key) {
+    const shown = url.replace('127.0.0.1', 'localhost')
+    lines.push(`Instructor page (shown once, keep it private): ${instructorUrl(shown, key)}`)
+  } else
+    lines.push(
+      'Instructor page: use the link printed when the key was made, or `ckalab serve --rotate-instructor-key` for a new one.',
+    )
+  if (!LOOPBACK.has(host))
+    lines.push(
+      `Warning: serving on ${host} over plain HTTP; keys, seat links and terminals cross the network unencrypted. Use a trusted network or a TLS proxy in front.`,
+    )
+  return `${lines.join('\n')}\n`
 }
 
 /** Runs until SIGINT/SIGTERM; resolves with the process exit code. */
@@ -196,6 +228,7 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
     return 1
   }
   process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
+  process.stdout.write(instructorLine(server.url, server.instructorKey, opts.host))
   return new Promise<number>((resolvePromise) => {
     let stopping = false
     const stop = (signal: string) => {
