@@ -10,6 +10,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
 import { AttemptError, AttemptManager } from './attempts'
 import { ClassRoutes } from './classes/routes'
+import { WarmPool } from './classes/warm-pool'
 import { createLogger, type Logger } from './log'
 import type { LabCatalog } from './ports'
 import { progressFrom } from './progress'
@@ -111,9 +112,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? createLogger()
   const host = opts.host ?? '127.0.0.1'
   const store = new Store(opts.dataDir)
+  // Classes keep environments ready for learners still to join; kind has its own warm pool.
+  const pool = new WarmPool(opts.driver, log)
   const manager = new AttemptManager({
     store,
-    driver: opts.driver,
+    driver: pool.driver,
     catalog: opts.catalog,
     log,
     tickMs: opts.tickMs,
@@ -142,6 +145,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     securityHeaders: SECURITY_HEADERS,
     rotateInstructorKey: opts.rotateInstructorKey,
     gradeGapMs: opts.classGradeGapMs,
+    ...(opts.driver.name === 'kind' ? {} : { warm: (spec, count) => pool.want(spec, count) }),
   })
 
   const originAllowed = (origin: string | undefined): boolean =>
@@ -457,6 +461,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.closeAllConnections?.()
         })
         stopReaper?.()
+        await pool.close()
         await manager.close()
         await opts.driver
           .close?.()

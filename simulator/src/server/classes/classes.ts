@@ -5,6 +5,7 @@
 // themselves stay the AttemptManager's.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { ClusterSpec } from '../../seam'
 import { AttemptError, type AttemptManager } from '../attempts'
 import type { Logger } from '../log'
 import type { LabCatalog, Report } from '../ports'
@@ -94,6 +95,8 @@ export interface ClassManagerOptions {
   /** Background gradings running at once, for the whole server. */
   gradeConcurrency?: number
   tickMs?: number
+  /** Keeps `count` environments of the spec ready ahead of joins (a warm pool); absent: none. */
+  warm?: (spec: ClusterSpec, count: number) => void
 }
 
 const MAX_NAME = 60
@@ -122,12 +125,14 @@ export class ClassManager {
   private readonly timer: ReturnType<typeof setInterval> | undefined
   private readonly unsubscribe: () => void
   private closed = false
+  private warmedLabs = new Set<string>()
 
   constructor(private readonly o: ClassManagerOptions) {
     this.secret = seatSecret(o.store)
     for (const seat of o.store.allSeats())
       for (const a of seat.attempts) this.seatOfAttempt.set(a.attemptId, seat.id)
     this.unsubscribe = o.attempts.subscribe((attemptId, what) => this.onAttempt(attemptId, what))
+    void this.rewarm()
     const tickMs = o.tickMs ?? 1000
     if (tickMs > 0) {
       this.timer = setInterval(() => this.tick(), tickMs)
@@ -155,6 +160,27 @@ export class ClassManager {
       } catch (err) {
         this.o.log.warn('a class listener failed', { class: e.classId, err })
       }
+    }
+  }
+
+  /**
+   * Sizes the warm pool from the seats still free in every class open for
+   * joining (first lab of each), and gives back what closed classes no longer need.
+   */
+  private async rewarm(): Promise<void> {
+    const warm = this.o.warm
+    if (!warm || this.closed) return
+    const want = new Map<string, number>()
+    for (const c of this.o.store.listClasses()) {
+      if (c.state === 'ended' || !c.joining) continue
+      const free = Math.max(0, c.seatCap - this.o.store.seats(c.id).length)
+      want.set(c.labs[0], (want.get(c.labs[0]) ?? 0) + free)
+    }
+    for (const lab of this.warmedLabs) if (!want.has(lab)) want.set(lab, 0)
+    this.warmedLabs = new Set([...want].filter(([, n]) => n > 0).map(([lab]) => lab))
+    for (const [lab, count] of want) {
+      const detail = await this.o.catalog.get(lab).catch(() => undefined)
+      if (detail) warm(detail.cluster, count)
     }
   }
 
@@ -206,6 +232,7 @@ export class ClassManager {
     }
     this.o.store.insertClass(row)
     this.o.log.info('class created', { class: row.id, labs, mode, seatCap })
+    void this.rewarm()
     return this.classView(row)
   }
 
@@ -228,6 +255,7 @@ export class ClassManager {
     const c = this.requireClass(classId)
     if (joining && c.state === 'ended') throw new ClassError(409, 'the class has ended; create a new one')
     this.o.store.updateClass(c.id, { joining })
+    void this.rewarm()
     this.emit({ classId: c.id })
     return this.classView({ ...c, joining })
   }
@@ -249,6 +277,7 @@ export class ClassManager {
     const c = this.requireClass(classId)
     if (c.state === 'ended') return this.classView(c)
     this.o.store.updateClass(c.id, { state: 'ended', endedAt: now, joining: false })
+    void this.rewarm()
     await Promise.all(this.o.store.seats(c.id).map((s) => this.endSeat(c.id, s.id).catch(() => undefined)))
     this.o.log.info('class ended', { class: c.id })
     this.emit({ classId: c.id })
@@ -320,6 +349,7 @@ export class ClassManager {
     }
     this.o.store.insertSeat(seat)
     await this.openAttempt(c, seat, 0)
+    void this.rewarm()
     this.o.log.info('learner joined', { class: c.id, seat: seat.id })
     this.emit({ classId: c.id, seatId: seat.id })
     return { seatToken: this.seatToken(seat.id), recoveryCode, seatId: seat.id }

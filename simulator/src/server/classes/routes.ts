@@ -10,7 +10,7 @@ import type { Logger } from '../log'
 import type { LabCatalog } from '../ports'
 import type { Store } from '../store'
 import { ClassStore } from './class-store'
-import { ClassError, type ClassEvent, ClassManager } from './classes'
+import { ClassError, type ClassEvent, ClassManager, type ClassManagerOptions } from './classes'
 import { EXPORT_FORMATS, EXPORT_TYPES, type ExportFormat, learnerResults, renderExport } from './export'
 import { ensureInstructorKey, verifyInstructorKey } from './instructor-key'
 import { MIRROR_PATH, MirrorHub } from './mirror'
@@ -28,6 +28,7 @@ export interface ClassRoutesOptions {
   /** Tests: grade in the background this often at most per seat. */
   gradeGapMs?: number
   tickMs?: number
+  warm?: ClassManagerOptions['warm']
 }
 
 const SEAT_COOKIE = 'ckalab_seat'
@@ -53,6 +54,7 @@ export class ClassRoutes {
       log: o.log,
       gradeGapMs: o.gradeGapMs,
       tickMs: o.tickMs,
+      warm: o.warm,
     })
     this.mirror = new MirrorHub(this.manager, o.attempts, o.log)
   }
