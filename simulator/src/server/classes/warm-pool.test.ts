@@ -20,7 +20,10 @@ describe('WarmPool', () => {
     expect(made).toBe(3)
     const env = await pool.driver.create(spec)
     expect(env.id).toBeTruthy()
-    expect(made).toBe(4) // the taken one is replaced
+    expect(made).toBe(3) // not replaced: the class says how many it still needs
+    expect(pool.size(spec)).toBe(2)
+    pool.want(spec, 3)
+    expect(made).toBe(4)
     pool.want(spec, 1)
     expect(pool.size(spec)).toBe(1)
     // Another spec is created on demand.

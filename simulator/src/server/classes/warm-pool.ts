@@ -70,8 +70,8 @@ export class WarmPool {
     const slot = this.slots.get(keyOf(spec))
     const next = slot?.envs.shift()
     if (!slot || !next) return undefined
-    // The one taken is replaced, so the pool stays at its size until the class says otherwise.
-    if (slot.envs.length < slot.target && !this.closed) slot.envs.push(this.make(spec))
+    // One seat fewer to warm for; the class sizes the pool again after the join.
+    slot.target = Math.max(0, slot.target - 1)
     return next
   }
 
