@@ -183,6 +183,35 @@ describe('a class on the fake driver', () => {
     )
   })
 
+  it('runs an exam class: no checks for the learner, the board still grades, submitting ends the seat', async () => {
+    h = await startClassHarness()
+    const c = await h.createClass({ mode: 'exam', durationMin: 20 })
+    const ada = await h.join(c.code, 'Ada')
+    const seat = (await h.api('GET', `/api/seats/${ada.seatToken}`)).body
+    await ready(h, seat.attemptToken)
+    await h.instructor('POST', `/api/classes/${c.id}/start`, {})
+    const board = (await h.instructor('GET', `/api/classes/${c.id}`)).body
+    const attempt = (await h.api('GET', `/api/attempts/${seat.attemptToken}`)).body
+    // The attempt's own clock is the class's.
+    expect(attempt.deadline).toBe(board.rows[0].deadline)
+    expect(board.rows[0].deadline).toBe(board.class.startedAt + 20 * 60_000)
+    const term = await h.terminal(seat.attemptToken)
+    await term.waitText('root@controlplane')
+    term.type('touch /root/done\r')
+    expect((await h.api('POST', `/api/attempts/${seat.attemptToken}/grade`)).status).toBe(403)
+    await waitFor(
+      async () =>
+        (await h!.instructor('GET', `/api/classes/${c.id}`)).body.rows[0].checks[0]?.verdict === 'pass',
+      10_000,
+      'the board grading an exam',
+    )
+    expect((await h.api('POST', `/api/attempts/${seat.attemptToken}/submit`)).status).toBe(200)
+    await waitFor(
+      async () => (await h!.instructor('GET', `/api/classes/${c.id}`)).body.rows[0].ended === true,
+    )
+    term.close()
+  })
+
   it('refuses a full class, a closed one, and an ended one with clear messages', async () => {
     h = await startClassHarness()
     const c = await h.createClass({ seatCap: 1 })

@@ -614,6 +614,19 @@ export class ClassManager {
       const report = this.o.attempts.latestReport(attemptId)
       if (report) this.peeks.set(seatId, { report, at: Date.now(), activityAt: Date.now() })
     }
+    // An exam submitted by the learner on the class's last lab ends their seat (their time stops).
+    const c = this.o.store.classById(seat.classId)
+    const last = seat.attempts.at(-1)
+    if (
+      c &&
+      seat.endedAt === null &&
+      last?.attemptId === attemptId &&
+      seat.attempts.length === c.labs.length &&
+      this.o.attempts.view(attemptId).state === 'submitted'
+    ) {
+      this.o.store.updateSeat(seat.id, { endedAt: Date.now() })
+      this.takeovers.delete(seat.id)
+    }
     this.emit({ classId: seat.classId, seatId })
   }
 
