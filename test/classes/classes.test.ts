@@ -3,7 +3,10 @@
 // then takeover), the instructor's actions, the end and the exports, and a
 // restart that brings the class back.
 
+import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import Ajv from 'ajv'
 import { afterEach, describe, expect, it } from 'vitest'
 import { classExportCommand } from '../../simulator/src/server/classes/cli'
@@ -210,6 +213,72 @@ describe('a class on the fake driver', () => {
       async () => (await h!.instructor('GET', `/api/classes/${c.id}`)).body.rows[0].ended === true,
     )
     term.close()
+  })
+
+  it('posts signed events to the class webhook', async () => {
+    const got: { type: string; body: string; signature: string }[] = []
+    const receiver = createServer((req, res) => {
+      let body = ''
+      req.on('data', (d) => {
+        body += d
+      })
+      req.on('end', () => {
+        got.push({
+          type: String(req.headers['x-ckalab-event']),
+          body,
+          signature: String(req.headers['x-ckalab-signature']),
+        })
+        res.end('ok')
+      })
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+    try {
+      h = await startClassHarness()
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+      const bad = await h.instructor('POST', '/api/classes', {
+        name: 'x',
+        labs: ['fake-lab'],
+        webhook: 'ftp://x',
+      })
+      expect(bad.status).toBe(400)
+      const c = await h.createClass({ webhook: url })
+      const secret = (c as { webhookSecret?: string }).webhookSecret!
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      // Shown once: neither the list nor the board carries it.
+      expect(JSON.stringify((await h.instructor('GET', '/api/classes')).body)).not.toContain(secret)
+      expect(JSON.stringify((await h.instructor('GET', `/api/classes/${c.id}`)).body)).not.toContain(secret)
+      const ada = await h.join(c.code, 'Ada')
+      await h.instructor('POST', `/api/classes/${c.id}/start`, {})
+      const seat = (await h.api('GET', `/api/seats/${ada.seatToken}`)).body
+      await ready(h, seat.attemptToken)
+      const term = await h.terminal(seat.attemptToken)
+      await term.waitText('root@controlplane')
+      term.type('touch /root/done\r')
+      await waitFor(
+        () => got.some((e) => e.type === 'check-changed' && e.body.includes('"pass"')),
+        10_000,
+        'check-changed',
+      )
+      await h.instructor('POST', `/api/classes/${c.id}/end`, {})
+      await waitFor(() => got.some((e) => e.type === 'ended'), 5000, 'ended')
+      term.close()
+      expect(got.map((e) => e.type).filter((t, i, all) => all.indexOf(t) === i)).toEqual([
+        'joined',
+        'started',
+        'check-changed',
+        'submitted',
+        'ended',
+      ])
+      for (const e of got) {
+        expect(e.signature).toBe(`sha256=${createHmac('sha256', secret).update(e.body).digest('hex')}`)
+        expect(JSON.parse(e.body)).toMatchObject({ type: e.type, class: c.id })
+        expect(e.body).not.toContain(ada.seatToken)
+      }
+      const submitted = JSON.parse(got.find((e) => e.type === 'submitted')!.body)
+      expect(submitted.data).toMatchObject({ name: 'Ada', points: 10, max: 10 })
+    } finally {
+      receiver.close()
+    }
   })
 
   it('refuses a full class, a closed one, and an ended one with clear messages', async () => {

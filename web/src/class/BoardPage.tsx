@@ -21,6 +21,9 @@ export function BoardPage({ id }: { id: string }) {
   const [broadcast, setBroadcast] = useState('')
   const [report, setReport] = useState<{ seat: string; text: string } | null>(null)
   const [, tick] = useState(0)
+  const [webhookSecret, setWebhookSecret] = useState(() =>
+    sessionStorage.getItem(`ckalab.webhookSecret.${id}`),
+  )
 
   useEffect(() => {
     if (!key) return
@@ -132,6 +135,21 @@ export function BoardPage({ id }: { id: string }) {
           />
           <button type="submit">Send to all</button>
         </form>
+        {webhookSecret && (
+          <p className="notice" role="status">
+            Webhook signing secret (shown once; events carry <code>x-ckalab-signature: sha256=HMAC</code>):{' '}
+            <code>{webhookSecret}</code>{' '}
+            <button
+              type="button"
+              onClick={() => {
+                sessionStorage.removeItem(`ckalab.webhookSecret.${id}`)
+                setWebhookSecret(null)
+              }}
+            >
+              I noted it
+            </button>
+          </p>
+        )}
         {(notice || error) && (
           <p className="notice" role="status">
             {error ?? notice}

@@ -67,7 +67,10 @@ export function InstructorPage() {
       {classes && classes.length === 0 && <p>No classes yet.</p>}
       <CreateClass
         onCreate={async (body) => {
-          const made = await api.create(body)
+          const made = (await api.create(body)) as ClassView & { webhookSecret?: string }
+          // The webhook's signing secret is shown once, on the board the instructor lands on.
+          if (made.webhookSecret)
+            sessionStorage.setItem(`ckalab.webhookSecret.${made.id}`, made.webhookSecret)
           navigate(`/instructor/classes/${made.id}`)
         }}
       />
@@ -84,6 +87,7 @@ function CreateClass({ onCreate }: { onCreate(body: Record<string, unknown>): Pr
   const [seatCap, setSeatCap] = useState(30)
   const [opensAt, setOpensAt] = useState('')
   const [closesAt, setClosesAt] = useState('')
+  const [webhook, setWebhook] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const runnable = labs?.labs.filter((l) => l.runnableHere) ?? []
@@ -103,6 +107,7 @@ function CreateClass({ onCreate }: { onCreate(body: Record<string, unknown>): Pr
           seatCap,
           opensAt: opensAt ? new Date(opensAt).getTime() : null,
           closesAt: closesAt ? new Date(closesAt).getTime() : null,
+          webhook: webhook.trim() || null,
         }).catch((err) => {
           setError(err.message)
           setBusy(false)
@@ -179,6 +184,10 @@ function CreateClass({ onCreate }: { onCreate(body: Record<string, unknown>): Pr
           value={closesAt}
           onChange={(e) => setClosesAt(e.target.value)}
         />
+      </label>
+      <label>
+        Webhook (optional; signed JSON events){' '}
+        <input name="webhook" type="url" value={webhook} onChange={(e) => setWebhook(e.target.value)} />
       </label>
       {error && (
         <p className="notice error" role="alert">

@@ -23,6 +23,8 @@ export interface ClassRow {
   startedAt: number | null
   endedAt: number | null
   createdAt: number
+  /** Where the class's events are posted (signed), or null. */
+  webhook: string | null
 }
 
 export interface SeatAttempt {
@@ -67,7 +69,8 @@ CREATE TABLE IF NOT EXISTS classes (
   state TEXT NOT NULL,
   started_at INTEGER,
   ended_at INTEGER,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  webhook TEXT
 );
 CREATE TABLE IF NOT EXISTS class_seats (
   id TEXT PRIMARY KEY,
@@ -106,6 +109,7 @@ interface RawClass {
   started_at: number | null
   ended_at: number | null
   created_at: number
+  webhook: string | null
 }
 
 interface RawSeat {
@@ -144,6 +148,7 @@ const toClass = (r: RawClass): ClassRow => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   createdAt: r.created_at,
+  webhook: r.webhook,
 })
 
 const toSeat = (r: RawSeat): SeatRow => ({
@@ -172,6 +177,7 @@ const CLASS_COLUMNS: Record<keyof Omit<ClassRow, 'id'>, string> = {
   startedAt: 'started_at',
   endedAt: 'ended_at',
   createdAt: 'created_at',
+  webhook: 'webhook',
 }
 
 const SEAT_COLUMNS: Record<keyof Omit<SeatRow, 'id'>, string> = {

@@ -13,6 +13,7 @@ import { attemptIdOf } from '../tokens'
 import type { ClassMode, ClassRow, ClassState, ClassStore, MessageRow, SeatRow } from './class-store'
 import { isJoinCode, newJoinCode, newRecoveryCode, normalizeCode } from './codes'
 import { seatSecret } from './instructor-key'
+import { checkWebhookUrl, newWebhookSecret, type WebhookEventType, type WebhookSender } from './webhook'
 
 export class ClassError extends AttemptError {}
 
@@ -24,6 +25,7 @@ export interface ClassInput {
   seatCap?: unknown
   opensAt?: unknown
   closesAt?: unknown
+  webhook?: unknown
 }
 
 export interface BoardCheck {
@@ -97,6 +99,7 @@ export interface ClassManagerOptions {
   tickMs?: number
   /** Keeps `count` environments of the spec ready ahead of joins (a warm pool); absent: none. */
   warm?: (spec: ClusterSpec, count: number) => void
+  webhooks?: WebhookSender
 }
 
 const MAX_NAME = 60
@@ -186,7 +189,15 @@ export class ClassManager {
 
   // ---- classes ----
 
-  async create(input: ClassInput, now = Date.now()): Promise<ClassView> {
+  /** Posts a class event to its webhook, if it has one. */
+  private hook(classId: string, type: WebhookEventType, data: Record<string, unknown> = {}): void {
+    const c = this.o.store.classById(classId)
+    const secret = this.o.store.meta(`webhook-secret:${classId}`)
+    if (!c?.webhook || !secret || !this.o.webhooks) return
+    void this.o.webhooks.send(c.webhook, secret, { type, class: classId, at: new Date().toISOString(), data })
+  }
+
+  async create(input: ClassInput, now = Date.now()): Promise<ClassView & { webhookSecret?: string }> {
     const name = typeof input.name === 'string' ? clean(input.name, 80) : ''
     if (!name) throw new ClassError(400, 'give the class a name')
     const labs = Array.isArray(input.labs) ? input.labs.filter((l): l is string => typeof l === 'string') : []
@@ -212,6 +223,11 @@ export class ClassManager {
     const closesAt = time(input.closesAt, 'the closing time')
     if (opensAt !== null && closesAt !== null && closesAt <= opensAt)
       throw new ClassError(400, 'the class must close after it opens')
+    const webhook = typeof input.webhook === 'string' && input.webhook.trim() ? input.webhook.trim() : null
+    if (webhook) {
+      const wrong = checkWebhookUrl(webhook)
+      if (wrong) throw new ClassError(400, wrong)
+    }
     let code = newJoinCode()
     while (this.o.store.classByCode(code)) code = newJoinCode()
     const row: ClassRow = {
@@ -229,11 +245,15 @@ export class ClassManager {
       startedAt: null,
       endedAt: null,
       createdAt: now,
+      webhook,
     }
     this.o.store.insertClass(row)
+    // The receiver checks signatures with this secret; it is shown once, here.
+    const webhookSecret = webhook ? newWebhookSecret() : undefined
+    if (webhookSecret) this.o.store.setMeta(`webhook-secret:${row.id}`, webhookSecret)
     this.o.log.info('class created', { class: row.id, labs, mode, seatCap })
     void this.rewarm()
-    return this.classView(row)
+    return { ...this.classView(row), ...(webhookSecret ? { webhookSecret } : {}) }
   }
 
   list(): ClassView[] {
@@ -268,6 +288,7 @@ export class ClassManager {
     const started = { ...c, state: 'running' as const, startedAt: now }
     for (const seat of this.o.store.seats(c.id)) this.syncDeadline(started, seat)
     this.o.log.info('class started', { class: c.id })
+    this.hook(c.id, 'started')
     this.emit({ classId: c.id })
     return this.classView(started)
   }
@@ -280,6 +301,7 @@ export class ClassManager {
     void this.rewarm()
     await Promise.all(this.o.store.seats(c.id).map((s) => this.endSeat(c.id, s.id).catch(() => undefined)))
     this.o.log.info('class ended', { class: c.id })
+    this.hook(c.id, 'ended')
     this.emit({ classId: c.id })
     return this.classView(this.requireClass(c.id))
   }
@@ -351,6 +373,7 @@ export class ClassManager {
     await this.openAttempt(c, seat, 0)
     void this.rewarm()
     this.o.log.info('learner joined', { class: c.id, seat: seat.id })
+    this.hook(c.id, 'joined', { seat: seat.id, name: seat.name })
     this.emit({ classId: c.id, seatId: seat.id })
     return { seatToken: this.seatToken(seat.id), recoveryCode, seatId: seat.id }
   }
@@ -493,10 +516,22 @@ export class ClassManager {
         await this.o.attempts
           .grade(current.attemptId, true)
           .catch((err) => this.o.log.warn('final grading failed', { seat: seat.id, err: String(err) }))
-      else if (view.state === 'creating' || view.state === 'failed')
+      if (view.state === 'creating' || view.state === 'failed')
         await this.o.attempts.stop(current.attemptId).catch(() => undefined)
     }
+    this.submitted(seat, current?.attemptId)
     this.emit({ classId, seatId })
+  }
+
+  private submitted(seat: SeatRow, attemptId: string | undefined): void {
+    const report =
+      attemptId && this.o.attempts.has(attemptId) ? this.o.attempts.latestReport(attemptId) : undefined
+    this.hook(seat.classId, 'submitted', {
+      seat: seat.id,
+      name: seat.name,
+      points: report?.score.points ?? 0,
+      max: report?.score.max ?? 0,
+    })
   }
 
   /** The seat's reports: final ones where the attempt was submitted, the board's latest otherwise. */
@@ -612,7 +647,7 @@ export class ClassManager {
     if (what === 'report') {
       // The learner pressed Check (or submitted): that report is the board's newest verdict.
       const report = this.o.attempts.latestReport(attemptId)
-      if (report) this.peeks.set(seatId, { report, at: Date.now(), activityAt: Date.now() })
+      if (report) this.setPeek(seat, report, Date.now())
     }
     // An exam submitted by the learner on the class's last lab ends their seat (their time stops).
     const c = this.o.store.classById(seat.classId)
@@ -626,6 +661,7 @@ export class ClassManager {
     ) {
       this.o.store.updateSeat(seat.id, { endedAt: Date.now() })
       this.takeovers.delete(seat.id)
+      this.submitted(seat, attemptId)
     }
     this.emit({ classId: seat.classId, seatId })
   }
@@ -667,13 +703,30 @@ export class ClassManager {
     try {
       const report = await this.o.attempts.peek(attemptId)
       if (!report || this.closed) return
-      this.peeks.set(seat.id, { report, at: Date.now(), activityAt })
+      this.setPeek(seat, report, activityAt)
       this.emit({ classId: seat.classId, seatId: seat.id })
     } catch (err) {
       this.o.log.debug('background grading failed', { seat: seat.id, err: String(err) })
     } finally {
       this.grading.delete(seat.id)
     }
+  }
+
+  /** The board's newest verdicts for a seat; the webhook hears when they changed. */
+  private setPeek(seat: SeatRow, report: Report, activityAt: number): void {
+    const verdicts = (r: Report | undefined) =>
+      JSON.stringify(r?.checks.map((k) => [k.id, k.verdict]) ?? null)
+    const before = this.peeks.get(seat.id)?.report
+    this.peeks.set(seat.id, { report, at: Date.now(), activityAt })
+    if (verdicts(before) !== verdicts(report))
+      this.hook(seat.classId, 'check-changed', {
+        seat: seat.id,
+        name: seat.name,
+        lab: report.lab,
+        checks: report.checks.map((k) => ({ id: k.id, verdict: k.verdict })),
+        points: report.score.points,
+        max: report.score.max,
+      })
   }
 
   /** Runs the clock and the grader now (tests). */

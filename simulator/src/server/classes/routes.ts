@@ -15,6 +15,7 @@ import { EXPORT_FORMATS, EXPORT_TYPES, type ExportFormat, learnerResults, render
 import { ensureInstructorKey, verifyInstructorKey } from './instructor-key'
 import { MIRROR_PATH, MirrorHub } from './mirror'
 import { RateLimiter } from './rate-limit'
+import { WebhookSender } from './webhook'
 
 export interface ClassRoutesOptions {
   store: Store
@@ -55,6 +56,7 @@ export class ClassRoutes {
       gradeGapMs: o.gradeGapMs,
       tickMs: o.tickMs,
       warm: o.warm,
+      webhooks: new WebhookSender(o.log),
     })
     this.mirror = new MirrorHub(this.manager, o.attempts, o.log)
   }
