@@ -23,6 +23,7 @@ const MODULES: BenchModule[] = [
     load: () => import('./start'),
     fn: 'benchStart',
   },
+  { title: 'a simulated class', load: () => import('./class'), fn: 'benchClass' },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
 ]
 
@@ -41,6 +42,10 @@ export const TARGETS: Record<string, string> = {
   loadErrors: '= 0',
   startToPageMs: '< 3000',
   idleRssCompiledMb: '< 100',
+  joinToPromptP99Ms: '< 1000',
+  boardUpdateP99Ms: '< 2000',
+  mirrorEchoP99Ms: '< 100',
+  classErrors: '= 0',
 }
 
 function fmt(v: unknown): string {
