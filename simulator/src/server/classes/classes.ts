@@ -682,6 +682,8 @@ export class ClassManager {
           )
           continue
         }
+        // Nothing to judge before the class starts; the machine's time goes to the learners joining.
+        if (c.state !== 'running') continue
         const current = seat.attempts.at(-1)
         if (!current || !this.o.attempts.has(current.attemptId) || this.grading.has(seat.id)) continue
         const view = this.o.attempts.view(current.attemptId)
