@@ -12,6 +12,8 @@ export default defineConfig({
             'simulator/**/*.test.ts',
             'labs/**/*.test.ts',
             'web/src/**/*.test.ts',
+            // Components render in a light DOM (happy-dom, chosen per file with `@vitest-environment`).
+            'web/src/**/*.test.tsx',
             'scripts/**/*.test.ts',
           ],
           testTimeout: 20_000,

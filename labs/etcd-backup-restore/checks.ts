@@ -5,6 +5,7 @@ import {
   holdsMember,
   memberList,
   normalizePath,
+  settledEtcd,
 } from '../../simulator/src/labs/kit/etcd'
 import { judgeSnapshot, judgeUndo, waitForApiserver } from '../../simulator/src/labs/kit/restore'
 import type { Check, Probe } from '../../simulator/src/labs/types'
@@ -73,11 +74,9 @@ const etcdUsesRestoredData: Check = {
   async run(ctx) {
     const cp = ctx.node('cp1')
     const expected = `the running etcd keeps its data (--data-dir, through its volume mount) in the node directory ${RESTORED}`
-    const live = await ctx.waitFor(async () => {
-      const r = await effectiveDataDir(ctx, cp)
-      return r.running ? r : undefined
-    }, WAIT_MS)
-    const r = live ?? (await effectiveDataDir(ctx, cp))
+    // Right after a manifest edit the old etcd still runs: wait for the kubelet to restart it,
+    // but not for an etcd that nothing will start (no manifest, or one that does not parse).
+    const r = await settledEtcd(ctx, cp, WAIT_MS)
     if ('error' in r)
       return {
         verdict: 'fail',
@@ -102,6 +101,13 @@ const etcdUsesRestoredData: Check = {
         hint: 'If you change --data-dir, change the etcd-data volumeMount and hostPath so the container sees the restored directory there.',
       }
     const host = normalizePath(r.hostPath)
+    if (host !== RESTORED && r.manifestHostPath !== undefined)
+      return {
+        verdict: 'fail',
+        expected,
+        actual: `etcd still runs on ${host}; the manifest now says ${r.manifestHostPath}, but the kubelet has not restarted etcd with it yet`,
+        hint: 'The kubelet restarts a static pod some seconds after its manifest changes. Grade again in a moment; if it stays like this, `crictl ps -a --name etcd` and the kubelet log (`journalctl -u kubelet`) say why.',
+      }
     if (host !== RESTORED) {
       const missing = (await ctx.exec(cp, `test -d ${host} && echo yes`)).stdout.includes('yes')
         ? ''
@@ -140,20 +146,36 @@ const clusterHealthy: Check = {
   async run(ctx) {
     const cp = ctx.node('cp1')
     const expected = `etcd runs on ${RESTORED}, answers \`endpoint health\` over TLS with one started member, and the apiserver /readyz says ok`
+    const live = await settledEtcd(ctx, cp, WAIT_MS)
+    if ('error' in live || !live.running)
+      // Nothing to wait for: an etcd that is not running now has had its chance in the check before.
+      return {
+        verdict: 'fail',
+        expected,
+        actual: `etcd is not running: ${'error' in live ? live.error : `no etcd container runs on ${cp.name}`}`,
+        hint: 'Look at `crictl ps -a` on the node: is etcd running, is kube-apiserver running? Their logs (`crictl logs`) say why not.',
+      }
     let last = ''
-    const etcdOk = await ctx.waitFor(async () => {
-      if (!(await etcdHealthy(ctx, cp))) {
-        last = 'etcd does not answer `endpoint health` on https://127.0.0.1:2379'
-        return undefined
-      }
-      const ml = await memberList(ctx, cp)
-      const started = (ml.members ?? []).filter((m) => m.name !== '' && !m.isLearner)
-      if (started.length !== 1) {
-        last = `member list shows ${ml.members?.length ?? 0} member(s), ${started.length} started`
-        return undefined
-      }
-      return true
-    }, WAIT_MS)
+    let awaiting = 'etcd to be healthy'
+    const etcdOk = await ctx.waitFor(
+      async () => {
+        if (!(await etcdHealthy(ctx, cp))) {
+          last = 'etcd does not answer `endpoint health` on https://127.0.0.1:2379'
+          awaiting = 'etcd to answer `endpoint health`'
+          return undefined
+        }
+        const ml = await memberList(ctx, cp)
+        const started = (ml.members ?? []).filter((m) => m.name !== '' && !m.isLearner)
+        if (started.length !== 1) {
+          last = `member list shows ${ml.members?.length ?? 0} member(s), ${started.length} started`
+          awaiting = `one started etcd member (${last.replace('member list shows ', '')})`
+          return undefined
+        }
+        return true
+      },
+      WAIT_MS,
+      { what: () => `waiting for ${awaiting}` },
+    )
     const ok = etcdOk && (await waitForApiserver(ctx, WAIT_MS))
     if (etcdOk && !ok) last = 'etcd is healthy, but the apiserver /readyz is not ok'
     if (ok) {
@@ -187,15 +209,26 @@ const changeUndone: Check = {
   title: 'The change made after the backup is undone by the restore',
   points: 20,
   budgetMs: 60_000,
-  run: (ctx) =>
-    judgeUndo(ctx, {
+  async run(ctx) {
+    const etcd = await settledEtcd(ctx, ctx.node('cp1'), WAIT_MS)
+    if ('error' in etcd || !etcd.running)
+      // The apiserver cannot come up without etcd; waiting for it would only delay this verdict.
+      return {
+        verdict: 'unknown',
+        expected: 'the cluster state read through a running etcd and apiserver',
+        actual: `etcd is not running (${'error' in etcd ? etcd.error : 'no container'}), so the cluster state cannot be judged`,
+        note: 'A deployment that cannot be listed is not proof that it is gone.',
+        hint: 'Get etcd running on the restored data first (see the checks above), then grade again.',
+      }
+    return judgeUndo(ctx, {
       before: String(ctx.facts.preSnapshotDeployment ?? 'web-frontend'),
       after:
         typeof ctx.facts.postSnapshotDeployment === 'string' ? ctx.facts.postSnapshotDeployment : undefined,
       marker: String(ctx.facts.postSnapshotKey ?? '/ckalab/after-backup'),
       snapshotFile: SNAPSHOT,
       waitMs: WAIT_MS,
-    }),
+    })
+  },
 }
 
 export const checks: Check[] = [

@@ -109,7 +109,11 @@ const threeMembers: Check = {
         return true
       },
       WAIT_MS,
-      5000,
+      {
+        everyMs: 5000,
+        what: () =>
+          `waiting for every member to list the same started members${actual ? ` (now: ${actual})` : ''}`,
+      },
     )
     if (ok) return { verdict: 'pass', expected, actual }
     return {
@@ -146,7 +150,11 @@ const oneCluster: Check = {
         return clusters.size === 1 && ids.size === ss.length ? true : undefined
       },
       WAIT_MS,
-      5000,
+      {
+        everyMs: 5000,
+        what: () =>
+          `waiting for every member to answer with one cluster ID and its own member ID${actual ? ` (now: ${actual})` : ''}`,
+      },
     )
     if (ok) return { verdict: 'pass', expected, actual }
     return {
@@ -183,7 +191,10 @@ const leader: Check = {
         return leaders.size === 1 && l !== '0' && ids.has(l) && ids.size === ss.length ? true : undefined
       },
       WAIT_MS,
-      5000,
+      {
+        everyMs: 5000,
+        what: () => `waiting for the members to agree on one leader${actual ? ` (now: ${actual})` : ''}`,
+      },
     )
     if (ok) return { verdict: 'pass', expected, actual }
     return {

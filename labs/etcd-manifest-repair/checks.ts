@@ -1,4 +1,5 @@
 import {
+  crashLooping,
   deploymentState,
   effectiveDataDir,
   etcdHasKey,
@@ -24,7 +25,18 @@ const etcdHealthyCheck: Check = {
   async run(ctx) {
     const cp = ctx.node('cp1')
     const expected = 'an etcd container running and answering `endpoint health` over TLS'
-    const ok = await ctx.waitFor(async () => ((await etcdHealthy(ctx, cp)) ? true : undefined), WAIT_MS)
+    const ok = await ctx.waitFor(
+      async () => {
+        if (await etcdHealthy(ctx, cp)) return true
+        // Nothing starts etcd without a manifest that parses, and an etcd that keeps exiting on the
+        // current manifest will not get better by waiting: decide at once then.
+        const m = await ctx.manifest(cp, 'etcd')
+        if (!m || m.error) return false
+        return (await crashLooping(ctx, cp, 'etcd', m.path)) ? false : undefined
+      },
+      WAIT_MS,
+      { what: 'waiting for etcd to answer `endpoint health`' },
+    )
     if (ok) return { verdict: 'pass', expected, actual: 'etcd is healthy' }
     const m = await ctx.manifest(cp, 'etcd')
     return {

@@ -183,4 +183,31 @@ describe('HTTP API', () => {
     await again.waitText('persisted\r\n')
     again.close()
   })
+
+  it('shows each check live while grading runs, with what a waiting check waits for', async () => {
+    h = await startHarness()
+    const token = (await h.api('POST', '/api/attempts', { lab: 'fake-lab' })).body.token
+    await waitFor(async () => (await h!.api('GET', `/api/attempts/${token}`)).body.state === 'ready', 5000)
+    expect((await h.api('GET', `/api/attempts/${token}`)).body.grading).toBeNull()
+    const t = await h.terminal(token)
+    t.type('echo 2 > /root/slow\r')
+    await t.waitText(/slow\r\n.*# $/s)
+    t.close()
+    const grading = h.api('POST', `/api/attempts/${token}/grade`)
+    let seen: any
+    await waitFor(async () => {
+      seen = (await h!.api('GET', `/api/attempts/${token}`)).body.grading
+      return seen?.checks?.[0]?.waiting !== undefined
+    }, 3000)
+    expect(seen.checks).toEqual([
+      {
+        id: 'marker-exists',
+        title: '/root/done exists on controlplane',
+        state: 'running',
+        waiting: { what: 'waiting for /root/done to appear', waitedMs: expect.any(Number), withinMs: 2000 },
+      },
+    ])
+    expect((await grading).body.verdict).toBe('fail')
+    expect((await h.api('GET', `/api/attempts/${token}`)).body.grading).toBeNull()
+  })
 })

@@ -32,10 +32,10 @@ import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../.
 export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 
 // The attempt as the server shows it; one definition for both sides.
-import type { AttemptView } from '../../simulator/src/server/attempts'
+import type { AttemptView, CheckState, GradingView } from '../../simulator/src/server/attempts'
 import type { AttemptState } from '../../simulator/src/server/store'
 
-export type { AttemptState, AttemptView }
+export type { AttemptState, AttemptView, CheckState, GradingView }
 
 import type { ProgressMap } from '../../simulator/src/server/progress'
 

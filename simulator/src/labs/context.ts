@@ -1,7 +1,15 @@
 import { parse as parseYaml } from 'yaml'
 import type { Environment, ExecResult, Node } from '../seam'
 import { ScriptTyper } from './typer'
-import type { CheckContext, CommandRecord, KubectlResult, ManifestView, NodeRef } from './types'
+import type {
+  CheckContext,
+  CommandRecord,
+  KubectlResult,
+  ManifestView,
+  NodeRef,
+  WaitOptions,
+  WaitState,
+} from './types'
 
 // The context a check runs in: the environment's nodes behind a time budget,
 // with every command recorded as evidence.
@@ -62,6 +70,8 @@ export interface ContextOptions {
   signal: AbortSignal
   /** Results shared between the checks of one grading (see `once`). */
   shared?: Map<string, Promise<unknown>>
+  /** Told before each pause of `waitFor` (and with undefined when the wait ends). */
+  onWait?: (w: WaitState | undefined) => void
 }
 
 export class GradingContext implements CheckContext {
@@ -224,16 +234,42 @@ export class GradingContext implements CheckContext {
   async waitFor<T>(
     probe: () => Promise<T | undefined>,
     withinMs: number,
-    everyMs = 2000,
+    options: number | WaitOptions = {},
   ): Promise<T | undefined> {
+    const o = typeof options === 'number' ? { everyMs: options } : options
+    const everyMs = o.everyMs ?? 2000
+    // The learner sees the bound that really applies (the wait, or the check's budget when
+    // shorter) in whole seconds.
+    const limit = Math.round(Math.min(withinMs, this.remainingMs()) / 1000) * 1000
     let waited = 0
-    for (;;) {
-      const v = await probe()
-      if (v !== undefined) return v
-      // Stop early when the real-time budget would not allow another round.
-      if (waited >= withinMs || this.remainingMs() < everyMs + 1000) return undefined
-      await this.settle(everyMs)
-      waited += everyMs
+    try {
+      for (;;) {
+        const started = Date.now()
+        const v = await probe()
+        if (v !== undefined) return v
+        // Stop early when the real-time budget would not allow another round (a pause and a probe
+        // as slow as this one), so the check ends with its own verdict rather than out of time.
+        const probeMs = Date.now() - started
+        if (waited >= withinMs || this.remainingMs() < everyMs + probeMs + 1000) return undefined
+        if (o.what !== undefined)
+          this.tellWait({
+            what: typeof o.what === 'function' ? o.what() : o.what,
+            waitedMs: waited,
+            withinMs: limit,
+          })
+        await this.settle(everyMs)
+        waited += everyMs
+      }
+    } finally {
+      if (o.what !== undefined) this.tellWait(undefined)
+    }
+  }
+
+  private tellWait(w: WaitState | undefined): void {
+    try {
+      this.o.onWait?.(w)
+    } catch {
+      /* progress is a courtesy */
     }
   }
 }

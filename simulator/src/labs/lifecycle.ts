@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Environment, Node } from '../seam'
 import { GradingContext, pickNodes } from './context'
 import { buildReport } from './report'
-import { runChecks } from './runner'
+import { type CheckProgress, runChecks } from './runner'
 import type { Lab, Report, RunStep, Trigger } from './types'
 
 // What happens to a lab around the learner's work: setup on a fresh
@@ -145,13 +145,18 @@ export async function detectProfile(env: Environment): Promise<{ kubernetes: str
   return { kubernetes: k, etcd: e }
 }
 
-export async function gradeLab(lab: Lab, env: Environment, facts: Record<string, unknown>): Promise<Report> {
+export async function gradeLab(
+  lab: Lab,
+  env: Environment,
+  facts: Record<string, unknown>,
+  onProgress?: (p: CheckProgress) => void,
+): Promise<Report> {
   const startedAt = new Date()
   const saved = facts.profile as { kubernetes?: unknown; etcd?: unknown } | undefined
   const profile =
     typeof saved?.kubernetes === 'string' && typeof saved?.etcd === 'string'
       ? { kubernetes: saved.kubernetes, etcd: saved.etcd }
       : await detectProfile(env)
-  const checks = await runChecks(lab.module.checks, { env, facts })
+  const checks = await runChecks(lab.module.checks, { env, facts, onProgress })
   return buildReport({ lab: lab.id, driver: env.driver, profile, startedAt, finishedAt: new Date(), checks })
 }

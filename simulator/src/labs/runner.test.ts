@@ -129,7 +129,49 @@ describe('runChecks progress', () => {
       onProgress: (p) =>
         seen.push(`${p.index + 1}/${p.total} ${p.id} ${p.phase}${p.verdict ? ` ${p.verdict}` : ''}`),
     })
-    expect(seen).toEqual(['1/2 good running', '1/2 good done pass', '2/2 bad running', '2/2 bad done fail'])
+    expect(seen).toEqual([
+      '1/2 good pending',
+      '2/2 bad pending',
+      '1/2 good running',
+      '1/2 good done pass',
+      '2/2 bad running',
+      '2/2 bad done fail',
+    ])
+  })
+
+  it('says what a waiting check waits for, with the time waited and the bound', async () => {
+    const seen: string[] = []
+    let tries = 0
+    const waiting: Check = {
+      ...good,
+      id: 'w',
+      budgetMs: 20_000,
+      async run(ctx) {
+        const ok = await ctx.waitFor(async () => (++tries === 3 ? true : undefined), 90_000, {
+          what: () => `waiting for the etcd pod to be Running (try ${tries})`,
+        })
+        return { verdict: ok ? 'pass' : 'fail', expected: 'running', actual: String(ok) }
+      },
+    }
+    const r = await runChecks([waiting], {
+      env: env(),
+      facts: {},
+      onProgress: (p) =>
+        seen.push(
+          p.waiting
+            ? `${p.phase} ${p.waiting.what} ${p.waiting.waitedMs}/${p.waiting.withinMs}`
+            : `${p.phase}${p.verdict ? ` ${p.verdict}` : ''}`,
+        ),
+    })
+    expect(r[0].verdict).toBe('pass')
+    expect(seen).toEqual([
+      'pending',
+      'running',
+      'running waiting for the etcd pod to be Running (try 1) 0/20000',
+      'running waiting for the etcd pod to be Running (try 2) 2000/20000',
+      'running',
+      'done pass',
+    ])
   })
 
   it('grades the same when the listener throws', async () => {

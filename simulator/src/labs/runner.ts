@@ -1,6 +1,6 @@
 import type { Environment } from '../seam'
 import { BudgetExceeded, GradingContext } from './context'
-import type { Check, CheckOutcome, CheckResult, Verdict } from './types'
+import type { Check, CheckOutcome, CheckResult, Verdict, WaitState } from './types'
 
 // Runs a lab's checks one after another. A check that throws, hangs past its
 // budget or returns something that is not an outcome becomes "unknown" with
@@ -37,11 +37,17 @@ export interface CheckProgress {
   total: number
   id: string
   title: string
-  phase: 'running' | 'done'
+  /** Every check is told as pending first, so a listener knows the whole list from the start. */
+  phase: 'pending' | 'running' | 'done'
   verdict?: Verdict
+  /** While running: the condition the check waits for, if it is waiting. */
+  waiting?: WaitState
 }
 
-export async function runCheck(check: Check, o: RunOptions): Promise<CheckResult> {
+export async function runCheck(
+  check: Check,
+  o: RunOptions & { onWait?: (w: WaitState | undefined) => void },
+): Promise<CheckResult> {
   const started = Date.now()
   const budgetMs = o.budgetMs ?? check.budgetMs ?? DEFAULT_BUDGET_MS
   const abort = new AbortController()
@@ -51,6 +57,7 @@ export async function runCheck(check: Check, o: RunOptions): Promise<CheckResult
     budgetMs,
     signal: abort.signal,
     shared: o.shared,
+    onWait: o.onWait,
   })
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -107,10 +114,16 @@ export async function runChecks(checks: Check[], o: RunOptions): Promise<CheckRe
   const out: CheckResult[] = []
   const shared = o.shared ?? new Map<string, Promise<unknown>>()
   const total = checks.length
+  for (const [index, c] of checks.entries())
+    tell(o, { index, total, id: String(c.id), title: String(c.title), phase: 'pending' })
   for (const [index, c] of checks.entries()) {
     const base = { index, total, id: String(c.id), title: String(c.title) }
     tell(o, { ...base, phase: 'running' })
-    const r = await runCheck(c, { ...o, shared })
+    const r = await runCheck(c, {
+      ...o,
+      shared,
+      onWait: (waiting) => tell(o, { ...base, phase: 'running', ...(waiting ? { waiting } : {}) }),
+    })
     tell(o, { ...base, phase: 'done', verdict: r.verdict })
     out.push(r)
   }

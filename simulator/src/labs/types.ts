@@ -85,8 +85,32 @@ export interface CheckContext {
    * "waited for the apiserver and it never became ready" is not waited for twice.
    */
   once<T>(key: string, fn: () => Promise<T>): Promise<T>
-  /** Retry `probe` until it returns a value or `withinMs` of (environment) time passed. */
-  waitFor<T>(probe: () => Promise<T | undefined>, withinMs: number, everyMs?: number): Promise<T | undefined>
+  /**
+   * Retry `probe` until it returns a value or `withinMs` of (environment) time passed.
+   * `what` says what is awaited ("the etcd pod to be Running"); while it waits, the
+   * learner's page shows it with the time waited. A function is asked again each round,
+   * so it can name the latest reason.
+   */
+  waitFor<T>(
+    probe: () => Promise<T | undefined>,
+    withinMs: number,
+    options?: number | WaitOptions,
+  ): Promise<T | undefined>
+}
+
+export interface WaitOptions {
+  /** Time between two probes (default 2 s). */
+  everyMs?: number
+  what?: string | (() => string)
+}
+
+/** What a check is waiting for right now, as the page shows it. */
+export interface WaitState {
+  what: string
+  /** Environment time waited so far. */
+  waitedMs: number
+  /** How long the check waits at most. */
+  withinMs: number
 }
 
 export interface Check {

@@ -6,7 +6,7 @@
 import { type Driver, type Environment, isNodeGone, type Node, type TerminalSize } from '../seam'
 import { type Debounced, debounce } from './debounce'
 import type { Logger } from './log'
-import type { Facts, LabCatalog, LabDetail, Report } from './ports'
+import type { CheckProgress, Facts, LabCatalog, LabDetail, Report, Verdict } from './ports'
 import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
@@ -26,6 +26,22 @@ export class AttemptError extends Error {
   ) {
     super(message)
   }
+}
+
+/** One check while a grading runs, as the page shows it live. */
+export interface CheckState {
+  id: string
+  title: string
+  state: 'pending' | 'running' | Verdict
+  /** What a running check waits for, e.g. the etcd container to be running, with the time waited. */
+  waiting?: { what: string; waitedMs: number; withinMs: number }
+}
+
+/** A grading in progress. */
+export interface GradingView {
+  startedAt: number
+  final: boolean
+  checks: CheckState[]
 }
 
 export interface AttemptView {
@@ -54,6 +70,8 @@ export interface AttemptView {
   discarded: { readyAt: number | null; resetAt: number }[]
   /** An exam's time limit (the deadline minus this is when its clock started). */
   limitMs: number | null
+  /** The checks of a grading that runs right now, each with its state (null when none runs). */
+  grading: GradingView | null
   now: number
 }
 
@@ -76,6 +94,8 @@ interface Live {
   envReportsChanges: boolean
   /** Why the last save failed, until one works again. */
   saveError: string | null
+  /** The grading that runs right now. */
+  grading: GradingView | null
 }
 
 export interface AttemptManagerOptions {
@@ -202,6 +222,7 @@ export class AttemptManager {
       saveError: l.saveError,
       discarded: discardedTries(this.o.store.events(r.id)),
       limitMs: r.mode === 'exam' && l.lab ? (l.lab.examMinutes ?? l.lab.minutes) * 60_000 : null,
+      grading: gradingShown(l),
       now: Date.now(),
     }
   }
@@ -308,12 +329,21 @@ export class AttemptManager {
       if (l.row.state !== 'ready' || !l.env)
         throw new AttemptError(409, `the lab is ${l.row.state}, not ready; wait for it or reset it`)
       const started = Date.now()
-      await this.flushSaves(l)
-      const report = await this.o.catalog.grade(l.row.lab, l.env, l.row.facts).catch((err) => {
-        if (!isNodeGone(err)) throw err
-        this.markBroken(l, err)
-        throw new AttemptError(409, String(err.message))
-      })
+      const grading: GradingView = { startedAt: started, final, checks: [] }
+      l.grading = grading
+      let report: Report
+      try {
+        await this.flushSaves(l)
+        report = await this.o.catalog
+          .grade(l.row.lab, l.env, l.row.facts, (p) => followProgress(grading, p))
+          .catch((err) => {
+            if (!isNodeGone(err)) throw err
+            this.markBroken(l, err)
+            throw new AttemptError(409, String(err.message))
+          })
+      } finally {
+        if (l.grading === grading) l.grading = null
+      }
       const isFinal = final || l.row.mode === 'exam'
       this.o.store.addReport(id, report, isFinal)
       this.emit(id, 'report')
@@ -499,6 +529,7 @@ export class AttemptManager {
       tickSoon: undefined,
       envReportsChanges: false,
       saveError: null,
+      grading: null,
     }
   }
 
@@ -768,6 +799,36 @@ export class AttemptManager {
     if (row.envId && this.o.driver.adopt) return this.o.driver.adopt(row.envId)
     return undefined
   }
+}
+
+/** Folds one progress event of the grader into the live list of checks. */
+export function followProgress(g: GradingView, p: CheckProgress): void {
+  const at = Number.isInteger(p.index) && p.index >= 0 && p.index < 200 ? p.index : g.checks.length
+  const prev = g.checks[at]
+  const state: CheckState['state'] =
+    p.phase === 'done' ? (p.verdict ?? 'unknown') : p.phase === 'running' ? 'running' : 'pending'
+  g.checks[at] = {
+    id: String(p.id ?? prev?.id ?? at),
+    title: String(p.title ?? prev?.title ?? ''),
+    state,
+    ...(p.phase === 'running' && p.waiting
+      ? {
+          waiting: {
+            what: String(p.waiting.what).slice(0, 300),
+            waitedMs: Number(p.waiting.waitedMs) || 0,
+            withinMs: Number(p.waiting.withinMs) || 0,
+          },
+        }
+      : {}),
+  }
+  // Holes (an index told out of order) read as pending.
+  for (let i = 0; i < at; i++) g.checks[i] ??= { id: String(i), title: '', state: 'pending' }
+}
+
+/** A copy for the page. (An exam grades only when it is submitted, so its verdicts may show as they come.) */
+function gradingShown(l: Live): GradingView | null {
+  const g = l.grading
+  return g ? { ...g, checks: g.checks.map((c) => ({ ...c })) } : null
 }
 
 function noticesOf(facts: Facts): { message: string; at: string }[] {

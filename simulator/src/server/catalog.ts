@@ -6,7 +6,7 @@ import { evaluateTriggers, gradeLab, runSetup } from '../labs/lifecycle'
 import { DEFAULT_LABS_DIR, loadLabs, referenceSolution } from '../labs/loader'
 import type { Lab, Report as LabReport } from '../labs/types'
 import type { Environment, ProfileId } from '../seam'
-import type { Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
+import type { CheckProgress, Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
 
 function summary(lab: Lab): LabSummary {
   return {
@@ -58,8 +58,8 @@ export async function createLabCatalog(root = DEFAULT_LABS_DIR): Promise<LabCata
       if (lab.triggers.length === 0) return false
       return (await evaluateTriggers(lab, env, facts)).length > 0
     },
-    async grade(id: string, env: Environment, facts: Facts) {
-      return (await gradeLab(need(id), env, facts)) as unknown as Report
+    async grade(id: string, env: Environment, facts: Facts, onProgress?: (p: CheckProgress) => void) {
+      return (await gradeLab(need(id), env, facts, onProgress)) as unknown as Report
     },
     async solution(id: string, kubernetes?: ProfileId) {
       const lab = need(id)

@@ -109,7 +109,7 @@ export function onKubernetes(catalog: LabCatalog, kubernetes: ProfileId): LabCat
     },
     setup: (id, env, facts) => catalog.setup(id, env, facts),
     ...(catalog.onTick ? { onTick: (id, env, facts) => catalog.onTick!(id, env, facts) } : {}),
-    grade: (id, env, facts) => catalog.grade(id, env, facts),
+    grade: (id, env, facts, onProgress) => catalog.grade(id, env, facts, onProgress),
     // the reference a learner on this version types (etcd 3.4 has no etcdutl)
     solution: (id, k) => catalog.solution(id, k ?? kubernetes),
     junit: (report) => catalog.junit(report),

@@ -33,6 +33,10 @@ import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../l
 
 export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 
+import type { CheckProgress } from '../labs/runner'
+
+export type { CheckProgress }
+
 /** Facts recorded by lab triggers and setup that the grader needs later. Plain JSON. */
 export type Facts = Record<string, unknown>
 
@@ -52,7 +56,13 @@ export interface LabCatalog {
    * returns true when it changed anything worth saving.
    */
   onTick?(labId: string, env: Environment, facts: Facts): Promise<boolean>
-  grade(labId: string, env: Environment, facts: Facts): Promise<Report>
+  /** Runs the checks; `onProgress` hears each check start, wait and end while grading runs. */
+  grade(
+    labId: string,
+    env: Environment,
+    facts: Facts,
+    onProgress?: (p: CheckProgress) => void,
+  ): Promise<Report>
   /** The reference solution as markdown, for the lab's Kubernetes version or the one given. */
   solution(labId: string, kubernetes?: ProfileId): Promise<string>
   junit(report: Report): string

@@ -9,6 +9,7 @@ import { useOrientation, useSplit } from '../hooks/useLayout'
 import { clampFraction, stepFraction, taskPixels } from '../layout'
 import { navigate } from '../navigation'
 import { ConfirmButton } from './ConfirmButton'
+import { GradingProgress } from './GradingProgress'
 import { Markdown } from './Markdown'
 import { ReportPanel } from './ReportPanel'
 import { TerminalTabs } from './TerminalTabs'
@@ -176,7 +177,10 @@ export function AttemptPage({ token }: { token: string }) {
       )}
       <div className="split" ref={splitRef} style={grid}>
         <aside className="task" ref={taskRef} aria-label="Task">
-          {showReport && report && (
+          {(attempt.grading || a.busy === 'grade' || a.busy === 'submit') && (
+            <GradingProgress grading={attempt.grading} />
+          )}
+          {showReport && report && !attempt.grading && (
             <ReportPanel
               report={report}
               final={exam}

@@ -1,11 +1,13 @@
+import type { ReactNode } from 'react'
 import type { LabSummary } from '../api'
 import { formatClock } from '../format'
 import { useLabs, useStartAttempt } from '../hooks/useLabs'
 import { useProgress } from '../hooks/useProgress'
 import { type RecentEntry, useRecentAttempts } from '../hooks/useRecentAttempts'
 import { navigate } from '../navigation'
-import type { LabProgress } from '../progress'
+import type { AttemptRecord, LabProgress } from '../progress'
 import { InlineMarkdown } from './Markdown'
+import { timeUsedMs } from './timer-logic'
 
 export function Catalogue() {
   const { list, error } = useLabs()
@@ -14,6 +16,8 @@ export function Catalogue() {
   const progress = useProgress()
   const live = recent.filter((r) => !r.view || ['creating', 'ready', 'failed'].includes(r.view.state))
   const finished = recent.filter((r) => r.view && ['stopped', 'submitted'].includes(r.view.state))
+  // This browser's attempts by public id, so a try in the history links to its page and transcript.
+  const tokens = new Map(recent.flatMap((r) => (r.view ? [[r.view.id, r.token] as const] : [])))
   return (
     <main className="page catalogue">
       <h1 tabIndex={-1} data-focus-on-navigate>
@@ -67,6 +71,7 @@ export function Catalogue() {
             starting={starting}
             onStart={start}
             progress={progress[lab.id]}
+            tokens={tokens}
           />
         ))}
       </div>
@@ -104,28 +109,93 @@ const STATE_TEXT: Record<string, string> = {
   submitted: 'submitted',
 }
 
+function AttemptLink({ token, children }: { token: string; children: ReactNode }) {
+  return (
+    <a
+      href={`/attempt/${token}`}
+      onClick={(e) => {
+        e.preventDefault()
+        navigate(`/attempt/${token}`)
+      }}
+    >
+      {children}
+    </a>
+  )
+}
+
 function RecentItem({ entry: r }: { entry: RecentEntry }) {
   const v = r.view
   const report = v?.report?.report
+  const ended = v?.state === 'submitted' || v?.state === 'stopped'
+  const used = v ? timeUsedMs(v, v.now) : null
   return (
     <li data-token-state={v?.state ?? 'unknown'}>
-      <a
-        href={`/attempt/${r.token}`}
-        onClick={(e) => {
-          e.preventDefault()
-          navigate(`/attempt/${r.token}`)
-        }}
-      >
-        {r.title}
-      </a>{' '}
+      <AttemptLink token={r.token}>{r.title}</AttemptLink>{' '}
       <span className={`badge mode-${r.mode}`}>{r.mode}</span>{' '}
       <span className="muted">
         {v ? STATE_TEXT[v.state] : 'server not reachable'}
         {report ? ` · ${report.score.points}/${report.score.max} points` : ''}
-        {v?.state === 'submitted' || v?.state === 'stopped' ? ' · transcript' : ''} · started{' '}
+        {used !== null ? ` · ${formatClock(used)} ${v?.state === 'ready' ? 'so far' : 'used'}` : ''} · started{' '}
         {new Date(v?.createdAt ?? r.startedAt).toLocaleString()}
       </span>
+      {ended && (
+        <>
+          {' · '}
+          <AttemptLink token={r.token}>read-only transcript</AttemptLink>
+        </>
+      )}
     </li>
+  )
+}
+
+/** Every graded try of one lab: when, how, the score and the time it took. */
+export function AttemptHistory({
+  history,
+  tokens,
+}: {
+  history: AttemptRecord[]
+  tokens: Map<string, string>
+}) {
+  if (history.length === 0) return null
+  return (
+    <details className="history">
+      <summary>
+        History ({history.length} graded tr{history.length === 1 ? 'y' : 'ies'})
+      </summary>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Score</th>
+            <th scope="col">Time used</th>
+            <th scope="col">
+              <span className="visually-hidden">Attempt</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((h) => {
+            const token = tokens.get(h.attempt)
+            return (
+              <tr key={`${h.attempt}@${h.at}`} data-verdict={h.verdict}>
+                <td>{new Date(h.at).toLocaleString()}</td>
+                <td>
+                  {h.mode}
+                  {h.final ? ' (final)' : ''}
+                </td>
+                <td>
+                  {h.verdict === 'pass' ? '✔ ' : ''}
+                  {h.points}/{h.max}
+                </td>
+                <td>{h.ms === null ? '–' : formatClock(h.ms)}</td>
+                <td>{token ? <AttemptLink token={token}>open</AttemptLink> : null}</td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </details>
   )
 }
 
@@ -135,6 +205,7 @@ function LabCard(props: {
   starting: string | null
   onStart(lab: string, title: string, mode: 'practice' | 'exam'): void
   progress: LabProgress | undefined
+  tokens: Map<string, string>
 }) {
   const { lab, progress } = props
   const busy = props.starting !== null
@@ -167,6 +238,7 @@ function LabCard(props: {
           {progress.history.length} graded tr{progress.history.length === 1 ? 'y' : 'ies'}
         </p>
       )}
+      {progress && <AttemptHistory history={progress.history} tokens={props.tokens} />}
       {lab.summary && (
         <p>
           <InlineMarkdown source={lab.summary} />

@@ -38,7 +38,7 @@ export function ReportPanel({
               Time used: <strong data-testid="time-used">{formatClock(timeUsedMs)}</strong>
             </>
           )}
-          {discarded > 0 && ` · ${discarded} earlier try${discarded === 1 ? ' was' : 's were'} reset`}
+          {discarded > 0 && ` · ${discarded} earlier ${discarded === 1 ? 'try was' : 'tries were'} reset`}
         </p>
       )}
       <ul className="checks">

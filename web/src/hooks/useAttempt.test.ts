@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest'
+// @vitest-environment happy-dom
+import { act, renderHook } from '@testing-library/react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AttemptView } from '../api'
-import { pollDelay } from './useAttempt'
+import { pollDelay, useAttempt } from './useAttempt'
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
 
 describe('pollDelay', () => {
   it('polls fast while creating and slowly once settled', () => {
@@ -9,5 +16,33 @@ describe('pollDelay', () => {
     expect(pollDelay(a('creating'))).toBe(250)
     expect(pollDelay(a('ready'))).toBe(3000)
     expect(pollDelay(a('submitted'))).toBe(10_000)
+    const grading = { startedAt: 0, final: false, checks: [] }
+    expect(pollDelay({ state: 'ready', grading } as unknown as AttemptView)).toBe(300)
+  })
+})
+
+describe('useAttempt on a tab left open', () => {
+  it('keeps one poll timer through hours of polling and none after the page goes', async () => {
+    vi.useFakeTimers()
+    let polls = 0
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        polls++
+        const view = { id: 'a', lab: 'l', state: 'ready', report: null, grading: null, now: Date.now() }
+        return new Response(JSON.stringify(view), { status: 200 })
+      }),
+    )
+    const { result, unmount } = renderHook(() => useAttempt('tok'))
+    for (let minute = 0; minute < 180; minute++) {
+      await act(() => vi.advanceTimersByTimeAsync(60_000))
+      expect(vi.getTimerCount()).toBeLessThanOrEqual(1)
+    }
+    // One poll every 3 s while the attempt is ready: three hours ≈ 3600 polls, no pile-up.
+    expect(polls).toBeGreaterThan(3400)
+    expect(polls).toBeLessThan(3700)
+    expect(result.current.attempt?.state).toBe('ready')
+    unmount()
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

@@ -25,8 +25,23 @@ export interface UseAttempt {
 export function pollDelay(attempt: AttemptView | null): number {
   if (!attempt) return 1000
   if (attempt.state === 'creating') return 250
+  // Each check's state shows live while grading runs.
+  if (attempt.grading) return 300
   if (attempt.state === 'ready') return 3000
   return 10_000
+}
+
+/**
+ * Looks at the attempt soon after a grading starts, so its checks show while they run
+ * (the polls that follow are quick for as long as the server says a grading runs).
+ */
+async function whileGrading<T>(grading: Promise<T>, load: () => Promise<void>): Promise<T> {
+  const soon = setTimeout(() => void load(), 150)
+  try {
+    return await grading
+  } finally {
+    clearTimeout(soon)
+  }
 }
 
 export function useAttempt(token: string): UseAttempt {
@@ -98,8 +113,8 @@ export function useAttempt(token: string): UseAttempt {
     lastReport,
     solution,
     refresh,
-    grade: () => run('grade', async () => setLastReport(await api.grade(token))),
-    submit: () => run('submit', async () => setLastReport(await api.submit(token))),
+    grade: () => run('grade', async () => setLastReport(await whileGrading(api.grade(token), load))),
+    submit: () => run('submit', async () => setLastReport(await whileGrading(api.submit(token), load))),
     reset: () =>
       run('reset', async () => {
         setLastReport(null)

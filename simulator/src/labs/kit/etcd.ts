@@ -154,6 +154,11 @@ export interface EffectiveDataDir extends DataDirResolution {
   source: 'container' | 'manifest'
   manifestPath?: string
   running: boolean
+  /**
+   * Set while a running container and a valid manifest disagree on the data's host
+   * directory: the manifest was edited and the kubelet has not restarted etcd yet.
+   */
+  manifestHostPath?: string
 }
 
 /**
@@ -171,11 +176,15 @@ export async function effectiveDataDir(
     const raw = flagValue(args, 'data-dir')
     const name = flagValue(args, 'name') ?? 'default'
     const dataDir = raw ? posix.resolve('/', raw) : `/${name}.etcd`
+    const running = throughMounts(dataDir, live.mounts)
+    const wanted = m?.doc && !m.error ? resolveFromManifest(m.doc).hostPath : undefined
+    const stale = wanted !== undefined && wanted !== running.hostPath
     return {
-      ...throughMounts(dataDir, live.mounts),
+      ...running,
       source: 'container',
       manifestPath: m?.path,
       running: true,
+      ...(stale ? { manifestHostPath: wanted } : {}),
     }
   }
   if (!m)
@@ -342,4 +351,69 @@ export async function deploymentState(
   if (r.exitCode === 0 && r.stdout.includes(name)) return 'present'
   if (r.notFound) return 'absent'
   return 'unknown'
+}
+
+/**
+ * Whether the kubelet already ran the current static pod manifest and its
+ * container keeps exiting: at least two attempts created since the manifest
+ * last changed (its ctime, so a `mv` back into place counts), all exited.
+ * Waiting longer then only sees the same container fail again (the kubelet's
+ * back-off); one exit alone may be a restart's passing hiccup, so it does not count.
+ */
+export async function crashLooping(
+  ctx: CheckContext,
+  node: Node,
+  container: string,
+  manifestPath: string,
+): Promise<boolean> {
+  const changed = await ctx.exec(node, `stat -c %Z ${manifestPath}`)
+  const changedMs = Number(changed.stdout.trim()) * 1000
+  if (changed.exitCode !== 0 || !Number.isFinite(changedMs)) return false
+  const ps = await ctx.exec(node, `crictl ps -a --name ${container} -o json`)
+  if (ps.exitCode !== 0) return false
+  let list: any[]
+  try {
+    list = JSON.parse(ps.stdout)?.containers ?? []
+  } catch {
+    return false
+  }
+  const since = list.filter(
+    (c) => c?.metadata?.name === container && Number(c?.createdAt) / 1e6 >= changedMs - 1000,
+  )
+  return since.length >= 2 && since.every((c) => c?.state === 'CONTAINER_EXITED')
+}
+
+/**
+ * Waits (once per grading) until etcd runs as its manifest says: a container is
+ * running and, when the manifest was just edited, the kubelet has restarted it
+ * on the edited manifest. Nothing is waited for when nothing will start etcd
+ * (no manifest, or one that is not valid YAML) or when etcd keeps exiting on
+ * the current manifest (see crashLooping), and later checks reuse the
+ * answer instead of waiting again. Returns the last look at etcd.
+ */
+export function settledEtcd(
+  ctx: CheckContext,
+  node: Node,
+  withinMs: number,
+): Promise<EffectiveDataDir | { error: string; running: boolean }> {
+  return ctx.once(`etcd-settled:${node.name}`, async () => {
+    let last: EffectiveDataDir | { error: string; running: boolean } | undefined
+    const settled = await ctx.waitFor(
+      async () => {
+        last = await effectiveDataDir(ctx, node)
+        if ('error' in last) return last
+        if (!last.running && last.manifestPath && (await crashLooping(ctx, node, 'etcd', last.manifestPath)))
+          return last
+        return last.running && last.manifestHostPath === undefined ? last : undefined
+      },
+      withinMs,
+      {
+        what: () =>
+          last && !('error' in last) && last.running && last.manifestHostPath !== undefined
+            ? `waiting for the kubelet to restart etcd with the edited manifest (hostPath ${last.manifestHostPath})`
+            : 'waiting for the etcd container to be running',
+      },
+    )
+    return settled ?? last ?? effectiveDataDir(ctx, node)
+  })
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { GradingContext } from '../context'
 import { FakeEnv, FakeNode } from '../testing/fake-node'
-import { effectiveDataDir } from './etcd'
+import type { WaitState } from '../types'
+import { crashLooping, effectiveDataDir, settledEtcd } from './etcd'
 
 // The running container is the truth: what crictl shows wins over the manifest
 // (the kubelet may not have picked up an edit yet), in the shape containerd prints.
@@ -36,7 +37,12 @@ function inspect(args: Record<string, unknown>, hostPath: string): string {
   })
 }
 
-function ctxWith(crictl: { ps: string; inspect?: string; psExit?: number }) {
+const CONFIG = { config: { command: ['etcd', '--data-dir=/var/lib/etcd'], args: [] } }
+
+function ctxWith(
+  crictl: { ps: string; inspect?: string; psExit?: number },
+  onWait?: (w: WaitState | undefined) => void,
+) {
   const node = new FakeNode(
     'cp',
     'control-plane',
@@ -47,10 +53,15 @@ function ctxWith(crictl: { ps: string; inspect?: string; psExit?: number }) {
     { '/etc/kubernetes/manifests/etcd.yaml': MANIFEST },
   )
   const env = new FakeEnv([node])
-  return {
-    node,
-    ctx: new GradingContext({ env, facts: {}, budgetMs: 5000, signal: new AbortController().signal }),
-  }
+  const ctx = new GradingContext({
+    env,
+    facts: {},
+    budgetMs: 5000,
+    signal: new AbortController().signal,
+    shared: new Map(),
+    onWait,
+  })
+  return { node, env, ctx }
 }
 
 describe('effectiveDataDir', () => {
@@ -78,5 +89,82 @@ describe('effectiveDataDir', () => {
     const r = await effectiveDataDir(ctx, node)
     expect(r).toMatchObject({ running: false })
     expect('error' in r && r.error).toMatch(/is not valid YAML/)
+  })
+})
+
+describe('settledEtcd', () => {
+  it('does not wait for an etcd that nothing will start (no manifest)', async () => {
+    const { node, ctx, env } = ctxWith({ ps: '' })
+    delete node.files['/etc/kubernetes/manifests/etcd.yaml']
+    const r = await settledEtcd(ctx, node, 30_000)
+    expect('error' in r && r.error).toMatch(/no static pod manifest for etcd/)
+    expect(env.settled).toBe(0)
+  })
+
+  it('waits for the kubelet to restart etcd after a manifest edit, and says what it waits for', async () => {
+    const waits: string[] = []
+    const { node, ctx, env } = ctxWith({ ps: 'abc\n', inspect: inspect(CONFIG, '/var/lib/etcd') }, (w) => {
+      if (!w) return
+      waits.push(w.what)
+      // the kubelet restarts etcd on the edited manifest during the pause
+      node.rules[1].result = { stdout: inspect(CONFIG, '/var/lib/etcd-from-backup') }
+    })
+    node.files['/etc/kubernetes/manifests/etcd.yaml'] = MANIFEST.replace(
+      'path: /var/lib/etcd,',
+      'path: /var/lib/etcd-from-backup,',
+    )
+    const r = await settledEtcd(ctx, node, 30_000)
+    expect(r).toMatchObject({ running: true, hostPath: '/var/lib/etcd-from-backup' })
+    expect('manifestHostPath' in r).toBe(false)
+    expect(env.settled).toBe(2000)
+    expect(waits).toEqual([
+      'waiting for the kubelet to restart etcd with the edited manifest (hostPath /var/lib/etcd-from-backup)',
+    ])
+    // A later check of the same grading reuses the answer instead of waiting again.
+    await settledEtcd(ctx, node, 30_000)
+    expect(env.settled).toBe(2000)
+  })
+})
+
+describe('crashLooping', () => {
+  const CHANGED = 1_796_306_169 // the manifest's ctime, in seconds
+  const container = (state: string, createdS: number) => ({
+    metadata: { name: 'etcd', attempt: 0 },
+    state,
+    createdAt: String(BigInt(createdS) * 1_000_000_000n),
+  })
+  function looking(containers: object[]) {
+    const { node, ctx } = ctxWith({ ps: '' })
+    node.rules.unshift(
+      { match: /^stat -c %Z /, result: { stdout: `${CHANGED}\n` } },
+      { match: /^crictl ps -a --name etcd -o json$/, result: { stdout: JSON.stringify({ containers }) } },
+    )
+    return crashLooping(ctx, node, 'etcd', '/etc/kubernetes/manifests/etcd.yaml')
+  }
+
+  it('says so when etcd exited twice on the current manifest', async () => {
+    expect(
+      await looking([
+        container('CONTAINER_EXITED', CHANGED + 3),
+        container('CONTAINER_EXITED', CHANGED + 2),
+        container('CONTAINER_EXITED', CHANGED - 3 * 86400),
+      ]),
+    ).toBe(true)
+  })
+
+  it('waits on after a single exit, a running container, or exits from before the last change', async () => {
+    expect(await looking([container('CONTAINER_EXITED', CHANGED + 2)])).toBe(false)
+    expect(
+      await looking([
+        container('CONTAINER_RUNNING', CHANGED + 4),
+        container('CONTAINER_EXITED', CHANGED + 2),
+      ]),
+    ).toBe(false)
+    expect(
+      await looking([
+        container('CONTAINER_EXITED', CHANGED - 60),
+        container('CONTAINER_EXITED', CHANGED - 70),
+      ]),
+    ).toBe(false)
   })
 })

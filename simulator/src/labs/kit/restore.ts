@@ -74,10 +74,14 @@ export async function waitForApiserver(ctx: CheckContext, withinMs: number): Pro
   const waited = await ctx.once(
     'apiserver-ready',
     async () =>
-      (await ctx.waitFor(async () => {
-        if (await apiserverReady(ctx, cp)) return true
-        return (await apiserverManifestPresent(ctx, cp)) ? undefined : false
-      }, withinMs)) ?? false,
+      (await ctx.waitFor(
+        async () => {
+          if (await apiserverReady(ctx, cp)) return true
+          return (await apiserverManifestPresent(ctx, cp)) ? undefined : false
+        },
+        withinMs,
+        { what: 'waiting for the apiserver to answer /readyz with ok' },
+      )) ?? false,
   )
   return waited ? apiserverReady(ctx, cp) : false
 }

@@ -13,7 +13,7 @@ import type {
   TerminalSize,
   TerminalStream,
 } from '../../seam'
-import type { Facts, LabCatalog, LabDetail, Report } from '../ports'
+import type { CheckProgress, Facts, LabCatalog, LabDetail, Report } from '../ports'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -329,10 +329,32 @@ export class FakeCatalog implements LabCatalog {
     return false
   }
 
-  async grade(labId: string, env: Environment, _facts: Facts): Promise<Report> {
+  async grade(
+    labId: string,
+    env: Environment,
+    _facts: Facts,
+    onProgress?: (p: CheckProgress) => void,
+  ): Promise<Report> {
     const start = Date.now()
+    const check = { index: 0, total: 1, id: 'marker-exists', title: '/root/done exists on controlplane' }
+    onProgress?.({ ...check, phase: 'pending' })
+    onProgress?.({ ...check, phase: 'running' })
+    // With /root/slow present the check waits for /root/done (up to the seconds the file holds),
+    // as real checks wait for a pod, so the page's live progress can be seen.
+    const slow = await env.nodes[0].readFile('/root/slow')
+    const withinMs = slow ? Math.min(30, Number(dec.decode(slow).trim()) || 3) * 1000 : 0
+    for (let waited = 0; waited < withinMs; waited += 250) {
+      if (await env.nodes[0].readFile('/root/done')) break
+      onProgress?.({
+        ...check,
+        phase: 'running',
+        waiting: { what: 'waiting for /root/done to appear', waitedMs: waited, withinMs },
+      })
+      await new Promise((r) => setTimeout(r, 250))
+    }
     const done = await env.nodes[0].readFile('/root/done')
     const pass = done !== undefined
+    onProgress?.({ ...check, phase: 'done', verdict: pass ? 'pass' : 'fail' })
     return {
       schema: 'ckalab.report/v1',
       lab: labId,
