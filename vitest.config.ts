@@ -23,8 +23,17 @@ export default defineConfig({
         test: {
           name: 'suites',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/kind/**', 'test/conformance/**'],
+          exclude: ['test/e2e/**', 'test/kind/**', 'test/conformance/**', 'test/load/**'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        // The isolation load test (20 attempts under attack; minutes): run on its own.
+        test: {
+          name: 'load',
+          include: ['test/load/**/*.test.ts'],
+          testTimeout: 900_000,
+          fileParallelism: false,
         },
       },
       {

@@ -19,6 +19,11 @@ const MODULES: BenchModule[] = [
   { title: 'grading', load: () => import('../../simulator/src/labs/bench'), fn: 'benchLabs' },
   { title: 'web server and terminals', load: () => import('./server'), fn: 'benchServer' },
   {
+    title: 'isolation under attack (20 attempts in worker threads)',
+    load: () => import('./attack'),
+    fn: 'benchAttack',
+  },
+  {
     title: 'npm start (compiled) and npx ckalab start (tsx)',
     load: () => import('./start'),
     fn: 'benchStart',
@@ -40,6 +45,11 @@ export const TARGETS: Record<string, string> = {
   echoP99Ms: '< 15',
   echoUnderLoadP99Ms: '< 50',
   loadErrors: '= 0',
+  victimEchoP99Ms: '< 50',
+  victimEchoErrors: '= 0',
+  apiErrors: '= 0',
+  rssMaxMb: '< 600',
+  runawayCtrlCMaxMs: '< 200',
   startToPageMs: '< 3000',
   idleRssCompiledMb: '< 100',
   joinToPromptP99Ms: '< 1000',

@@ -28,7 +28,10 @@ interface Child {
   proc: ChildProcess
 }
 
-async function startChild(dataDir: string): Promise<Child> {
+export async function startChild(
+  dataDir: string,
+  driver = process.env.BENCH_DRIVER ?? 'sim',
+): Promise<Child> {
   const proc = spawn(
     process.execPath,
     [
@@ -37,7 +40,7 @@ async function startChild(dataDir: string): Promise<Child> {
       'tsx',
       join(REPO, 'simulator/src/server/testing/serve-fixture.ts'),
       '--driver',
-      process.env.BENCH_DRIVER ?? 'sim',
+      driver,
       '--catalog',
       'fake',
       '--create-ms',
@@ -69,17 +72,19 @@ async function startChild(dataDir: string): Promise<Child> {
   return { ...info, proc }
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const m = /VmRSS:\s+(\d+) kB/.exec(status)
   return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : Number.NaN
 }
 
-class Term {
+export class Term {
   private waiters: ((text: string) => void)[] = []
   text = ''
   frames = 0
   closed = false
+  /** A client that stops acknowledging (the non-reading attack) sets this false. */
+  autoAck = true
   constructor(readonly ws: WebSocket) {
     ws.on('message', (raw: Buffer) => {
       const d = decodeFrame(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
@@ -88,7 +93,7 @@ class Term {
       this.frames++
       this.text = (this.text + chunk).slice(-4096)
       this.log.push(chunk)
-      ws.send(encodeAck(d.frame.data.length))
+      if (this.autoAck) ws.send(encodeAck(d.frame.data.length))
       for (const w of this.waiters.splice(0)) w(chunk)
     })
     ws.on('close', () => {
@@ -133,7 +138,7 @@ class Term {
   }
 }
 
-async function api(url: string, method: string, path: string, body?: unknown): Promise<any> {
+export async function api(url: string, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(url + path, {
     method,
     headers: body ? { 'content-type': 'application/json' } : {},
@@ -143,7 +148,7 @@ async function api(url: string, method: string, path: string, body?: unknown): P
   return res.json()
 }
 
-async function startAttempt(url: string): Promise<string> {
+export async function startAttempt(url: string): Promise<string> {
   const { token } = await api(url, 'POST', '/api/attempts', { lab: 'fake-lab', mode: 'practice' })
   for (;;) {
     const a = await api(url, 'GET', `/api/attempts/${token}`)
@@ -153,7 +158,7 @@ async function startAttempt(url: string): Promise<string> {
   }
 }
 
-async function openTerm(url: string, token: string, onFirst?: () => void): Promise<Term> {
+export async function openTerm(url: string, token: string, onFirst?: () => void): Promise<Term> {
   const { ticket } = await api(url, 'POST', `/api/attempts/${token}/terminals/controlplane/ticket`)
   const ws = new WebSocket(`${url.replace('http', 'ws')}/api/terminal`, { headers: { origin: url } })
   await new Promise<void>((res, rej) => {
@@ -172,7 +177,7 @@ async function openTerm(url: string, token: string, onFirst?: () => void): Promi
  * Keystroke echo: types a digit (the prompt has none) and times until it is
  * echoed, then deletes it. A missing echo counts as an error, not a hang.
  */
-async function echoRoundTrips(
+export async function echoRoundTrips(
   term: Term,
   rounds: number,
   gapMs: number,

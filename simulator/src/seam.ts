@@ -60,6 +60,12 @@ export interface TerminalStream {
   /** Stop emitting output (flow control); buffered output is kept. */
   pause?(): void
   resume?(): void
+  /**
+   * Optional capability: bytes written and not yet taken by the program
+   * behind the terminal (type-ahead, a paste the shell has not reached). The
+   * server refuses input beyond a cap instead of queueing without bound.
+   */
+  inputBacklog?(): number
   dispose(): void
 }
 

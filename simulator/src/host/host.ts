@@ -12,6 +12,8 @@ const BUSY_POLL_MS = 5
 interface HostTerminal {
   stream: TerminalStream
   busy: boolean
+  /** The input backlog last reported to the proxy. */
+  backlog: number
   offs: (() => void)[]
 }
 
@@ -115,7 +117,7 @@ export class EnvironmentHost {
 
   private async open(term: number, node: Node, size: { cols: number; rows: number }): Promise<void> {
     const stream = await node.openTerminal(size)
-    const t: HostTerminal = { stream, busy: false, offs: [] }
+    const t: HostTerminal = { stream, busy: false, backlog: 0, offs: [] }
     this.terms.set(term, t)
     t.offs.push(
       stream.onData((data) => {
@@ -142,6 +144,8 @@ export class EnvironmentHost {
     switch (m.type) {
       case 'input':
         t.stream.write(m.data)
+        t.backlog = t.stream.inputBacklog?.() ?? 0
+        this.send({ type: 'taken', term: m.term, bytes: m.data.length, backlog: t.backlog })
         // Enter may have started a command, Ctrl-C may have ended one: look now and keep looking.
         this.watchBusy()
         return
@@ -153,6 +157,8 @@ export class EnvironmentHost {
         return
       case 'resume':
         t.stream.resume?.()
+        // Commands that waited for the reader run now and take their queued input.
+        this.watchBusy()
         return
       case 'close':
         this.closeTerm(m.term)
@@ -179,6 +185,13 @@ export class EnvironmentHost {
           t.busy = busy
           this.send({ type: 'busy', term, busy })
         }
+        const backlog = t.stream.inputBacklog?.() ?? 0
+        if (backlog !== t.backlog) {
+          t.backlog = backlog
+          this.send({ type: 'backlog', term, backlog })
+        }
+        // Queued input still to take: keep looking until it is taken.
+        anyBusy ||= backlog > 0
       }
       return anyBusy
     }

@@ -54,6 +54,13 @@ export type FromHost =
   | { type: 'exit'; term: number; code: number }
   /** A command that Ctrl-C must be able to end started (true) or ended (false). */
   | { type: 'busy'; term: number; busy: boolean }
+  /**
+   * An `input` of `bytes` reached the terminal; `backlog` is what its program
+   * has not taken yet (the proxy's count of queued input).
+   */
+  | { type: 'taken'; term: number; bytes: number; backlog: number }
+  /** The program took queued input since the last report. */
+  | { type: 'backlog'; term: number; backlog: number }
   /** The environment's persistence capability fired. */
   | { type: 'changed' }
   | { type: 'file'; node: string; path: string }

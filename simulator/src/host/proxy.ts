@@ -214,6 +214,12 @@ export class RemoteEnvironment implements Environment {
       case 'busy':
         this.terms.get(m.term)?.setBusy(m.busy)
         return
+      case 'taken':
+        this.terms.get(m.term)?.taken(m.bytes, m.backlog)
+        return
+      case 'backlog':
+        this.terms.get(m.term)?.taken(0, m.backlog)
+        return
       case 'changed':
         for (const l of this.changeListeners) l()
         return
@@ -287,8 +293,10 @@ export class RemoteEnvironment implements Environment {
   }
 
   /** @internal */
-  sendToTerm(cmd: HostCommand, transfer?: ArrayBuffer[]): void {
-    if (!this.recovering) this.conn.send(cmd, transfer)
+  sendToTerm(cmd: HostCommand, transfer?: ArrayBuffer[]): boolean {
+    if (this.recovering || this.conn.closed) return false
+    this.conn.send(cmd, transfer)
+    return true
   }
 
   /** @internal */
@@ -373,6 +381,10 @@ export class RemoteTerminal implements TerminalStream {
   private exitCode: number | undefined
   private held: Uint8Array[] = []
   private heldBytes = 0
+  /** Input posted to the host and not yet confirmed taken (a busy host reads none). */
+  private inFlight = 0
+  /** What the program behind the terminal had not taken at the host's last report. */
+  private hostBacklog = 0
 
   constructor(
     private readonly env: RemoteEnvironment,
@@ -384,9 +396,12 @@ export class RemoteTerminal implements TerminalStream {
   write(data: Uint8Array | string): void {
     if (this.disposed) return
     const bytes = typeof data === 'string' ? enc.encode(data) : data.slice()
-    if (bytes.length > this.env.guard.maxQueuedInput) return
     const ctrlC = bytes.includes(3)
-    this.env.sendToTerm({ type: 'input', term: this.term, data: bytes }, [bytes.buffer as ArrayBuffer])
+    // Callers check inputBacklog() first; this is the backstop, and Ctrl-C always goes through.
+    if (!ctrlC && this.inputBacklog() + bytes.length > this.env.guard.maxQueuedInput) return
+    const n = bytes.length
+    if (this.env.sendToTerm({ type: 'input', term: this.term, data: bytes }, [bytes.buffer as ArrayBuffer]))
+      this.inFlight += n
     if (ctrlC && !this.interruptTimer) this.watchInterrupt()
   }
 
@@ -412,6 +427,16 @@ export class RemoteTerminal implements TerminalStream {
       },
       () => {},
     )
+  }
+
+  inputBacklog(): number {
+    return this.inFlight + this.hostBacklog
+  }
+
+  /** @internal */
+  taken(bytes: number, backlog: number): void {
+    this.inFlight = Math.max(0, this.inFlight - bytes)
+    this.hostBacklog = backlog
   }
 
   onData(listener: (data: Uint8Array) => void): () => void {
@@ -495,6 +520,9 @@ export class RemoteTerminal implements TerminalStream {
   /** @internal The host went away; the command with it. */
   lost(): void {
     this.busy = false
+    // The old host's queue went with it.
+    this.inFlight = 0
+    this.hostBacklog = 0
     this.clearTimers()
   }
 

@@ -660,11 +660,19 @@ export class AttemptManager {
     }
     l.screenSave = debounce(
       async () => {
-        for (const [node, s] of l.sessions) this.o.store.saveScreen(id, { node, ...(await s.snapshot()) })
+        // Screens first, then the environment: a command's effects happen before its output,
+        // so the saved files always reach at least as far as the saved screen, and a restart
+        // never replays a command whose file is gone (a kill between the two writes leaves
+        // the files ahead, which is harmless).
+        const screens = []
+        for (const [node, s] of l.sessions) screens.push({ node, ...(await s.snapshot()) })
+        await l.envSave?.flush()
+        for (const screen of screens) this.o.store.saveScreen(id, screen)
         if (!l.envSave) this.saveWorked(id)
       },
-      this.o.screenSaveMs ?? 600,
-      2500,
+      this.o.screenSaveMs ?? 300,
+      // Typing without a pause is saved at least this often: what a kill can lose.
+      800,
       (err) => this.saveFailed(id, err),
     )
     l.tickSoon = debounce(

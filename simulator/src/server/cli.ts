@@ -2,11 +2,12 @@
 // and keeps it running until SIGINT/SIGTERM. The CLI entry calls
 // `serveCommand(argv)` with the arguments after "serve".
 
-import { homedir } from 'node:os'
+import { homedir, networkInterfaces } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
+import { generateKey, isLoopbackHost, keyUrl } from './access'
 import { createLabCatalog } from './catalog'
 import { instructorUrl } from './classes/instructor-key'
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
@@ -26,6 +27,8 @@ export interface ServeOptions {
   kubernetes?: ProfileId
   /** Replace the instructor key with a new one, shown once at start. */
   rotateInstructorKey?: boolean
+  /** The key beyond loopback (`--access-key` or CKALAB_ACCESS_KEY); generated at start when absent. */
+  accessKey?: string
 }
 
 function port(value: string): number {
@@ -72,6 +75,12 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       'make a new instructor key (the old one stops working); shown once at start',
     )
     .addOption(
+      new Option(
+        '--access-key <key>',
+        'key for creating attempts and every change when --host is beyond loopback (default: a new random key, printed at start)',
+      ).env('CKALAB_ACCESS_KEY'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log detail (default: warn for text, info for json)').choices([
         'debug',
         'info',
@@ -96,6 +105,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
     ...(o.rotateInstructorKey ? { rotateInstructorKey: true } : {}),
+    ...(o.accessKey ? { accessKey: o.accessKey } : {}),
   }
 }
 
@@ -169,6 +179,7 @@ export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Pr
     log,
     command,
     rotateInstructorKey: opts.rotateInstructorKey,
+    ...(opts.accessKey ? { accessKey: opts.accessKey } : {}),
   })
 }
 
@@ -185,14 +196,11 @@ export function startLine(url: string, driver: string, choice: ServeOptions['dri
   return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
-
 /**
  * The instructor's link, printed only when the key was just made (it is
- * stored hashed and cannot be shown again), and a warning when the server is
- * reachable from other machines over plain HTTP.
+ * stored hashed and cannot be shown again).
  */
-export function instructorLine(url: string, key: string | undefined, host: string): string {
+export function instructorLine(url: string, key: string | undefined): string {
   const lines: string[] = []
   if (key) {
     const shown = url.replace('127.0.0.1', 'localhost')
@@ -201,10 +209,32 @@ export function instructorLine(url: string, key: string | undefined, host: strin
     lines.push(
       'Instructor page: use the link printed when the key was made, or `ckalab serve --rotate-instructor-key` for a new one.',
     )
-  if (!LOOPBACK.has(host))
-    lines.push(
-      `Warning: serving on ${host} over plain HTTP; keys, seat links and terminals cross the network unencrypted. Use a trusted network or a TLS proxy in front.`,
-    )
+  return `${lines.join('\n')}\n`
+}
+
+/** An address others can use: a wildcard bind is reached through one of this machine's addresses. */
+export function reachableUrl(url: string, host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return url
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? [])
+      if (!a.internal && a.family === 'IPv4') return url.replace(/\/\/[^/]+:/, `//${a.address}:`)
+  }
+  return url
+}
+
+/**
+ * What the server says at start about who may use it: nothing on loopback;
+ * beyond it, that a key is required (the link carrying a generated key,
+ * printed this once), and that without TLS the key and terminals travel in clear.
+ */
+export function exposureLines(url: string, host: string, generatedKey: string | undefined): string {
+  if (isLoopbackHost(host)) return ''
+  const lines = [
+    generatedKey
+      ? `A key is required to use this server from ${host}. Share this link only with your learners (shown once, not stored): ${keyUrl(url, generatedKey)}`
+      : `A key is required to use this server from ${host}: the --access-key you gave (open ${url}/?key=<key>).`,
+    `warning: serving beyond this machine without TLS: the key and everything typed in the terminals cross the network unencrypted; put a TLS proxy in front or keep to a trusted network.`,
+  ]
   return `${lines.join('\n')}\n`
 }
 
@@ -218,6 +248,9 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0
     return e.exitCode ?? 2
   }
+  // Beyond loopback without a key of the person's own: a new random one, printed once below.
+  const generatedKey = !isLoopbackHost(opts.host) && !opts.accessKey ? generateKey() : undefined
+  if (generatedKey) opts = { ...opts, accessKey: generatedKey }
   let server: RunningServer
   try {
     server = await runServe(opts, command)
@@ -228,7 +261,8 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
     return 1
   }
   process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
-  process.stdout.write(instructorLine(server.url, server.instructorKey, opts.host))
+  process.stdout.write(instructorLine(server.url, server.instructorKey))
+  process.stdout.write(exposureLines(reachableUrl(server.url, opts.host), opts.host, generatedKey))
   return new Promise<number>((resolvePromise) => {
     let stopping = false
     const stop = (signal: string) => {

@@ -40,6 +40,8 @@ export const ErrorCode = {
   badValue: 6,
   internal: 7,
   gone: 8,
+  /** Input not taken: the terminal already holds as much as it queues. Not fatal; the client shows it. */
+  inputRefused: 9,
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
+import { AccessKey, checkStateChange, isLoopbackHost } from './access'
 import { AttemptError, AttemptManager } from './attempts'
 import { ClassRoutes } from './classes/routes'
 import { WarmPool } from './classes/warm-pool'
+import { FrameGate, type GateLimits } from './frame-gate'
 import { createLogger, type Logger } from './log'
 import type { LabCatalog } from './ports'
 import { progressFrom } from './progress'
@@ -40,11 +42,20 @@ export interface ServerOptions {
   rotateInstructorKey?: boolean
   /** Classes: shortest time between background gradings of one learner (default 3 s). */
   classGradeGapMs?: number
+  /**
+   * The key every state-changing request needs when the server listens beyond
+   * loopback (required there; ignored on loopback, where only this machine connects).
+   */
+  accessKey?: string
+  /** Per-terminal limits on input and resize frames (tests tighten them). */
+  gate?: Partial<GateLimits>
 }
 
 export interface RunningServer {
   url: string
   port: number
+  /** True when state-changing requests need the access key (listening beyond loopback). */
+  keyRequired: boolean
   manager: AttemptManager
   classes: ClassRoutes
   /** The instructor key when this start made (or rotated) it; it is never shown again. */
@@ -111,6 +122,10 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? createLogger()
   const host = opts.host ?? '127.0.0.1'
+  const keyRequired = !isLoopbackHost(host)
+  if (keyRequired && !opts.accessKey)
+    throw new Error(`listening on ${host} (beyond this machine) needs an access key; pass --access-key <key>`)
+  const accessKeys = keyRequired && opts.accessKey ? [new AccessKey(opts.accessKey)] : []
   const store = new Store(opts.dataDir)
   // Classes keep environments ready for learners still to join; kind has its own warm pool.
   const pool = new WarmPool(opts.driver, log)
@@ -148,8 +163,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...(opts.driver.name === 'kind' ? {} : { warm: (spec, count) => pool.want(spec, count) }),
   })
 
-  const originAllowed = (origin: string | undefined): boolean =>
-    origin !== undefined && allowedOrigins.has(origin)
+  // Beyond loopback the page is loaded under a name or address this server cannot list
+  // (its LAN address, a DNS name); an Origin naming the request's own Host is its page.
+  const access = { origins: { allowed: allowedOrigins, sameHost: keyRequired }, keys: accessKeys }
 
   const attemptFrom = (token: string): string => {
     if (!looksLikeToken(token)) throw new HttpError(404, 'no such attempt; check the link')
@@ -161,11 +177,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const route = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const method = req.method ?? 'GET'
     const parts = path.split('/').filter(Boolean).slice(1) // drop "api"
-    if (method === 'POST') {
-      // Browsers send Origin on every cross-origin POST; same-origin ones may omit it.
-      const origin = req.headers.origin
-      if (origin !== undefined && !originAllowed(origin))
-        throw new HttpError(403, `requests from ${origin} are not allowed`)
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Every state change: from this server's pages only, and with the key beyond loopback.
+      const decision = checkStateChange(req, access)
+      if (!decision.ok) throw new HttpError(decision.status, decision.reason)
     }
     if (classes.handles(parts)) return classes.route(req, res, parts, method)
     if (parts[0] === 'health' && method === 'GET') {
@@ -331,7 +346,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       /* refused below */
     }
     if (pathname !== '/api/terminal' && !classes.isMirrorPath(pathname)) return refuse(404, 'Not Found')
-    if (!originAllowed(req.headers.origin)) {
+    // A browser always sends Origin on a WebSocket upgrade; without one it is no page of ours.
+    if (req.headers.origin === undefined || !checkStateChange(req, { ...access, keys: [] }).ok) {
       log.warn('terminal refused: origin not allowed', { origin: req.headers.origin ?? null })
       return refuse(403, 'Forbidden')
     }
@@ -342,6 +358,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   function handleTerminalSocket(ws: WebSocket): void {
     sockets.add(ws)
     let session: TerminalSession | undefined
+    let gate: FrameGate | undefined
+    let lastRefusal = 0
     let attemptId = ''
     let errors = 0
     let helloPending = false
@@ -390,6 +408,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         }
         clearTimeout(helloTimer)
         session = s
+        gate = new FrameGate(
+          { input: (d) => s.input(d), resize: (size) => s.resize(size), backlog: () => s.backlog() },
+          (bytes, queued) => {
+            // One message per second is enough to be seen; a flood of refusals is not sent back as a flood.
+            if (Date.now() - lastRefusal < 1000) return
+            lastRefusal = Date.now()
+            send(
+              encodeError(
+                ErrorCode.inputRefused,
+                `${bytes} bytes of input were not accepted: the terminal still has ${Math.round(queued / 1024)} KiB of earlier input its shell has not read. Wait for it (or press Ctrl-C), then type or paste again.`,
+              ),
+            )
+          },
+          opts.gate,
+        )
         send(encodeHello(frame.cols, frame.rows, redeemed.ticket.node))
         s.attach(client, { cols: frame.cols, rows: frame.rows }).then(
           () => {
@@ -402,10 +435,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       try {
         switch (frame.op) {
           case 'input':
-            session.input(frame.data)
+            gate!.input(frame.data)
             return
           case 'resize':
-            session.resize({ cols: frame.cols, rows: frame.rows })
+            gate!.resize({ cols: frame.cols, rows: frame.rows })
             return
           case 'ack':
             session.ack(client, frame.bytes)
@@ -421,6 +454,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     })
     ws.on('close', () => {
       clearTimeout(helloTimer)
+      gate?.close()
       sockets.delete(ws)
       session?.detach(client)
     })
@@ -442,12 +476,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     allowedHosts.add(`${h}:${port}`)
   }
   if (host === '0.0.0.0' || host === '::') allowedHosts.clear() // reachable by any name; rely on tokens and Origin
-  log.info('ckalab server listening', { url, driver: opts.driver.name, dataDir: opts.dataDir })
+  log.info('ckalab server listening', { url, driver: opts.driver.name, dataDir: opts.dataDir, keyRequired })
 
   let closing: Promise<void> | undefined
   return {
     url,
     port,
+    keyRequired,
     manager,
     classes,
     instructorKey: classes.newInstructorKey,

@@ -65,6 +65,8 @@ export interface SessionOptions {
   saved?: SavedScreen
   flow?: Partial<FlowLimits>
   scrollback?: number
+  /** Input the shell has not taken yet beyond which more is refused. */
+  maxQueuedInput?: number
   /** The screen changed, so the owner can schedule a save. */
   onOutput?: () => void
   /** Enter was pressed: a command may now change the environment. */
@@ -75,6 +77,8 @@ export interface SessionOptions {
 }
 
 const REPLAY_SCROLLBACK = 1000
+/** As a pty's input queue, but larger: a pasted manifest fits; a flood does not. */
+export const DEFAULT_MAX_QUEUED_INPUT = 256 * 1024
 
 export class TerminalSession {
   readonly node: Node
@@ -93,11 +97,14 @@ export class TerminalSession {
   private disposed = false
   private size: TerminalSize
   private pendingInput: Uint8Array[] = []
+  private pendingInputBytes = 0
+  private readonly maxQueuedInput: number
 
   constructor(private readonly opts: SessionOptions) {
     this.node = opts.node
     this.size = opts.saved ? { cols: opts.saved.cols, rows: opts.saved.rows } : opts.size
     this.flow = { ...DEFAULT_FLOW, ...opts.flow }
+    this.maxQueuedInput = opts.maxQueuedInput ?? DEFAULT_MAX_QUEUED_INPUT
     this.headless = new Terminal({
       cols: this.size.cols,
       rows: this.size.rows,
@@ -163,18 +170,33 @@ export class TerminalSession {
     this.updateFlow()
   }
 
-  input(data: Uint8Array): void {
+  /**
+   * Hands keys to the shell. False when they are refused: the shell has not
+   * taken `maxQueuedInput` bytes yet (the caller tells the client; nothing
+   * is dropped silently).
+   */
+  input(data: Uint8Array): boolean {
     if (this.exited) {
       // A key after `exit` starts a fresh login shell, as a terminal tab would.
       this.exited = false
       this.headless.write('\r\n')
       void this.ensureStream().catch((err) => this.opts.onError?.(err))
-      return
+      return true
     }
+    if (!data.includes(3) && this.backlog() + data.length > this.maxQueuedInput) return false
     if (data.includes(13)) this.opts.onCommand?.()
     if (this.stream) this.stream.write(data)
     // Keys typed while the shell is still opening are kept, as a pty would.
-    else if (this.pendingInput.length < 1024) this.pendingInput.push(data.slice())
+    else {
+      this.pendingInput.push(data.slice())
+      this.pendingInputBytes += data.length
+    }
+    return true
+  }
+
+  /** Input given to this terminal that its shell has not taken yet. */
+  backlog(): number {
+    return this.pendingInputBytes + (this.stream?.inputBacklog?.() ?? 0)
   }
 
   resize(size: TerminalSize): void {
@@ -231,6 +253,7 @@ export class TerminalSession {
           )
           if (this.paused) stream.pause?.()
           for (const keys of this.pendingInput.splice(0)) stream.write(keys)
+          this.pendingInputBytes = 0
         })
         .finally(() => {
           this.opening = undefined

@@ -9,7 +9,10 @@ import {
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
 import type { SimCluster } from './cluster'
 import { allCommands } from './commands/registry'
-import type { SimCommand, SimCommandContext, Tty } from './commands/types'
+import type { CommandResult, OutputStream, SimCommand, SimCommandContext, Tty } from './commands/types'
+import { cooperate } from './shell/cooperate'
+import { PIPELINE_MARKER, StreamTransform, TTY_MARKER } from './shell/stream-transform'
+import { shellFs } from './shell/tty-device'
 import { WatchedFs } from './vfs/watched-fs'
 
 // One simulated machine: its filesystem, its shell and the commands ckalab
@@ -31,12 +34,76 @@ export interface SimNodeInit {
 /** Hooks a terminal session gives the node so its commands can reach the terminal. */
 export interface ShellBinding {
   tty?: Tty
-  /**
-   * Told when a command's output reaches the shell as stdout then stderr but a
-   * terminal would show it in another order (`asRun` → `asShown`): the shell
-   * only sees each stream whole, so the terminal session puts it right.
-   */
-  onOutputOrder?: (asRun: string, asShown: string) => void
+  /** Writes text (LF line ends) to the terminal the shell runs in, at once. */
+  terminal?: (text: string) => void
+  /** The terminal's device (`/dev/pts/0`): writes to it reach `terminal`. */
+  ttyPath?: string
+  /** The line rewriter of this shell (stream-transform.ts); one is made when absent. */
+  transform?: StreamTransform
+}
+
+/**
+ * The streams a command's context offers. Text for a stream that is not the
+ * terminal is kept, in the order written, for the command's result.
+ */
+function commandStreams(
+  marker: string | undefined,
+  terminal: ShellBinding['terminal'],
+): { stdout: OutputStream; stderr: OutputStream; held: Array<[fd: 1 | 2, text: string]> } {
+  const held: Array<[1 | 2, string]> = []
+  const stream = (fd: 1 | 2): OutputStream => {
+    const isTerminal = !!terminal && !!marker && marker.includes(String(fd))
+    return {
+      isTerminal,
+      write: (text: string) => {
+        if (!text) return
+        if (isTerminal) terminal?.(text)
+        else held.push([fd, text])
+      },
+    }
+  }
+  return { stdout: stream(1), stderr: stream(2), held }
+}
+
+/** The pipeline marker's commands (stream-transform.ts), or undefined outside a pipeline. */
+function pipelineOf(value: string | undefined): string[] | undefined {
+  if (!value) return undefined
+  try {
+    const list = JSON.parse(value) as unknown
+    return Array.isArray(list) ? list.map(String) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Where a finished command's output goes: to the terminal in the order it was
+ * written when both streams are the terminal; as one stdout in that order when
+ * they share a pipe or file (`2>&1`); as two streams otherwise.
+ */
+function settle(
+  r: CommandResult,
+  held: Array<[1 | 2, string]>,
+  marker: string | undefined,
+  terminal: ShellBinding['terminal'],
+): CommandResult {
+  const merged = !!marker?.includes('m')
+  const onTerminal = !!terminal && !!marker?.includes('1') && marker.includes('2')
+  if (merged) {
+    const text = held.map(([, t]) => t).join('') + (r.shown ?? r.stdout + r.stderr)
+    if (onTerminal) {
+      terminal?.(text)
+      return { stdout: '', stderr: '', exitCode: r.exitCode }
+    }
+    return { stdout: text, stderr: '', exitCode: r.exitCode }
+  }
+  let stdout = ''
+  let stderr = ''
+  for (const [fd, t] of held) {
+    if (fd === 1) stdout += t
+    else stderr += t
+  }
+  return { stdout: stdout + r.stdout, stderr: stderr + r.stderr, exitCode: r.exitCode }
 }
 
 /**
@@ -46,20 +113,30 @@ export interface ShellBinding {
 export function bindCommand(
   command: SimCommand,
   node: SimNode,
-  tty?: Tty,
+  binding: ShellBinding = {},
   shell = 'bash',
-  onOutputOrder?: ShellBinding['onOutputOrder'],
 ): CustomCommand {
   return defineCommand(command.name, async (args, jb) => {
+    const env: Record<string, string> = { ...(jb.exportedEnv ?? Object.fromEntries(jb.env)) }
+    const marker = env[TTY_MARKER] ?? jb.env.get(TTY_MARKER)
+    const pipeline = pipelineOf(env[PIPELINE_MARKER] ?? jb.env.get(PIPELINE_MARKER))
+    delete env[TTY_MARKER]
+    delete env[PIPELINE_MARKER]
+    const streams = commandStreams(marker, binding.terminal)
     const ctx: SimCommandContext = {
       node,
       args,
       cwd: jb.cwd,
-      env: jb.exportedEnv ?? Object.fromEntries(jb.env),
+      env,
       stdin: decodeBytesToUtf8(jb.stdin),
       fs: jb.fs,
       signal: jb.signal,
-      tty,
+      tty: binding.tty,
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      // Known wherever the shell rewrites lines for a terminal; elsewhere left to `tty`.
+      stdoutIsTerminal: binding.terminal ? streams.stdout.isTerminal : undefined,
+      pipeline,
       builtin: jb.origCommand
         ? async (a) => {
             const r = await (jb.origCommand as NonNullable<typeof jb.origCommand>)(a)
@@ -69,15 +146,17 @@ export function bindCommand(
       exec: async (line, opts) => {
         if (!jb.exec)
           return { stdout: '', stderr: `${shell}: nested execution is not available here\n`, exitCode: 126 }
-        const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: opts?.env })
+        let lineEnv = opts?.env
+        // The nested line's commands write where this one writes: tell them, as the shell told it.
+        if (opts?.inherit && marker) lineEnv = { ...(lineEnv ?? {}), [TTY_MARKER]: marker }
+        const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: lineEnv })
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },
     }
     try {
+      await cooperate(jb.signal)
       const r = await command.run(ctx)
-      if (r.shown !== undefined && r.stdout && r.stderr && r.shown !== r.stdout + r.stderr)
-        onOutputOrder?.(r.stdout + r.stderr, r.shown)
-      return r
+      return settle(r, streams.held, marker, binding.terminal)
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') return { stdout: '', stderr: '', exitCode: 130 }
       // A bug in a simulated command must read like a crashed program, not take the node down.
@@ -128,7 +207,7 @@ export class SimNode implements Node {
     const out: CustomCommand[] = []
     for (const command of allCommands()) {
       if (command.available && !command.available(this)) continue
-      out.push(bindCommand(command, this, binding.tty, 'bash', binding.onOutputOrder))
+      out.push(bindCommand(command, this, binding))
     }
     return out
   }
@@ -144,8 +223,9 @@ export class SimNode implements Node {
     cwd = '/root',
     as?: { fs: IFileSystem; uid: number; gid: number },
   ): Bash {
-    return new Bash({
-      fs: as?.fs ?? this.fs,
+    const fs = shellFs(as?.fs ?? this.fs, binding.ttyPath, binding.terminal)
+    const bash = new Bash({
+      fs,
       cwd,
       env,
       customCommands: this.wrapCommands(binding),
@@ -159,6 +239,8 @@ export class SimNode implements Node {
         maxExecutionTimeMs: 60_000,
       },
     })
+    bash.registerTransformPlugin(binding.transform ?? new StreamTransform())
+    return bash
   }
 
   private bashForExec(): Bash {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../api'
 import { percent } from '../format'
-import { useAttempt } from '../hooks/useAttempt'
+import { saveBanner, useAttempt } from '../hooks/useAttempt'
 import { useElementSize } from '../hooks/useElementSize'
 import { useStartAttempt } from '../hooks/useLabs'
 import { useLabText } from '../hooks/useLabText'
@@ -143,6 +143,11 @@ export function AttemptPage({ token }: { token: string }) {
       {(a.error || retry.error) && (
         <p className="notice error bar-notice" role="alert">
           {a.error ?? retry.error}
+        </p>
+      )}
+      {saveBanner(attempt) && (
+        <p className="notice error bar-notice save-error" role="alert">
+          {saveBanner(attempt)}
         </p>
       )}
       {attempt.state === 'creating' && (

@@ -2,7 +2,7 @@
 import { act, renderHook } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AttemptView } from '../api'
-import { pollDelay, useAttempt } from './useAttempt'
+import { pollDelay, saveBanner, useAttempt } from './useAttempt'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -44,5 +44,20 @@ describe('useAttempt on a tab left open', () => {
     expect(result.current.attempt?.state).toBe('ready')
     unmount()
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('saveBanner', () => {
+  it("shows the server's reason while saves fail and nothing once they work", () => {
+    expect(saveBanner({ saveError: 'your work is not being saved: database or disk is full' })).toBe(
+      'Your work is not being saved: database or disk is full',
+    )
+    expect(saveBanner({ saveError: 'ENOSPC' })).toBe('Your work is not being saved: ENOSPC')
+    expect(saveBanner({ saveError: null })).toBeNull()
+    expect(saveBanner(null)).toBeNull()
+  })
+
+  it('polls every second while saves fail, so the banner clears soon after', () => {
+    expect(pollDelay({ state: 'ready', saveError: 'x' } as AttemptView)).toBe(1000)
   })
 })

@@ -27,8 +27,18 @@ export function pollDelay(attempt: AttemptView | null): number {
   if (attempt.state === 'creating') return 250
   // Each check's state shows live while grading runs.
   if (attempt.grading) return 300
+  // Saves failing: look often, so the banner goes as soon as saving works again.
+  if (attempt.saveError) return 1000
   if (attempt.state === 'ready') return 3000
   return 10_000
+}
+
+/** The banner text while the server cannot save this attempt; null while saves work. */
+export function saveBanner(attempt: Pick<AttemptView, 'saveError'> | null): string | null {
+  const e = attempt?.saveError
+  if (!e) return null
+  const reason = e.replace(/^your work is not being saved:\s*/i, '')
+  return `Your work is not being saved: ${reason}`
 }
 
 /**

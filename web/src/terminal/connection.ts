@@ -7,6 +7,7 @@
 
 import {
   decodeFrame,
+  ErrorCode,
   encodeAck,
   encodeHello,
   encodeInput,
@@ -182,6 +183,11 @@ export class TerminalConnection {
           this.o.onEvent({ type: 'exited', code: f.code })
           return
         case 'error':
+          if (f.code === ErrorCode.inputRefused) {
+            // Not fatal: said in this terminal only (not part of the shared screen), so the learner knows.
+            this.o.write(new TextEncoder().encode(`\r\n\x1b[1;33mckalab: ${f.message}\x1b[0m\r\n`), () => {})
+            return
+          }
           this.lastError = f.message
           return
       }

@@ -39,6 +39,23 @@ export interface Tty {
   onResize(listener: (size: TerminalSizeLike) => void): () => void
 }
 
+/**
+ * One of a running command's output streams. Writing to it while the command
+ * runs is how long-running commands (`kubectl get -w`, `tail -f`) show their
+ * output as it happens; what is written comes before the text the command
+ * finally returns in its CommandResult.
+ */
+export interface OutputStream {
+  write(text: string): void
+  /**
+   * The stream is the person's terminal: what is written is seen at once.
+   * Otherwise it goes to a pipe, a file or a `$(…)`, which only sees it when the
+   * command ends, so a command that would follow forever (`-f`, `-w`) should
+   * print what it has and end.
+   */
+  readonly isTerminal: boolean
+}
+
 export interface SimCommandContext {
   node: SimNode
   /** Arguments after the command name, already expanded by the shell. */
@@ -52,6 +69,9 @@ export interface SimCommandContext {
   /** Aborted on Ctrl-C or when a time budget runs out. */
   signal?: AbortSignal
   tty?: Tty
+  /** Streaming stdout and stderr; absent where a command is run outside a shell. */
+  stdout?: OutputStream
+  stderr?: OutputStream
   /**
    * Whether stdout reaches the terminal (false when piped or redirected), when
    * the shell knows it. Unset: treated as a terminal whenever `tty` is set.
@@ -68,10 +88,14 @@ export interface SimCommandContext {
    * the same name (`cat` checks permissions, then lets the bundled cat work).
    */
   builtin?: (args: string[]) => Promise<CommandResult>
-  /** Run a shell line in the same context (same fs, cwd, env). */
+  /**
+   * Run a shell line in the same context (same fs, cwd, env). With `inherit`,
+   * the line writes to this command's own stdout and stderr (the terminal, a
+   * pipe), as `sudo CMD` and `su -c CMD` hand theirs to CMD.
+   */
   exec(
     line: string,
-    opts?: { cwd?: string; stdin?: string; env?: Record<string, string> },
+    opts?: { cwd?: string; stdin?: string; env?: Record<string, string>; inherit?: boolean },
   ): Promise<CommandResult>
 }
 

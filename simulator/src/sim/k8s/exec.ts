@@ -184,7 +184,7 @@ export async function execIn(
       fs: c.fs,
       cwd: '/',
       env,
-      customCommands: sims.map((cmd) => bindCommand(cmd, node, opts.tty, 'sh')),
+      customCommands: sims.map((cmd) => bindCommand(cmd, node, { tty: opts.tty }, 'sh')),
       sleep: (ms) => node.cluster.clock.sleep(ms),
       defenseInDepth: false,
     })

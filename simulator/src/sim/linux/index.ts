@@ -1,6 +1,7 @@
 // Registers the Debian userland commands of a simulated node (see README.md).
 // Imported after the shell module: its `id` replaces the shell's root-only one.
 import { registerCommands } from '../commands/registry'
+import { followingTail } from '../shell/follow'
 import { installCommand, tarCommand } from './archive'
 import { chgrpCommand, chownCommand } from './chown'
 import { curlCommands } from './curl'
@@ -33,7 +34,8 @@ registerCommands([
   chgrpCommand,
   realpathCommand,
   readlinkCommand,
-  ...gatedCommands,
+  // tail -f follows after the permission check (registered after the shell's own tail, so it replaces it).
+  ...gatedCommands.map((c) => (c.name === 'tail' ? followingTail(c) : c)),
   tarCommand,
   installCommand,
   ...curlCommands,

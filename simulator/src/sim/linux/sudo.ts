@@ -240,10 +240,10 @@ export async function runAs(
     // Variables handed to a nested line arrive as shell variables; the program needs them exported.
     const exported = Object.keys(env).filter((k) => name.test(k))
     const prefix = `${unset.length ? `unset ${unset.join(' ')}; ` : ''}export ${exported.join(' ')}; `
-    return ctx.exec(prefix + line, { env, cwd, stdin: ctx.stdin })
+    return ctx.exec(prefix + line, { env, cwd, stdin: ctx.stdin, inherit: true })
   }
   const base = nodeFsOf(ctx.fs)
-  if (!base) return ctx.exec(line, { env, cwd, stdin: ctx.stdin })
+  if (!base) return ctx.exec(line, { env, cwd, stdin: ctx.stdin, inherit: true })
   const db = await readUserDb(ctx.fs)
   const view = new UserView(base, {
     name: target.name,

@@ -2,6 +2,7 @@ import { getCommandNames } from 'just-bash'
 import { allCommands } from '../commands/registry'
 import type { SimNode } from '../node'
 import type { CompletionCandidate, CompletionResult } from './line-editor'
+import { COMPLETED_TOOLS, completeTool } from './tool-complete'
 
 // Tab completion as bash does it by default: the first word completes to
 // commands (aliases, functions, builtins, keywords, programs), any other word
@@ -154,7 +155,23 @@ export async function complete(
       .map((value): CompletionCandidate => ({ value }))
     return { start, candidates }
   }
+  const tool = toolWords(line.slice(0, start))
+  if (tool) {
+    const names = await completeTool(ctx.node, tool.name, tool.words, word)
+    // Nothing of the tool's own (a file operand, a flag value): bash falls back to file names.
+    if (names?.length) return { start, candidates: names.map((value): CompletionCandidate => ({ value })) }
+  }
   return { start, candidates: await completePath(ctx, word, isCommandPosition(line, start)) }
+}
+
+/** The cluster tool a line's last command runs (after sudo and VAR=value), and its words so far. */
+function toolWords(before: string): { name: string; words: string[] } | undefined {
+  const command = before.split(/[;|&]/).pop() ?? ''
+  const words = command.trim().split(/\s+/).filter(Boolean)
+  while (words.length && (words[0] === 'sudo' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] as string)))
+    words.shift()
+  const name = words.shift()
+  return name && COMPLETED_TOOLS.has(name) ? { name, words } : undefined
 }
 
 async function completePath(

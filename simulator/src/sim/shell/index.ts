@@ -3,11 +3,12 @@
 import { registerCommands } from '../commands/registry'
 import { SimNode } from '../node'
 import { envCommand, printenvCommand } from './env'
+import { sleepCommand, tailCommand } from './follow'
 import { idCommand } from './id'
 import { openShellTerminal } from './terminal'
 
 SimNode.terminalFactory = openShellTerminal
-registerCommands([idCommand, envCommand, printenvCommand])
+registerCommands([idCommand, envCommand, printenvCommand, sleepCommand, tailCommand])
 
 export { ShellSession } from './session'
 export { attachShell, openShellTerminal, ShellTerminal } from './terminal'

@@ -1,8 +1,11 @@
 import type { Bash } from 'just-bash'
+import { parse } from 'just-bash'
 import type { Tty } from '../commands/types'
 import type { SimNode } from '../node'
 import { judgeInput, type ParseVerdict } from './incomplete'
+import { JobTable } from './jobs'
 import { absorbResult, childState, newState, type ShellState, wrapLine } from './shell-state'
+import { StreamTransform } from './stream-transform'
 
 // An interactive (or `bash -s`-like) shell on one simulated node: runs one
 // command line at a time on just-bash and carries the shell's state from line
@@ -17,6 +20,13 @@ export interface SessionOptions {
   login?: boolean
   /** Merge stderr into stdout in the order it was written, as a terminal shows it. */
   mergeStderr?: boolean
+  /**
+   * Writes to the terminal at once (LF line ends). With it, output reaches the
+   * screen as each command produces it rather than when the line ends.
+   */
+  terminal?: (text: string) => void
+  /** The terminal's device name, `/dev/pts/0`. */
+  ttyPath?: string
 }
 
 export interface RunOutput {
@@ -80,6 +90,19 @@ export function parseShellSwitch(text: string): ShellSwitch | undefined {
   return undefined
 }
 
+/** The command of a line that is one command put in the background (`cmd &`), without its `&`. */
+export function backgroundBody(text: string): string | undefined {
+  if (!/&\s*$/.test(text) || /&&\s*$/.test(text)) return undefined
+  try {
+    const ast = parse(text)
+    const [only] = ast.statements
+    if (ast.statements.length !== 1 || !only?.background) return undefined
+  } catch {
+    return undefined
+  }
+  return text.replace(/\s*&\s*$/, '')
+}
+
 /** `alias` must not list the two aliases the interactive `source` wrapper relies on. */
 function hideInternalAliases(text: string): string {
   if (!text.includes('__ckalab_source')) return text
@@ -90,6 +113,8 @@ export class ShellSession {
   readonly history: string[] = []
   private stack: ShellState[] = []
   private bash: Bash
+  private readonly transform: StreamTransform
+  private readonly jobs = new JobTable()
   private readonly interactive: boolean
   private readonly mergeStderr: boolean
 
@@ -99,9 +124,12 @@ export class ShellSession {
   ) {
     this.interactive = options.interactive
     this.mergeStderr = options.mergeStderr ?? false
+    this.transform = new StreamTransform()
     this.bash = node.createBash({
       tty: options.tty,
-      onOutputOrder: (asRun, asShown) => this.reorders.push([asRun, asShown]),
+      terminal: options.terminal,
+      ttyPath: options.terminal ? (options.ttyPath ?? '/dev/pts/0') : undefined,
+      transform: this.transform,
     })
   }
 
@@ -185,8 +213,71 @@ export class ShellSession {
     }
     const sw = parseShellSwitch(text)
     if (sw) return this.switchShell(sw)
+    if (this.options.terminal) {
+      const job = await this.jobControl(text, signal)
+      if (job) return job
+    }
     const result = await this.execute(text, signal)
     return result
+  }
+
+  /** `[1]+  Done …` lines for background jobs that ended, shown before the next prompt. */
+  takeJobNotices(): string {
+    return this.jobs.takeNotices()
+  }
+
+  /** Background jobs and the builtins that manage them (jobs.ts); undefined for any other line. */
+  private async jobControl(text: string, signal?: AbortSignal): Promise<RunOutput | undefined> {
+    const builtin = this.jobs.builtin(text)
+    if (builtin) {
+      let status = builtin.status
+      let stdout = builtin.stdout
+      if (builtin.waitFor?.length) {
+        // `fg` names the job before it takes the terminal.
+        this.options.terminal?.(stdout)
+        stdout = ''
+        // Ctrl-C reaches the job brought to the foreground; `wait` itself just stops waiting.
+        const fg = /^\s*fg\b/.test(text)
+        const onAbort = () => {
+          if (fg) for (const j of builtin.waitFor ?? []) j.controller.abort()
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        const aborted = new Promise<number>((resolve) =>
+          signal?.addEventListener('abort', () => resolve(130)),
+        )
+        const statuses = await Promise.race([Promise.all(builtin.waitFor.map((j) => j.done)), aborted])
+        signal?.removeEventListener('abort', onAbort)
+        status = typeof statuses === 'number' ? statuses : (statuses[statuses.length - 1] ?? 0)
+        if (fg) this.jobs.takeNotices()
+      }
+      this.state.lastStatus = status
+      return {
+        stdout,
+        stderr: builtin.stderr,
+        status,
+        interrupted: signal?.aborted || undefined,
+      }
+    }
+    const body = backgroundBody(text)
+    if (body === undefined) return undefined
+    const state = this.state
+    const terminal = this.options.terminal
+    const job = this.jobs.start(body, async (jobSignal) => {
+      const { script, env } = wrapLine(state, body, JSON.stringify(this.history), this.mergeStderr)
+      this.transform.arm(this.options.ttyPath ?? '/dev/pts/0')
+      const r = await this.bash.exec(script, {
+        env,
+        replaceEnv: true,
+        cwd: state.cwd,
+        signal: jobSignal,
+        rawScript: true,
+      })
+      const rest = (r.stdout + r.stderr).replace(/^bash: execution aborted\n?/m, '')
+      if (rest) terminal?.(rest)
+      return r.env?.__CKALAB_STATUS !== undefined ? Number(r.env.__CKALAB_STATUS) || 0 : r.exitCode
+    })
+    state.lastStatus = 0
+    return { stdout: `[${job.id}] ${job.pid}\n`, stderr: '', status: 0 }
   }
 
   private async switchShell(sw: ShellSwitch): Promise<RunOutput> {
@@ -215,25 +306,9 @@ export class ShellSession {
     return false
   }
 
-  /** Outputs of this line's commands that a terminal shows in another order (see ShellBinding). */
-  private reorders: Array<[asRun: string, asShown: string]> = []
-
-  /**
-   * With stderr merged into stdout (a terminal), a command's two streams reach
-   * the line's output one after the other; put those that were written in
-   * another order back the way a terminal shows them.
-   */
-  private terminalOrder(stdout: string): string {
-    let text = stdout
-    if (this.mergeStderr)
-      for (const [asRun, asShown] of this.reorders) text = text.replace(asRun, () => asShown)
-    this.reorders = []
-    return text
-  }
-
   private async execute(text: string, signal?: AbortSignal): Promise<RunOutput> {
     const state = this.state
-    this.reorders = []
+    this.transform.arm(this.options.terminal ? (this.options.ttyPath ?? '/dev/pts/0') : undefined)
     const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
     let result: Awaited<ReturnType<Bash['exec']>>
     try {
@@ -251,9 +326,7 @@ export class ShellSession {
     }
     const limited = LIMIT_TEXT.test(result.stderr) || LIMIT_TEXT.test(result.stdout)
     LIMIT_TEXT.lastIndex = 0
-    const stdout = hideInternalAliases(
-      this.terminalOrder(result.stdout).replace(LIMIT_TEXT, ' (ckalab stopped it)'),
-    )
+    const stdout = hideInternalAliases(result.stdout.replace(LIMIT_TEXT, ' (ckalab stopped it)'))
     const stderr = result.stderr.replace(LIMIT_TEXT, ' (ckalab stopped it)')
     LIMIT_TEXT.lastIndex = 0
     const interrupted = signal?.aborted ?? false

@@ -13,8 +13,19 @@ import { type RunOutput, ShellSession } from './session'
 
 /** Output of one command beyond this is cut, so a flood cannot swamp a browser tab. */
 const MAX_COMMAND_OUTPUT = 1024 * 1024
-/** Type-ahead kept while a command runs. */
-const MAX_TYPEAHEAD = 64 * 1024
+/**
+ * Type-ahead kept while a command runs. The server caps queued input below
+ * this (and says so when it refuses); this is the last resort for other callers.
+ */
+const MAX_TYPEAHEAD = 1024 * 1024
+/**
+ * While paused (nobody reads the output), the shell stops taking the next
+ * queued command once this much output waits, as a program blocks on a full
+ * pty: output pauses instead of piling up.
+ */
+const HOLD_BEFORE_BLOCK = 64 * 1024
+/** Output a running program emits while paused beyond this is dropped (and the drop is reported). */
+const MAX_HELD = 4 * 1024 * 1024
 /** After Ctrl-C, how long (real ms) to wait for a command to stop before giving the prompt back anyway. */
 const ABANDON_AFTER_MS = 1500
 
@@ -40,6 +51,15 @@ function pasteKeys(text: string): Key[] {
   return keys
 }
 
+const ptyCounts = new WeakMap<SimNode, number>()
+
+/** Each terminal opened on a node gets the next pseudo-terminal, as sshd hands them out. */
+function nextTtyPath(node: SimNode): string {
+  const n = ptyCounts.get(node) ?? 0
+  ptyCounts.set(node, n + 1)
+  return `/dev/pts/${n}`
+}
+
 export class ShellTerminal implements TerminalStream {
   private dataListeners = new Set<(data: Uint8Array) => void>()
   private exitListeners = new Set<(code: number) => void>()
@@ -62,6 +82,8 @@ export class ShellTerminal implements TerminalStream {
   private paused = false
   /** Output waiting for a listener or for resume(). */
   private held: string[] = []
+  private heldChars = 0
+  private droppedChars = 0
   private exitCode: number | undefined
   private disposed = false
 
@@ -82,7 +104,13 @@ export class ShellTerminal implements TerminalStream {
         return () => this.ttyResize.delete(listener)
       },
     }
-    this.session = new ShellSession(node, { tty, interactive: true, mergeStderr: true })
+    this.session = new ShellSession(node, {
+      tty,
+      interactive: true,
+      mergeStderr: true,
+      terminal: (text) => this.print(text),
+      ttyPath: nextTtyPath(node),
+    })
     this.editor = new LineEditor(this.session.history)
   }
 
@@ -98,6 +126,23 @@ export class ShellTerminal implements TerminalStream {
    */
   get busy(): boolean {
     return this.mode === 'running' && this.ttyInput.size === 0
+  }
+
+  /** Output waiting for resume() (for tests and the host's bookkeeping). */
+  get heldBytes(): number {
+    return this.heldChars
+  }
+
+  /** Keys written and not yet taken: type-ahead and keys the prompt has not reached. */
+  inputBacklog(): number {
+    let n = this.typeAhead.length
+    for (const k of this.queue) n += k.type === 'text' || k.type === 'paste' ? k.text.length : 1
+    return n
+  }
+
+  /** Paused with a pty's worth of output waiting: no further command starts until resume(). */
+  private get outputBlocked(): boolean {
+    return this.paused && this.heldChars >= HOLD_BEFORE_BLOCK
   }
 
   // --- TerminalStream -------------------------------------------------------
@@ -127,7 +172,9 @@ export class ShellTerminal implements TerminalStream {
         this.interruptRunning()
         return
       }
-      this.typeAhead = (this.typeAhead + text).slice(-MAX_TYPEAHEAD)
+      // Beyond the bound the newest keys are refused (a bell), never older ones silently lost.
+      if (this.typeAhead.length + text.length > MAX_TYPEAHEAD) this.emit('\x07')
+      else this.typeAhead += text
       return
     }
     this.queue.push(...this.keys.feed(text))
@@ -170,6 +217,8 @@ export class ShellTerminal implements TerminalStream {
   resume(): void {
     this.paused = false
     this.flushHeld()
+    // Commands that waited for the reader go on.
+    void this.pump()
   }
 
   dispose(): void {
@@ -182,6 +231,7 @@ export class ShellTerminal implements TerminalStream {
     this.ttyInput.clear()
     this.ttyResize.clear()
     this.held = []
+    this.heldChars = 0
   }
 
   // --- output ---------------------------------------------------------------
@@ -189,7 +239,12 @@ export class ShellTerminal implements TerminalStream {
   private emit(text: string): void {
     if (this.disposed || !text) return
     if (this.paused || this.dataListeners.size === 0) {
+      if (this.heldChars + text.length > MAX_HELD) {
+        this.droppedChars += text.length
+        return
+      }
       this.held.push(text)
+      this.heldChars += text.length
       return
     }
     const bytes = this.encoder.encode(text)
@@ -204,8 +259,13 @@ export class ShellTerminal implements TerminalStream {
 
   private flushHeld(): void {
     if (this.held.length === 0 || this.dataListeners.size === 0) return
-    const text = this.held.join('')
+    let text = this.held.join('')
     this.held = []
+    this.heldChars = 0
+    if (this.droppedChars > 0) {
+      text += `\r\n[ckalab: ${this.droppedChars} characters of output were dropped while the terminal was not being read]\r\n`
+      this.droppedChars = 0
+    }
     this.emit(text)
   }
 
@@ -224,6 +284,7 @@ export class ShellTerminal implements TerminalStream {
   private showPrompt(): void {
     if (this.disposed || this.mode === 'exited') return
     this.mode = 'prompt'
+    if (!this.continuation.length) this.print(this.session.takeJobNotices())
     this.editor.reset(this.continuation.length ? '> ' : this.session.prompt())
     this.renderer.reset()
     this.emit(BRACKETED_PASTE_ON + this.renderer.draw(this.editor.view(), this.size.cols))
@@ -240,7 +301,7 @@ export class ShellTerminal implements TerminalStream {
     this.pumping = true
     try {
       let dirty = false
-      while (this.mode === 'prompt' && this.queue.length > 0) {
+      while (this.mode === 'prompt' && this.queue.length > 0 && !this.outputBlocked) {
         const key = this.queue.shift() as Key
         if (key.type === 'paste') {
           this.queue.unshift(...pasteKeys(key.text))

@@ -1,4 +1,5 @@
 import { type CommandResult, fail, ok, type SimCommand, type SimCommandContext } from '../../commands/types'
+import { cooperate } from '../../shell/cooperate'
 import { execIn } from '../exec'
 import type { Container } from '../runtime'
 import { agentOf, rfc3339 } from '../world'
@@ -281,15 +282,37 @@ function inspect(ctx: SimCommandContext, p: Parsed): CommandResult {
   return ok(`${JSON.stringify(body, null, 2)}\n`)
 }
 
-function logs(ctx: SimCommandContext, p: Parsed): CommandResult {
+async function logs(ctx: SimCommandContext, p: Parsed): Promise<CommandResult> {
+  const follow =
+    p.flags.has('-f') ||
+    p.flags.has('--follow') ||
+    p.positional.slice(1).some((a) => a === '-f' || a === '--follow')
   const found = find(ctx, p.positional[0])
   if (!('id' in found)) return found
-  let lines = agentOf(ctx.node).runtime.logsOf(found)
+  const runtime = agentOf(ctx.node).runtime
+  let lines = runtime.logsOf(found)
   const tail = p.flags.get('--tail')
   if (tail !== undefined && Number(tail) >= 0) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail))
   const text = lines.length ? `${lines.join('\n')}\n` : ''
   // etcd and the control plane components log to stderr; crictl replays each stream to its own.
-  return { stdout: '', stderr: text, exitCode: 0 }
+  const out = ctx.stderr
+  if (!follow || !out?.isTerminal || found.state !== 'CONTAINER_RUNNING')
+    return { stdout: '', stderr: text, exitCode: 0 }
+  // -f: keep printing what the container logs until it exits or Ctrl-C.
+  out.write(text)
+  let shown = runtime.logsOf(found)
+  const clock = ctx.node.cluster.clock
+  while (found.state === 'CONTAINER_RUNNING') {
+    await clock.sleep(1000, ctx.signal)
+    await cooperate(ctx.signal)
+    const now = runtime.logsOf(found)
+    const last = shown[shown.length - 1]
+    const from = last === undefined ? 0 : now.lastIndexOf(last) + 1
+    const fresh = now.slice(from > 0 ? from : now.length === shown.length ? now.length : 0)
+    if (fresh.length) out.write(`${fresh.join('\n')}\n`)
+    shown = now
+  }
+  return { stdout: '', stderr: '', exitCode: 0 }
 }
 
 async function exec(ctx: SimCommandContext, p: Parsed): Promise<CommandResult> {

@@ -218,13 +218,13 @@ async function journalctl(ctx: SimCommandContext): Promise<CommandResult> {
   const body = entries.length
     ? entries.map((e) => `${agent.journal.format(e)}\n`).join('')
     : '-- No entries --\n'
-  if (!follow || !ctx.tty) return ok(header + body)
+  const stdout = ctx.stdout
+  if (!follow || !stdout?.isTerminal) return ok(header + body)
   // Follow: stream new entries to the terminal until Ctrl-C.
-  const tty = ctx.tty
-  tty.write((header + body).replace(/\n/g, '\r\n'))
+  stdout.write(header + body)
   await new Promise<void>((resolve) => {
     const off = agent.journal.onEntry((e) => {
-      if (!u || e.unit === u) tty.write(`${agent.journal.format(e)}\r\n`)
+      if (!u || e.unit === u) stdout.write(`${agent.journal.format(e)}\n`)
     })
     const done = () => {
       off()

@@ -1,3 +1,4 @@
+import { cooperate } from '../../shell/cooperate'
 import { ApiError, type KubeObject } from '../api'
 import type { FlagSpec, Parsed } from './args'
 import { type Kube, RawError, UsageError } from './context'
@@ -254,7 +255,7 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
     }
   }
   for (const e of errors) k.warn(`${e}\n`)
-  if (f.watch && fmt.kind === 'table' && k.ctx.tty && !k.ctx.node.cluster.clock.virtual)
+  if (f.watch && fmt.kind === 'table' && k.ctx.stdout?.isTerminal && !k.ctx.node.cluster.clock.virtual)
     return watchTable(k, requests, results, fmt.wide, ns, { all, labels: f.selector as string | undefined })
   if (
     total === 0 &&
@@ -271,10 +272,11 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
 }
 
 /**
- * `get -w` at an interactive terminal: the table goes out at once, then one
- * line per change, written straight to the terminal until Ctrl-C (the clock's
- * sleep aborts with the signal). Each event line is aligned on its own, as
- * kubectl's per-event flush does. Without a terminal, -w prints the table once.
+ * `get -w` with stdout on a terminal: the table goes out at once, then one
+ * line per change, written as it happens until Ctrl-C (the clock's sleep
+ * aborts with the signal). Each event line is aligned on its own, as
+ * kubectl's per-event flush does. Into a pipe or a file (which only see output
+ * when a command ends in this shell), -w prints the table once.
  */
 async function watchTable(
   k: Kube,
@@ -284,11 +286,11 @@ async function watchTable(
   ns: string | undefined,
   o: { all: boolean; labels?: string },
 ): Promise<number> {
-  const tty = k.ctx.tty
-  if (!tty) return 0
-  const out = (text: string) => tty.write(text.replace(/\n/g, '\r\n'))
+  const stdout = k.ctx.stdout
+  if (!stdout?.isTerminal) return 0
+  const out = (text: string) => stdout.write(text)
   out(k.stdout)
-  if (first.every((r) => r.objects.length === 0)) out(k.stderr)
+  if (first.every((r) => r.objects.length === 0)) (k.ctx.stderr ?? stdout).write(k.stderr)
   k.stdout = ''
   k.stderr = ''
   k.shown = ''
@@ -307,6 +309,8 @@ async function watchTable(
   const clock = k.ctx.node.cluster.clock
   for (;;) {
     await clock.sleep(1000, k.ctx.signal)
+    // A virtual clock sleeps without waiting: let the rest of the process run between polls.
+    await cooperate(k.ctx.signal)
     for (const req of requests) {
       let objs: KubeObject[]
       try {

@@ -1,0 +1,76 @@
+// Job control in the browser terminal on the simulator: a job put in the
+// background with & keeps printing while the learner runs the next command.
+
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  buildWeb,
+  chromiumAvailable,
+  launchBrowser,
+  ServerProcess,
+  terminalText,
+  typeLine,
+  waitForTerminal,
+} from './support'
+
+const LAB = 'etcd-backup-restore'
+const haveChromium = chromiumAvailable()
+let browser: Browser
+let server: ServerProcess
+
+beforeAll(async () => {
+  if (!haveChromium) return
+  buildWeb()
+  server = new ServerProcess('sim')
+  await server.start()
+  browser = await launchBrowser()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.dispose()
+})
+
+async function startLab(page: Page): Promise<void> {
+  await page.goto(server.url)
+  const card = page.locator(`article.card[data-lab="${LAB}"]`)
+  await card.waitFor()
+  await card.getByRole('button', { name: 'Practice' }).click()
+  await page.waitForURL(/\/attempt\//)
+  const open = page.locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
+  const failed = page.locator('.failed')
+  await open.or(failed).first().waitFor({ timeout: 180_000 })
+  if (await failed.isVisible()) throw new Error(`the lab could not be created: ${await failed.textContent()}`)
+  await waitForTerminal(page, (t) => /root@controlplane:~# ?$/m.test(t), 'the prompt', 30_000)
+}
+
+describe.skipIf(!haveChromium)('job control in the browser terminal (simulator)', () => {
+  it('a background job keeps printing while the next command runs', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    await startLab(page)
+    await typeLine(page, '(for i in 1 2 3 4 5 6; do echo tick-$i; sleep 1; done) &')
+    await waitForTerminal(page, (t) => /^\[1\] \d+$/m.test(t), 'the job number and pid')
+    // The next command is typed while the job runs: it is run, not swallowed.
+    await typeLine(page, 'echo foreground-ran; sleep 2; echo foreground-done')
+    const text = await waitForTerminal(page, (t) => t.includes('tick-6'), 'the last tick', 30_000)
+    const lines = text.split('\n')
+    const ran = lines.findIndex((l) => l === 'foreground-ran')
+    const done = lines.findIndex((l) => l === 'foreground-done')
+    expect(ran).toBeGreaterThan(0)
+    expect(done).toBeGreaterThan(ran)
+    // At least one tick arrived while the foreground command was running: the two interleave.
+    const between = lines.slice(ran + 1, done).filter((l) => /tick-\d$/.test(l))
+    expect(between.length).toBeGreaterThanOrEqual(1)
+    // bash reports the finished job before a later prompt.
+    await page.waitForTimeout(1500)
+    await typeLine(page, '')
+    await waitForTerminal(
+      page,
+      (t) =>
+        t.includes('[1]+  Done                    (for i in 1 2 3 4 5 6; do echo tick-$i; sleep 1; done)'),
+      'the Done notice',
+    )
+    expect(await terminalText(page)).toContain('tick-1')
+    await page.close()
+  }, 300_000)
+})
