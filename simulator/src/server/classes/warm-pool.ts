@@ -25,20 +25,21 @@ export class WarmPool {
     /** Most environments kept warm per spec, whatever the seat cap. */
     private readonly maxPerSpec = 4,
   ) {
-    // Everything but create goes to the real driver, called on the driver itself.
-    this.driver = {
-      name: inner.name,
-      probe: () => inner.probe(),
-      create: (spec, onProgress, signal) =>
-        this.take(spec).then((env) => env ?? inner.create(spec, onProgress, signal)),
-      ...(inner.adopt ? { adopt: (id: string) => inner.adopt!(id) } : {}),
-      ...(inner.restore ? { restore: (bytes: Uint8Array) => inner.restore!(bytes) } : {}),
-      ...(inner.startReaper ? { startReaper: inner.startReaper.bind(inner) } : {}),
-      close: async () => {
-        await this.close()
-        await inner.close?.()
-      },
+    // Everything but create and close goes to the real driver (its optional capabilities too), called on it.
+    const create: Driver['create'] = (spec, onProgress, signal) =>
+      this.take(spec).then((env) => env ?? inner.create(spec, onProgress, signal))
+    const close = async () => {
+      await this.close()
+      await inner.close?.()
     }
+    this.driver = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'create') return create
+        if (prop === 'close') return close
+        const value = Reflect.get(target, prop, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
   }
 
   /** Keep `count` (at most the per-spec maximum) environments of `spec` warm. */
