@@ -33,6 +33,7 @@ const MODULES: BenchModule[] = [
     load: () => import('./static'),
     fn: 'benchStatic',
   },
+  { title: 'a simulated class', load: () => import('./class'), fn: 'benchClass' },
   { title: 'real kind nodes', load: () => import('./kind'), fn: 'benchKind' },
   {
     title: 'class of 100 on the kubernetes driver (placement simulation)',
@@ -64,6 +65,10 @@ export const TARGETS: Record<string, string> = {
   staticBundleGzipMb: '< 3',
   labStartToPromptP50Ms: '< 300',
   pageEchoP99Ms: '< 16',
+  joinToPromptP99Ms: '< 1000',
+  boardUpdateP99Ms: '< 2000',
+  mirrorEchoP99Ms: '< 100',
+  classErrors: '= 0',
 }
 
 function fmt(v: unknown): string {

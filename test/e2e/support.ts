@@ -53,6 +53,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 export class ServerProcess {
   url = ''
+  /** Set by the first start on a fresh data dir (the only time the key is shown). */
+  instructorKey: string | undefined
   private child: ChildProcess | undefined
   log = ''
 
@@ -90,7 +92,9 @@ export class ServerProcess {
         const line = out.split('\n').find((l) => l.startsWith('{"url"'))
         if (line) {
           clearTimeout(timer)
-          resolvePromise(JSON.parse(line).url)
+          const started = JSON.parse(line)
+          this.instructorKey ??= started.instructorKey
+          resolvePromise(started.url)
         }
       })
       child.once('exit', (code) => {

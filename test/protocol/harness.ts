@@ -143,6 +143,11 @@ export class TermClient {
     })
   }
 
+  /** A client over a socket opened elsewhere (e.g. the class mirror's). */
+  static wrap(ws: WebSocket): TermClient {
+    return new TermClient(ws)
+  }
+
   static connect(url: string, origin: string | undefined): Promise<TermClient> {
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/terminal`, {
       headers: origin ? { origin } : {},

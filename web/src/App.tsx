@@ -1,4 +1,8 @@
 import { useEffect, useRef } from 'react'
+import { BoardPage } from './class/BoardPage'
+import { InstructorPage } from './class/InstructorPage'
+import { JoinPage } from './class/JoinPage'
+import { SeatPage } from './class/SeatPage'
 import { AttemptPage } from './components/AttemptPage'
 import { EditionNotices } from './components/BrowserEdition'
 import { Catalogue } from './components/Catalogue'
@@ -13,6 +17,10 @@ const TITLES: Record<string, string> = {
   lab: 'Lab · ckalab',
   attempt: 'Attempt · ckalab',
   missing: 'Page not found · ckalab',
+  instructor: 'Classes · ckalab',
+  class: 'Class board · ckalab',
+  join: 'Join a class · ckalab',
+  seat: 'Class · ckalab',
 }
 
 export function App() {
@@ -31,7 +39,7 @@ export function App() {
       first.current = false
       return
     }
-    if (route.page === 'attempt') return
+    if (route.page === 'attempt' || route.page === 'seat') return
     const t = setTimeout(() => {
       const h = document.querySelector<HTMLElement>('[data-focus-on-navigate]')
       h?.focus()
@@ -40,7 +48,7 @@ export function App() {
   }, [path])
 
   return (
-    <div className={route.page === 'attempt' ? 'app app-fixed' : 'app'}>
+    <div className={route.page === 'attempt' || route.page === 'seat' ? 'app app-fixed' : 'app'}>
       <header className="topbar">
         <a
           className="brand"
@@ -60,6 +68,10 @@ export function App() {
       {route.page === 'catalogue' && <Catalogue />}
       {route.page === 'lab' && <LabIntro labId={route.lab} />}
       {route.page === 'attempt' && <AttemptPage key={route.token} token={route.token} />}
+      {route.page === 'instructor' && <InstructorPage />}
+      {route.page === 'class' && <BoardPage key={route.id} id={route.id} />}
+      {route.page === 'join' && <JoinPage code={route.code} />}
+      {route.page === 'seat' && <SeatPage key={route.token} token={route.token} />}
       {route.page === 'missing' && (
         <main className="page">
           <h1 tabIndex={-1} data-focus-on-navigate>

@@ -5,6 +5,10 @@ export type Route =
   | { page: 'catalogue' }
   | { page: 'lab'; lab: string }
   | { page: 'attempt'; token: string }
+  | { page: 'instructor' }
+  | { page: 'class'; id: string }
+  | { page: 'join'; code: string }
+  | { page: 'seat'; token: string }
   | { page: 'missing'; path: string }
 
 export function parseRoute(pathname: string): Route {
@@ -12,6 +16,11 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 0) return { page: 'catalogue' }
   if (parts[0] === 'labs' && parts.length === 2) return { page: 'lab', lab: safeDecode(parts[1]) }
   if (parts[0] === 'attempt' && parts.length === 2) return { page: 'attempt', token: safeDecode(parts[1]) }
+  if (parts[0] === 'instructor' && parts.length === 1) return { page: 'instructor' }
+  if (parts[0] === 'instructor' && parts[1] === 'classes' && parts.length === 3)
+    return { page: 'class', id: safeDecode(parts[2]) }
+  if (parts[0] === 'join' && parts.length <= 2) return { page: 'join', code: safeDecode(parts[1] ?? '') }
+  if (parts[0] === 'seat' && parts.length === 2) return { page: 'seat', token: safeDecode(parts[1]) }
   return { page: 'missing', path: pathname }
 }
 
@@ -23,6 +32,14 @@ export function routePath(route: Route): string {
       return `/labs/${encodeURIComponent(route.lab)}`
     case 'attempt':
       return `/attempt/${encodeURIComponent(route.token)}`
+    case 'instructor':
+      return '/instructor'
+    case 'class':
+      return `/instructor/classes/${encodeURIComponent(route.id)}`
+    case 'join':
+      return route.code ? `/join/${encodeURIComponent(route.code)}` : '/join'
+    case 'seat':
+      return `/seat/${encodeURIComponent(route.token)}`
     case 'missing':
       return route.path
   }

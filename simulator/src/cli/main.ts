@@ -31,6 +31,18 @@ const DELEGATED: Array<{ path: string[]; load: keyof typeof loaders; fn: string;
   { path: ['try'], load: 'labs', fn: 'tryCommand', summary: 'run a lab in this terminal' },
   { path: ['grade'], load: 'labs', fn: 'gradeCommand', summary: 'grade an attempt (text, JSON or JUnit)' },
   { path: ['labs', 'lint'], load: 'labs', fn: 'labsLintCommand', summary: 'check lab definitions' },
+  {
+    path: ['class', 'export'],
+    load: 'classes',
+    fn: 'classExportCommand',
+    summary: "write a class's results as CSV, JSON or JUnit",
+  },
+  {
+    path: ['class', 'rotate-key'],
+    load: 'classes',
+    fn: 'classRotateKeyCommand',
+    summary: 'make a new instructor key (the old one stops working)',
+  },
 ]
 
 async function delegate(entry: (typeof DELEGATED)[number], argv: string[]): Promise<number> {
@@ -102,7 +114,9 @@ export function buildProgram(setStatus: (code: number) => void): Command {
     const parent =
       entry.path.length > 1
         ? (program.commands.find((c) => c.name() === entry.path[0]) ??
-          program.command(entry.path[0] as string).description('lab authoring tools'))
+          program
+            .command(entry.path[0] as string)
+            .description(entry.path[0] === 'class' ? 'instructor-led classes' : 'lab authoring tools'))
         : program
     parent
       .command(entry.path[entry.path.length - 1] as string)

@@ -112,6 +112,7 @@ export interface AttemptManagerOptions {
 
 export class AttemptManager {
   private readonly live = new Map<string, Live>()
+  private readonly listeners = new Set<(id: string, what: 'state' | 'report') => void>()
   private tickTimer: ReturnType<typeof setInterval> | undefined
   private closed = false
   private readonly saves: SaveQueue
@@ -150,15 +151,24 @@ export class AttemptManager {
     return this.o.driver.name
   }
 
-  /** Starts creating an environment; returns at once with the attempt's token. */
-  async start(labId: string, mode: AttemptMode): Promise<{ token: string; id: string }> {
+  /**
+   * Starts creating an environment; returns at once with the attempt's token.
+   * A class hands in the token (derived from the learner's seat) and the
+   * deadline its own clock sets.
+   */
+  async start(
+    labId: string,
+    mode: AttemptMode,
+    given: { token?: string; deadline?: number | null } = {},
+  ): Promise<{ token: string; id: string }> {
     const lab = await this.o.catalog.get(labId)
     if (!lab) throw new AttemptError(404, `no lab named "${labId}"; see GET /api/labs for the list`)
     const liveCount = [...this.live.values()].filter((l) => l.env || l.row.state === 'creating').length
     if (liveCount >= (this.o.maxLiveAttempts ?? 300))
       throw new AttemptError(503, 'too many attempts are running on this server; stop one and try again')
-    const token = newToken()
+    const token = given.token ?? newToken()
     const id = attemptIdOf(token)
+    if (this.live.has(id)) return { token, id }
     const row: AttemptRow = {
       id,
       lab: lab.id,
@@ -170,7 +180,7 @@ export class AttemptManager {
       progressStep: 'Queued',
       createdAt: Date.now(),
       readyAt: null,
-      deadline: null,
+      deadline: given.deadline ?? null,
       finishedAt: null,
       envId: null,
       nodes: [],
@@ -219,6 +229,46 @@ export class AttemptManager {
 
   has(id: string): boolean {
     return this.live.has(id)
+  }
+
+  /** Tells `fn` when an attempt's state changes or it gets a report; returns the unsubscribe. */
+  subscribe(fn: (id: string, what: 'state' | 'report') => void): () => void {
+    this.listeners.add(fn)
+    return () => this.listeners.delete(fn)
+  }
+
+  private emit(id: string, what: 'state' | 'report'): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(id, what)
+      } catch (err) {
+        this.o.log.warn('an attempt listener failed', { attempt: id, err })
+      }
+    }
+  }
+
+  /** When Enter was last pressed in one of the attempt's terminals (0: never since the start). */
+  lastCommandAt(id: string): number {
+    return this.require(id).lastCommandAt
+  }
+
+  /** Moves an attempt's deadline (a class extends a learner's time or starts the exam clock). */
+  setDeadline(id: string, deadline: number | null): void {
+    const l = this.require(id)
+    if (l.row.state === 'submitted' || l.row.state === 'stopped') return
+    this.patch(l, { deadline })
+  }
+
+  /**
+   * Runs the checks without recording a report (an instructor's board looks
+   * over the learner's work); undefined when the environment is not ready.
+   */
+  peek(id: string): Promise<Report | undefined> {
+    const l = this.require(id)
+    return this.enqueue(l, async () => {
+      if (l.row.state !== 'ready' || !l.env) return undefined
+      return this.o.catalog.grade(l.row.lab, l.env, l.row.facts)
+    })
   }
 
   lab(id: string): LabDetail | undefined {
@@ -296,6 +346,7 @@ export class AttemptManager {
       }
       const isFinal = final || l.row.mode === 'exam'
       this.o.store.addReport(id, report, isFinal)
+      this.emit(id, 'report')
       this.o.store.addEvent(id, 'graded', {
         final: isFinal,
         score: report.score,
@@ -511,6 +562,7 @@ export class AttemptManager {
   private patch(l: Live, patch: Partial<Omit<AttemptRow, 'id'>>): void {
     Object.assign(l.row, patch)
     this.o.store.updateAttempt(l.row.id, patch)
+    if ('state' in patch) this.emit(l.row.id, 'state')
   }
 
   private enqueue<T>(l: Live, fn: () => Promise<T>): Promise<T> {

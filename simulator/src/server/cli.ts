@@ -9,6 +9,7 @@ import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
 import { generateKey, isLoopbackHost, keyUrl } from './access'
 import { createLabCatalog } from './catalog'
+import { instructorUrl } from './classes/instructor-key'
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
@@ -24,6 +25,8 @@ export interface ServeOptions {
   logFormat: LogFormat
   /** Every lab on this Kubernetes version instead of its own (as `ckalab try --kubernetes`). */
   kubernetes?: ProfileId
+  /** Replace the instructor key with a new one, shown once at start. */
+  rotateInstructorKey?: boolean
   /** The key beyond loopback (`--access-key` or CKALAB_ACCESS_KEY); generated at start when absent. */
   accessKey?: string
 }
@@ -81,6 +84,10 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       "run every lab on this Kubernetes version instead of the lab's own",
       kubernetesVersion,
     )
+    .option(
+      '--rotate-instructor-key',
+      'make a new instructor key (the old one stops working); shown once at start',
+    )
     .addOption(
       new Option(
         '--access-key <key>',
@@ -117,6 +124,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     logLevel: o.logLevel ?? (o.logFormat === 'json' ? 'info' : 'warn'),
     logFormat: o.logFormat,
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
+    ...(o.rotateInstructorKey ? { rotateInstructorKey: true } : {}),
     ...(o.accessKey ? { accessKey: o.accessKey } : {}),
   }
 }
@@ -206,6 +214,7 @@ export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Pr
     allowedOrigins: opts.allowOrigin,
     log,
     command,
+    rotateInstructorKey: opts.rotateInstructorKey,
     ...(opts.accessKey ? { accessKey: opts.accessKey } : {}),
   })
 }
@@ -223,6 +232,22 @@ export function startLine(url: string, driver: string, choice: ServeOptions['dri
           ? 'labs run as pods on the Kubernetes cluster'
           : `labs run on the ${driver} driver`
   return `ckalab is running: open ${url.replace('127.0.0.1', 'localhost')} — ${where}. Stop with Ctrl+C.\n`
+}
+
+/**
+ * The instructor's link, printed only when the key was just made (it is
+ * stored hashed and cannot be shown again).
+ */
+export function instructorLine(url: string, key: string | undefined): string {
+  const lines: string[] = []
+  if (key) {
+    const shown = url.replace('127.0.0.1', 'localhost')
+    lines.push(`Instructor page (shown once, keep it private): ${instructorUrl(shown, key)}`)
+  } else
+    lines.push(
+      'Instructor page: use the link printed when the key was made, or `ckalab serve --rotate-instructor-key` for a new one.',
+    )
+  return `${lines.join('\n')}\n`
 }
 
 /** An address others can use: a wildcard bind is reached through one of this machine's addresses. */
@@ -274,6 +299,7 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
     return 1
   }
   process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
+  process.stdout.write(instructorLine(server.url, server.instructorKey))
   process.stdout.write(exposureLines(reachableUrl(server.url, opts.host), opts.host, generatedKey))
   return new Promise<number>((resolvePromise) => {
     let stopping = false

@@ -10,6 +10,8 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
 import { AccessKey, checkStateChange, isLoopbackHost } from './access'
 import { AttemptError, AttemptManager } from './attempts'
+import { ClassRoutes } from './classes/routes'
+import { WarmPool } from './classes/warm-pool'
 import { FrameGate, type GateLimits } from './frame-gate'
 import { createLogger, type Logger } from './log'
 import type { LabCatalog } from './ports'
@@ -36,6 +38,10 @@ export interface ServerOptions {
   tickMs?: number
   /** How the person started this server ("npm start", "ckalab serve"); the page names it in its messages. */
   command?: string
+  /** Replace the instructor key with a new one (shown once in `instructorKey`). */
+  rotateInstructorKey?: boolean
+  /** Classes: shortest time between background gradings of one learner (default 3 s). */
+  classGradeGapMs?: number
   /**
    * The key every state-changing request needs when the server listens beyond
    * loopback (required there; ignored on loopback, where only this machine connects).
@@ -51,6 +57,9 @@ export interface RunningServer {
   /** True when state-changing requests need the access key (listening beyond loopback). */
   keyRequired: boolean
   manager: AttemptManager
+  classes: ClassRoutes
+  /** The instructor key when this start made (or rotated) it; it is never shown again. */
+  instructorKey: string | undefined
   close(): Promise<void>
 }
 
@@ -118,9 +127,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new Error(`listening on ${host} (beyond this machine) needs an access key; pass --access-key <key>`)
   const accessKeys = keyRequired && opts.accessKey ? [new AccessKey(opts.accessKey)] : []
   const store = new Store(opts.dataDir)
+  // Classes keep environments ready for learners still to join; kind has its own warm pool.
+  const pool = new WarmPool(opts.driver, log)
   const manager = new AttemptManager({
     store,
-    driver: opts.driver,
+    driver: pool.driver,
     catalog: opts.catalog,
     log,
     tickMs: opts.tickMs,
@@ -138,6 +149,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const allowedHosts = new Set<string>()
   const command = opts.command ?? 'ckalab serve'
   const probe = await opts.driver.probe().catch((err) => ({ ok: false, reason: String(err) }))
+
+  const classes = new ClassRoutes({
+    store,
+    attempts: manager,
+    catalog: opts.catalog,
+    log,
+    sendJson,
+    readJsonBody,
+    securityHeaders: SECURITY_HEADERS,
+    rotateInstructorKey: opts.rotateInstructorKey,
+    gradeGapMs: opts.classGradeGapMs,
+    ...(opts.driver.name === 'kind' ? {} : { warm: (spec, count) => pool.want(spec, count) }),
+  })
 
   // Beyond loopback the page is loaded under a name or address this server cannot list
   // (its LAN address, a DNS name); an Origin naming the request's own Host is its page.
@@ -158,6 +182,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const decision = checkStateChange(req, access)
       if (!decision.ok) throw new HttpError(decision.status, decision.reason)
     }
+    if (classes.handles(parts)) return classes.route(req, res, parts, method)
     if (parts[0] === 'health' && method === 'GET') {
       return sendJson(res, 200, { ok: true, driver: opts.driver.name, command })
     }
@@ -228,6 +253,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           if (view.state !== 'ready')
             throw new HttpError(409, `the lab is ${view.state}; terminals open once it is ready`)
           if (!view.nodes.includes(node)) throw new HttpError(404, `this lab has no node named "${node}"`)
+          const refusal = classes.terminalRefusal(id)
+          if (refusal) throw new HttpError(409, refusal)
           return sendJson(res, 200, tickets.issue(id, node))
         }
       }
@@ -274,7 +301,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (pathname.startsWith('/api/'))
         log.debug('request', {
           method: req.method,
-          route: pathname.replace(/\/attempts\/[^/]+/, '/attempts/:token'),
+          route: pathname.replace(/\/(attempts|seats)\/[^/]+/, '/$1/:token'),
           status,
           ms: Date.now() - started,
         })
@@ -318,12 +345,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       /* refused below */
     }
-    if (pathname !== '/api/terminal') return refuse(404, 'Not Found')
+    if (pathname !== '/api/terminal' && !classes.isMirrorPath(pathname)) return refuse(404, 'Not Found')
     // A browser always sends Origin on a WebSocket upgrade; without one it is no page of ours.
     if (req.headers.origin === undefined || !checkStateChange(req, { ...access, keys: [] }).ok) {
       log.warn('terminal refused: origin not allowed', { origin: req.headers.origin ?? null })
       return refuse(403, 'Forbidden')
     }
+    if (classes.isMirrorPath(pathname)) return classes.upgradeMirror(req, socket, head)
     wss.handleUpgrade(req, socket, head, (ws) => handleTerminalSocket(ws))
   })
 
@@ -456,8 +484,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     keyRequired,
     manager,
+    classes,
+    instructorKey: classes.newInstructorKey,
     close() {
       closing ??= (async () => {
+        classes.close()
         for (const ws of sockets) ws.close(1001, 'the server is shutting down')
         wss.close()
         await new Promise<void>((resolve) => {
@@ -465,6 +496,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.closeAllConnections?.()
         })
         stopReaper?.()
+        await pool.close()
         await manager.close()
         await opts.driver
           .close?.()

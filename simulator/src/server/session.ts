@@ -152,13 +152,16 @@ export class TerminalSession {
     return { ...this.size }
   }
 
-  /** Opens the shell if needed, then replays the screen to the new client. */
-  async attach(client: SessionClient, size: TerminalSize): Promise<void> {
+  /**
+   * Opens the shell if needed, then replays the screen to the new client. An
+   * observer (an instructor's mirror) keeps the terminal at the learner's size.
+   */
+  async attach(client: SessionClient, size: TerminalSize, opts: { observe?: boolean } = {}): Promise<void> {
     if (this.disposed) throw new Error('this terminal was closed')
     const state: ClientState = { client, unacked: 0, phase: 'joining', pending: [] }
     this.clients.set(client, state)
     try {
-      this.resize(size)
+      if (!opts.observe) this.resize(size)
       await this.ensureStream()
     } catch (err) {
       this.clients.delete(client)

@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   /** The server is about to replay the whole screen. */
   reset(): void
   onEvent(event: ConnectionEvent): void
+  /** The server's hello: the terminal's size there (a mirror takes on the learner's size). */
+  onHello?(cols: number, rows: number): void
   /** Injected in tests; the browser's WebSocket otherwise. */
   WebSocketImpl?: typeof WebSocket
 }
@@ -167,6 +169,7 @@ export class TerminalConnection {
         case 'hello':
           this.open = true
           this.failures = 0
+          this.o.onHello?.(f.cols, f.rows)
           this.o.reset()
           this.o.onEvent({ type: 'opened' })
           // The size may have changed while connecting.

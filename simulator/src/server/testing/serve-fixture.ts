@@ -1,7 +1,7 @@
 // Starts a ckalab server in its own process for the browser suites (so a test
 // can SIGKILL it) and the benchmarks. `--driver fake|sim` picks the driver,
 // `--catalog fake|labs` the labs (default: fake with fake, labs with sim).
-// Prints one JSON line {"url": ..., "pid": ...} on stdout once listening.
+// Prints one JSON line {"url", "pid", "instructorKey"} on stdout once listening.
 
 import { parseArgs } from 'node:util'
 import { createLogger } from '../log'
@@ -41,7 +41,10 @@ const server = await startServer({
   dataDir: values['data-dir'] ?? '.ckalab/e2e',
   log: createLogger(values['log-level'] as 'info'),
 })
-process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`)
+// The instructor key is printed only by the start that made it (a fresh data dir).
+process.stdout.write(
+  `${JSON.stringify({ url: server.url, pid: process.pid, instructorKey: server.instructorKey })}\n`,
+)
 const stop = () => void server.close().then(() => process.exit(0))
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)

@@ -1,0 +1,221 @@
+// A simulated class against a real `ckalab` server process on loopback (the
+// simulator driver, the fake lab): BENCH_LEARNERS learners (default 50) join
+// a running class, each types a command a second; measured: join → first
+// prompt byte, the board's update latency (a learner's work → their check
+// green on the board's event stream), the instructor's mirror echo while
+// everyone types, the server's RSS, and the errors.
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import { decodeFrame, encodeAck, encodeHello, encodeInput } from '../../simulator/src/server/protocol'
+import { percentile } from './stats'
+
+const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const pct = (s: number[], p: number) => Math.round(percentile(s, p))
+
+interface Term {
+  ws: WebSocket
+  text: string
+  waiters: { test: (t: string) => boolean; resolve: () => void }[]
+}
+
+function openTerm(url: string, path: string, ticket: string): Promise<Term> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`, { headers: { origin: url } })
+  const t: Term = { ws, text: '', waiters: [] }
+  ws.on('message', (raw: Buffer) => {
+    const d = decodeFrame(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
+    if (!d.ok || d.frame.op !== 'output') return
+    t.text = (t.text + new TextDecoder().decode(d.frame.data)).slice(-4000)
+    ws.send(encodeAck(d.frame.data.length))
+    t.waiters = t.waiters.filter((w) => (w.test(t.text) ? (w.resolve(), false) : true))
+  })
+  return new Promise((res, rej) => {
+    ws.once('open', () => {
+      ws.send(encodeHello(100, 30, ticket))
+      res(t)
+    })
+    ws.once('error', rej)
+  })
+}
+
+const waitText = (t: Term, test: (s: string) => boolean) =>
+  test(t.text) ? Promise.resolve() : new Promise<void>((resolve) => t.waiters.push({ test, resolve }))
+
+export async function benchClass(): Promise<Record<string, number>> {
+  const learners = Number(process.env.BENCH_LEARNERS ?? 50)
+  const dataDir = mkdtempSync(join(tmpdir(), 'ckalab-bench-class-'))
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'simulator/src/server/testing/serve-fixture.ts'),
+      '--driver',
+      process.env.BENCH_DRIVER ?? 'sim',
+      '--catalog',
+      'fake',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+    ],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let errors = 0
+  try {
+    const info = await new Promise<{ url: string; pid: number; instructorKey: string }>((res, rej) => {
+      let out = ''
+      const timer = setTimeout(() => rej(new Error('the server did not start within 60 s')), 60_000)
+      proc.stdout?.on('data', (d) => {
+        out += d.toString()
+        const line = out.split('\n').find((l) => l.startsWith('{"url"'))
+        if (line) {
+          clearTimeout(timer)
+          res(JSON.parse(line))
+        }
+      })
+    })
+    const { url, instructorKey: key } = info
+    const call = async (method: string, path: string, body?: unknown, auth = false): Promise<any> => {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(auth ? { authorization: `Bearer ${key}` } : {}),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      if (!res.ok) {
+        errors++
+        throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+      }
+      return res.json()
+    }
+    const c = await call(
+      'POST',
+      '/api/classes',
+      { name: 'bench', labs: ['fake-lab'], seatCap: learners, durationMin: 60 },
+      true,
+    )
+    await call('POST', `/api/classes/${c.id}/start`, {}, true)
+
+    // The board as the instructor's page gets it.
+    const board = new Map<string, number>() // seat → when its check was first seen passing
+    const abort = new AbortController()
+    void (async () => {
+      const res = await fetch(`${url}/api/classes/${c.id}/events`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: abort.signal,
+      })
+      const reader = res.body!.getReader()
+      let buf = ''
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) return
+        buf += new TextDecoder().decode(value)
+        for (let at = buf.indexOf('\n\n'); at >= 0; at = buf.indexOf('\n\n')) {
+          const data = buf.slice(6, at)
+          buf = buf.slice(at + 2)
+          const now = performance.now()
+          for (const r of JSON.parse(data).rows)
+            if (r.checks[0]?.verdict === 'pass' && !board.has(r.seatId)) board.set(r.seatId, now)
+        }
+      }
+    })().catch(() => {})
+
+    // Join → first prompt, all learners at once.
+    const joinMs: number[] = []
+    const seats = await Promise.all(
+      Array.from({ length: learners }, async (_, i) => {
+        const t0 = performance.now()
+        const j = await call('POST', '/api/join', { code: c.code, name: `learner-${i}` })
+        const seat = await call('GET', `/api/seats/${j.seatToken}`)
+        for (;;) {
+          const a = await call('GET', `/api/attempts/${seat.attemptToken}`)
+          if (a.state === 'ready') break
+          if (a.state === 'failed') throw new Error(a.error)
+          await sleep(50)
+        }
+        const ticket = (
+          await call('POST', `/api/attempts/${seat.attemptToken}/terminals/controlplane/ticket`)
+        ).ticket
+        const term = await openTerm(url, '/api/terminal', ticket)
+        await waitText(term, (t) => t.includes('# '))
+        joinMs.push(performance.now() - t0)
+        return { seatId: j.seatId as string, term }
+      }),
+    )
+
+    // Everyone types a command a second.
+    let typing = true
+    const load = seats.map(async (s, i) => {
+      await sleep((i * 1000) / learners)
+      while (typing) {
+        s.term.ws.send(encodeInput('echo busy\r'))
+        await sleep(1000)
+      }
+    })
+
+    // The instructor mirrors learner 0; each keystroke's echo is timed on the mirror.
+    const ticket = (
+      await call(
+        'POST',
+        `/api/classes/${c.id}/seats/${seats[0].seatId}/terminals/controlplane/ticket`,
+        {},
+        true,
+      )
+    ).ticket
+    const mirror = await openTerm(url, '/api/class-mirror', ticket)
+    await waitText(mirror, (t) => t.includes('# '))
+    const echoMs: number[] = []
+    for (let i = 0; i < 30; i++) {
+      const mark = `m${i}x`
+      const t0 = performance.now()
+      seats[0].term.ws.send(encodeInput(mark))
+      await waitText(mirror, (t) => t.includes(mark))
+      echoMs.push(performance.now() - t0)
+      seats[0].term.ws.send(encodeInput('\x03'))
+      await sleep(100)
+    }
+
+    // Each learner does the lab's work at a different moment; the board's latency is until their row is green.
+    const boardMs: number[] = []
+    await Promise.all(
+      seats.map(async (s, i) => {
+        await sleep((i * 5000) / learners)
+        const t0 = performance.now()
+        s.term.ws.send(encodeInput('touch /root/done\r'))
+        for (let waited = 0; !board.has(s.seatId) && waited < 30_000; waited += 20) await sleep(20)
+        if (board.has(s.seatId)) boardMs.push(board.get(s.seatId)! - t0)
+        else errors++
+      }),
+    )
+    typing = false
+    await Promise.all(load)
+    const rss =
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${info.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+    abort.abort()
+    mirror.ws.close()
+    for (const s of seats) s.term.ws.close()
+    return {
+      learners,
+      joinToPromptP50Ms: pct(joinMs, 50),
+      joinToPromptP99Ms: pct(joinMs, 99),
+      boardUpdateP50Ms: pct(boardMs, 50),
+      boardUpdateP99Ms: pct(boardMs, 99),
+      mirrorEchoP50Ms: pct(echoMs, 50),
+      mirrorEchoP99Ms: pct(echoMs, 99),
+      serverRssMb: Math.round(rss),
+      classErrors: errors,
+    }
+  } finally {
+    proc.kill('SIGTERM')
+    await new Promise((r) => proc.once('exit', r))
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
