@@ -1,4 +1,6 @@
-import type { CommandNode, WordNode, WordPart } from 'just-bash'
+import type { CommandNode, WordNode } from 'just-bash'
+
+type WordPart = WordNode['parts'][number]
 
 // The text of one command of a pipeline as `ps` shows it: its argv, so quotes
 // are removed and assignments and redirections left out (neither reaches argv);
