@@ -32,7 +32,11 @@ function openTerm(url: string, path: string, ticket: string): Promise<Term> {
     if (!d.ok || d.frame.op !== 'output') return
     t.text = (t.text + new TextDecoder().decode(d.frame.data)).slice(-4000)
     ws.send(encodeAck(d.frame.data.length))
-    t.waiters = t.waiters.filter((w) => (w.test(t.text) ? (w.resolve(), false) : true))
+    t.waiters = t.waiters.filter((w) => {
+      if (!w.test(t.text)) return true
+      w.resolve()
+      return false
+    })
   })
   return new Promise((res, rej) => {
     ws.once('open', () => {

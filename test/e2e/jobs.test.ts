@@ -54,8 +54,8 @@ describe.skipIf(!haveChromium)('job control in the browser terminal (simulator)'
     await typeLine(page, 'echo foreground-ran; sleep 2; echo foreground-done')
     const text = await waitForTerminal(page, (t) => t.includes('tick-6'), 'the last tick', 30_000)
     const lines = text.split('\n')
-    const ran = lines.findIndex((l) => l === 'foreground-ran')
-    const done = lines.findIndex((l) => l === 'foreground-done')
+    const ran = lines.indexOf('foreground-ran')
+    const done = lines.indexOf('foreground-done')
     expect(ran).toBeGreaterThan(0)
     expect(done).toBeGreaterThan(ran)
     // At least one tick arrived while the foreground command was running: the two interleave.

@@ -1,7 +1,7 @@
 // What the server needs from the rest of ckalab, as small interfaces. The
 // labs/grading code is wired in by one adapter (catalog.ts); tests use fakes.
 
-import type { ClusterSpec, Driver, Environment, ProfileId } from '../seam'
+import type { ClusterSpec, Environment, ProfileId } from '../seam'
 
 export type Difficulty = 'easy' | 'medium' | 'hard' | string
 

@@ -136,7 +136,7 @@ function CreateClass({ onCreate }: { onCreate(body: Record<string, unknown>): Pr
             <small>({l.minutes} min)</small>
           </label>
         ))}
-        {labs && labs.driver && <small>Labs run on the {labs.driver.name} driver of this server.</small>}
+        {labs?.driver && <small>Labs run on the {labs.driver.name} driver of this server.</small>}
       </fieldset>
       <label>
         Mode{' '}
