@@ -16,7 +16,4 @@ export const KNOWN_DIFFERENCES: Record<string, string> = {
   'unknown-flag-merged': 'as unknown-flag, with 2>&1',
   'etcdutl-endpoint-flag': "an unknown flag before the command words: cobra shows the found command's usage",
   'defrag-cluster': "defrag --cluster names the --endpoints URL, not the members' advertised client URLs",
-  'snapshot-save-merged':
-    'under 2>&1 the real etcdctl writes the logs before `Snapshot saved at`; the simulated shell puts stdout first',
-  'snapshot-status-merged': 'under 2>&1 the deprecation banner comes before the table on the real etcdctl',
 }
