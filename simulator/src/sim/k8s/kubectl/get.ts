@@ -255,7 +255,7 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
     }
   }
   for (const e of errors) k.warn(`${e}\n`)
-  if (f.watch && fmt.kind === 'table' && k.ctx.stdout?.isTerminal && !k.ctx.node.cluster.clock.virtual)
+  if (f.watch && fmt.kind === 'table' && terminalOut(k) && !k.ctx.node.cluster.clock.virtual)
     return watchTable(k, requests, results, fmt.wide, ns, { all, labels: f.selector as string | undefined })
   if (
     total === 0 &&
@@ -269,6 +269,19 @@ export async function runGet(k: Kube, p: Parsed): Promise<number> {
       ),
     )
   return errors.length > 0 ? 1 : 0
+}
+
+/**
+ * How -w writes to the terminal its stdout is on: the shell's stdout stream at
+ * a terminal, or, for a caller that hands the command a terminal without
+ * streams, the terminal itself (LF written as CRLF as a pty does). Undefined
+ * when stdout is not a terminal.
+ */
+function terminalOut(k: Kube): ((text: string) => void) | undefined {
+  const { stdout, tty, stdoutIsTerminal } = k.ctx
+  if (stdout) return stdout.isTerminal ? (text) => stdout.write(text) : undefined
+  if (tty && stdoutIsTerminal !== false) return (text) => tty.write(text.replace(/\n/g, '\r\n'))
+  return undefined
 }
 
 /**
@@ -286,11 +299,11 @@ async function watchTable(
   ns: string | undefined,
   o: { all: boolean; labels?: string },
 ): Promise<number> {
-  const stdout = k.ctx.stdout
-  if (!stdout?.isTerminal) return 0
-  const out = (text: string) => stdout.write(text)
+  const out = terminalOut(k)
+  if (!out) return 0
   out(k.stdout)
-  if (first.every((r) => r.objects.length === 0)) (k.ctx.stderr ?? stdout).write(k.stderr)
+  if (first.every((r) => r.objects.length === 0))
+    (k.ctx.stderr ? (t: string) => k.ctx.stderr?.write(t) : out)(k.stderr)
   k.stdout = ''
   k.stderr = ''
   k.shown = ''
