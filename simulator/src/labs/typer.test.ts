@@ -66,6 +66,11 @@ describe('ScriptTyper', () => {
   it('reads terminal output as plain text', () => {
     expect(plainText('\x1b[?2004h\r\x1b[Jroot@controlplane:~# \r\x1b[21C')).toBe('root@controlplane:~# ')
     expect(plainText('50%\r100%\r\n')).toBe('100%\n')
+    // A line continued after a cursor move (the shell redraws only what changed).
+    expect(plainText('\r\x1b[Jroot@controlplane:~# \r\x1b[21Cetcdutl ver\x1b[3Dxx\x1b[K\r\n')).toBe(
+      'root@controlplane:~# etcdutl xx\n',
+    )
+    expect(plainText('abc\x08\x08Z\r\n')).toBe('aZc\n')
     expect(PROMPT.test('x\nroot@controlplane:/opt/backup# ')).toBe(true)
     expect(PROMPT.test('x\n> ')).toBe(true)
     expect(PROMPT.test('# comment line')).toBe(false)

@@ -5,19 +5,47 @@ import type { TerminalStream } from '../seam'
 // next line. What the terminal showed is kept as a transcript.
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]/g
+/** The escapes that move the cursor along a line or erase its end; every other escape is dropped. */
+const LINE_CSI = /^\x1b\[(\d*)([CDKJG])$/
 
-/** Terminal output as plain text: escapes removed, carriage returns applied per line. */
+/**
+ * Terminal output as plain text, one terminal line per text line: escapes
+ * removed, and the line editing a terminal applies (carriage return, cursor
+ * forward/back, erase to the end of the line, backspace) applied per line, so
+ * a prompt redrawn in place or a line continued after a cursor move reads as
+ * it looked.
+ */
 export function plainText(raw: string): string {
-  const noAnsi = raw.replace(ANSI, '')
-  return noAnsi
+  return raw
     .split('\n')
     .map((line) => {
-      const trimmed = line.replace(/\r+$/, '')
-      const parts = trimmed.split('\r')
-      // A bare CR returns to column 0: later text overwrites earlier text.
-      let out = ''
-      for (const p of parts) out = p + out.slice(p.length)
-      return out.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+      const cells: string[] = []
+      let col = 0
+      let last = 0
+      const put = (text: string) => {
+        for (const ch of text.replace(/[\x00-\x07\x0b-\x1f\x7f]/g, '')) cells[col++] = ch
+      }
+      const control = (text: string) => {
+        for (const part of text.split(/(\r|\x08)/)) {
+          if (part === '\r') col = 0
+          else if (part === '\x08') col = Math.max(0, col - 1)
+          else put(part)
+        }
+      }
+      for (const m of line.matchAll(ANSI)) {
+        control(line.slice(last, m.index))
+        last = (m.index ?? 0) + m[0].length
+        const csi = LINE_CSI.exec(m[0])
+        if (!csi) continue
+        const n = csi[1] ? Number(csi[1]) : 0
+        if (csi[2] === 'C') col += Math.max(1, n)
+        else if (csi[2] === 'D') col = Math.max(0, col - Math.max(1, n))
+        else if (csi[2] === 'G') col = Math.max(0, n - 1)
+        else if (n === 0) cells.length = Math.min(cells.length, col)
+        else if (csi[2] === 'K' && n === 2) cells.fill(' ')
+      }
+      control(line.slice(last))
+      return Array.from(cells, (c) => c ?? ' ').join('')
     })
     .join('\n')
 }
