@@ -218,7 +218,7 @@ class Rewriter {
       case 'SimpleCommand':
         this.substitutions(c)
         if (atTerminal) this.toTerminal(c)
-        else this.markMerged(c, false)
+        else this.notTerminal(c)
         return
       case 'If': {
         const inner = atTerminal && !redirectsOutput(c.redirections)
@@ -317,6 +317,20 @@ class Rewriter {
     const { out, err } = destinations(c.redirections)
     const merged = piped ? out === 'fd1' && (err === 'fd2' || err === 'fd1') : out === err
     if (merged) c.assignments.unshift(marker('m'))
+  }
+
+  /**
+   * A command whose output does not reach the terminal (inside `$(…)`, an early stage of a
+   * pipeline) says so with a marker of its own: just-bash lets a command's prefix assignments
+   * reach the `$(…)` in its words, where bash would not, so `etcdutl … --name $(hostname)` would
+   * otherwise hand `hostname` the outer command's terminal marker and print at the prompt.
+   */
+  private notTerminal(c: SimpleCommandNode): void {
+    this.markMerged(c, false)
+    if (!this.ttyPath || c.assignments.some((a) => a.name === TTY_MARKER)) return
+    const name = literalName(c)
+    if (name === undefined || BUILTINS.has(name) || NO_REDIRECT.has(name)) return
+    c.assignments.unshift(marker(''))
   }
 
   private toTerminal(c: SimpleCommandNode): void {
