@@ -1,3 +1,4 @@
+import { KUBECTL_VERBS } from '../k8s/kubectl/commands-list'
 import type { SimNode } from '../node'
 
 // Tab completion for the cluster tools, as their own completion scripts give
@@ -6,53 +7,6 @@ import type { SimNode } from '../node'
 // resource types after a verb that takes them, the objects of a named type,
 // and namespaces after -n. Answers come from the node's own tools, so they
 // agree with what the tools accept.
-
-const KUBECTL = [
-  'annotate',
-  'api-resources',
-  'api-versions',
-  'apply',
-  'attach',
-  'auth',
-  'autoscale',
-  'certificate',
-  'cluster-info',
-  'completion',
-  'config',
-  'cordon',
-  'cp',
-  'create',
-  'debug',
-  'delete',
-  'describe',
-  'diff',
-  'drain',
-  'edit',
-  'events',
-  'exec',
-  'explain',
-  'expose',
-  'get',
-  'help',
-  'kustomize',
-  'label',
-  'logs',
-  'options',
-  'patch',
-  'plugin',
-  'port-forward',
-  'proxy',
-  'replace',
-  'rollout',
-  'run',
-  'scale',
-  'set',
-  'taint',
-  'top',
-  'uncordon',
-  'version',
-  'wait',
-]
 
 const KUBECTL_SUB: Record<string, string[]> = {
   config: [
@@ -231,7 +185,7 @@ async function kubectl(node: SimNode, words: string[], word: string): Promise<st
       .map((n) => n.replace(/^namespace\//, ''))
   if (word.startsWith('-')) return KUBECTL_FLAGS
   const ops = operands(words)
-  if (ops.length === 0) return KUBECTL
+  if (ops.length === 0) return KUBECTL_VERBS
   const verb = ops[0] as string
   const ns = namespaceOf(words)
   const nsFlag = ns ? ` -n ${ns}` : ''

@@ -1,6 +1,7 @@
 import type { CommandResult, SimCommand, SimCommandContext } from '../../commands/types'
 import { ApiError } from '../api'
 import { FlagError, type FlagSpec, GLOBAL_FLAGS, type Parsed, parseArgs, splitVerb } from './args'
+import { KUBECTL_VERBS } from './commands-list'
 import { ConfigError } from './config'
 import { discoveryErrorLines, Kube, type KubectlBackend, RawError, UsageError } from './context'
 import { VERBS, type Verb } from './verbs'
@@ -154,55 +155,8 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length]
 }
 
-const ALL_KUBECTL_VERBS = [
-  'annotate',
-  'api-resources',
-  'api-versions',
-  'apply',
-  'attach',
-  'auth',
-  'autoscale',
-  'certificate',
-  'cluster-info',
-  'completion',
-  'config',
-  'cordon',
-  'cp',
-  'create',
-  'debug',
-  'delete',
-  'describe',
-  'diff',
-  'drain',
-  'edit',
-  'events',
-  'exec',
-  'explain',
-  'expose',
-  'get',
-  'help',
-  'kustomize',
-  'label',
-  'logs',
-  'options',
-  'patch',
-  'plugin',
-  'port-forward',
-  'proxy',
-  'replace',
-  'rollout',
-  'run',
-  'scale',
-  'set',
-  'taint',
-  'top',
-  'uncordon',
-  'version',
-  'wait',
-]
-
 function unknownCommand(ctx: SimCommandContext, word: string): CommandResult {
-  const suggestions = ALL_KUBECTL_VERBS.filter(
+  const suggestions = KUBECTL_VERBS.filter(
     (v) => distance(v, word) <= 2 || (word.length > 1 && v.startsWith(word)),
   )
   const minor = Number(ctx.node.cluster.profile?.kubernetesVersion.split('.')[1] ?? 34)
