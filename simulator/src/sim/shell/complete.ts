@@ -1,74 +1,13 @@
 import { getCommandNames } from 'just-bash'
 import { allCommands } from '../commands/registry'
 import type { SimNode } from '../node'
+import { SHELL_BUILTINS } from './builtins'
 import type { CompletionCandidate, CompletionResult } from './line-editor'
 import { COMPLETED_TOOLS, completeTool } from './tool-complete'
 
 // Tab completion as bash does it by default: the first word completes to
 // commands (aliases, functions, builtins, keywords, programs), any other word
 // to file names, directories ending in `/`.
-
-export const SHELL_BUILTINS = [
-  '.',
-  ':',
-  'alias',
-  'bg',
-  'bind',
-  'break',
-  'builtin',
-  'caller',
-  'cd',
-  'command',
-  'compgen',
-  'complete',
-  'continue',
-  'declare',
-  'dirs',
-  'disown',
-  'echo',
-  'enable',
-  'eval',
-  'exec',
-  'exit',
-  'export',
-  'false',
-  'fc',
-  'fg',
-  'getopts',
-  'hash',
-  'help',
-  'history',
-  'jobs',
-  'kill',
-  'let',
-  'local',
-  'logout',
-  'mapfile',
-  'popd',
-  'printf',
-  'pushd',
-  'pwd',
-  'read',
-  'readarray',
-  'readonly',
-  'return',
-  'set',
-  'shift',
-  'shopt',
-  'source',
-  'suspend',
-  'test',
-  'times',
-  'trap',
-  'true',
-  'type',
-  'typeset',
-  'ulimit',
-  'umask',
-  'unalias',
-  'unset',
-  'wait',
-]
 
 const KEYWORDS = [
   'if',

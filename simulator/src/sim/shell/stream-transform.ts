@@ -1,4 +1,5 @@
 import type { CommandNode, PipelineNode, ScriptNode, SimpleCommandNode, StatementNode } from 'just-bash'
+import { SHELL_BUILTINS } from './builtins'
 import { commandText } from './command-text'
 
 // just-bash runs a command line as calls that return whole strings: a loop's
@@ -39,61 +40,23 @@ const YIELD_FD = 255
 
 /**
  * Builtins that get no marker: they never stream, and some of them show the
- * environment (`export -p`) or must not take redirections (`exec`).
+ * environment (`export -p`) or must not take redirections (`exec`). These are
+ * bash's builtins (the list completion offers) and `[`, except the ones that
+ * do not run as just-bash builtins here: `kill` is the job table's, `exec` has
+ * its own rule (NO_REDIRECT), and the rest are not run at all.
  */
-const BUILTINS = new Set([
-  ':',
-  '.',
-  '[',
-  'alias',
-  'bg',
-  'break',
-  'builtin',
-  'cd',
-  'command',
-  'compgen',
-  'continue',
-  'declare',
-  'dirs',
-  'echo',
-  'eval',
-  'exit',
-  'export',
-  'false',
-  'fg',
-  'getopts',
-  'hash',
-  'help',
-  'history',
-  'jobs',
-  'let',
-  'local',
-  'logout',
-  'mapfile',
-  'popd',
-  'printf',
-  'pushd',
-  'pwd',
-  'read',
-  'readarray',
-  'readonly',
-  'return',
-  'set',
-  'shift',
-  'shopt',
-  'source',
-  'test',
-  'times',
-  'trap',
-  'true',
-  'type',
-  'typeset',
-  'ulimit',
-  'umask',
-  'unalias',
-  'unset',
-  'wait',
+const NOT_RUN_AS_BUILTINS = new Set([
+  'bind',
+  'caller',
+  'complete',
+  'disown',
+  'enable',
+  'exec',
+  'fc',
+  'kill',
+  'suspend',
 ])
+const BUILTINS = new Set(['[', ...SHELL_BUILTINS.filter((name) => !NOT_RUN_AS_BUILTINS.has(name))])
 
 /**
  * Commands that never get the terminal's redirections: `exec`'s would change
