@@ -23,7 +23,7 @@ import { describeProblems, type Problem, problems } from './probe'
 import { gatherHostFacts, kindVersion, shortError } from './probe-facts'
 import { AFTER_KIND, KindProgress } from './progress'
 import { PROFILE_IMAGES, profileSupportProblem } from './versions'
-import { type CreateFn, WarmPool } from './warm-pool'
+import { type CreateFn, startWarmPool, type WarmPool, warmOrFresh } from './warm-pool'
 
 // The `kind` driver: real clusters made by the kind CLI, driven through
 // dockerode afterwards. One environment = one kind cluster `ckalab-<id>`.
@@ -122,10 +122,7 @@ export class KindDriver implements Driver {
    * background. They count against the capacity. `close` deletes them.
    */
   startWarmPool(onError?: (e: unknown) => void, make: CreateFn = (s, p, sig) => this.createFresh(s, p, sig)) {
-    const w = this.opts.warmPool
-    if (this.pool || !w || w.size <= 0) return
-    this.pool = new WarmPool(make, { spec: w.spec, size: w.size, onError })
-    this.pool.fill()
+    this.pool = startWarmPool(this.pool, this.opts.warmPool, make, onError)
   }
 
   /** Clusters ready in the warm pool right now. */
@@ -138,17 +135,15 @@ export class KindDriver implements Driver {
     await this.pool?.stop()
   }
 
-  async create(
-    spec: ClusterSpec,
-    onProgress?: (p: Progress) => void,
-    signal?: AbortSignal,
-  ): Promise<Environment> {
-    const warm = this.pool?.take(spec)
-    if (warm) {
-      onProgress?.({ fraction: 1, step: 'Cluster ready (kept warm)' })
-      return warm
-    }
-    return this.createFresh(spec, onProgress, signal)
+  create(spec: ClusterSpec, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<Environment> {
+    return warmOrFresh(
+      this.pool,
+      (s, p, sig) => this.createFresh(s, p, sig),
+      'Cluster ready (kept warm)',
+      spec,
+      onProgress,
+      signal,
+    )
   }
 
   private async createFresh(

@@ -92,3 +92,36 @@ export class WarmPool {
     await Promise.all(envs.map((e) => e.dispose().catch(() => undefined)))
   }
 }
+
+/**
+ * The warm pool a driver keeps once asked to (none when `size` is 0 or a pool
+ * already runs): filled at once with clusters made by `make`.
+ */
+export function startWarmPool(
+  current: WarmPool | undefined,
+  want: { spec: ClusterSpec; size: number } | undefined,
+  make: CreateFn,
+  onError?: (e: unknown) => void,
+): WarmPool | undefined {
+  if (current || !want || want.size <= 0) return current
+  const pool = new WarmPool(make, { spec: want.spec, size: want.size, onError })
+  pool.fill()
+  return pool
+}
+
+/** A warm environment of `spec` if the pool holds one (progress says so), else a new one from `fresh`. */
+export function warmOrFresh(
+  pool: WarmPool | undefined,
+  fresh: CreateFn,
+  readyStep: string,
+  spec: ClusterSpec,
+  onProgress?: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<Environment> {
+  const warm = pool?.take(spec)
+  if (warm) {
+    onProgress?.({ fraction: 1, step: readyStep })
+    return Promise.resolve(warm)
+  }
+  return fresh(spec, onProgress, signal)
+}

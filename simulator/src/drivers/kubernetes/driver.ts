@@ -10,7 +10,7 @@ import {
 } from '@kubernetes/client-node'
 import type { ClusterSpec, Driver, Environment, Node, ProbeResult, ProfileId, Progress } from '../../seam'
 import { PROFILES } from '../../sim/profiles'
-import { type CreateFn, WarmPool } from '../kind/warm-pool'
+import { type CreateFn, startWarmPool, type WarmPool, warmOrFresh } from '../kind/warm-pool'
 import {
   type ApiContext,
   describeApiError,
@@ -151,14 +151,8 @@ export class KubernetesDriver implements Driver {
     return { ok: true }
   }
 
-  startWarmPool(
-    onError?: (e: unknown) => void,
-    make: CreateFn = (s, p, sig) => this.createFresh(s, p, sig),
-  ): void {
-    const w = this.opts.warmPool
-    if (this.pool || !w || w.size <= 0) return
-    this.pool = new WarmPool(make, { spec: w.spec, size: w.size, onError })
-    this.pool.fill()
+  startWarmPool(onError?: (e: unknown) => void, make: CreateFn = (s, p, sig) => this.createFresh(s, p, sig)) {
+    this.pool = startWarmPool(this.pool, this.opts.warmPool, make, onError)
   }
 
   get warmCount(): number {
@@ -169,17 +163,15 @@ export class KubernetesDriver implements Driver {
     await this.pool?.stop()
   }
 
-  async create(
-    spec: ClusterSpec,
-    onProgress?: (p: Progress) => void,
-    signal?: AbortSignal,
-  ): Promise<Environment> {
-    const warm = this.pool?.take(spec)
-    if (warm) {
-      onProgress?.({ fraction: 1, step: 'Lab node ready (kept warm)' })
-      return warm
-    }
-    return this.createFresh(spec, onProgress, signal)
+  create(spec: ClusterSpec, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<Environment> {
+    return warmOrFresh(
+      this.pool,
+      (s, p, sig) => this.createFresh(s, p, sig),
+      'Lab node ready (kept warm)',
+      spec,
+      onProgress,
+      signal,
+    )
   }
 
   private imageFor(profile: ProfileId): string | undefined {
