@@ -18,7 +18,11 @@ bin="$dest/usr/bin"
 
 have_all() {
   for b in etcd etcdctl etcdutl; do [ -x "$bin/$b" ] || return 1; done
-  "$bin/etcdctl" version 2>/dev/null | grep -q "etcdctl version: $version"
+  # Taken whole before matching: `| grep -q` under pipefail fails at random
+  # when grep exits before etcdctl writes its second line (SIGPIPE).
+  local out
+  out="$("$bin/etcdctl" version 2>/dev/null)" || return 1
+  [[ "$out" == *"etcdctl version: $version"* ]]
 }
 
 if have_all; then

@@ -21,13 +21,23 @@ for tool in apt-get dpkg; do
   fi
 done
 
+# Whether $1 is a kubectl whose client version is $2.x. The output is taken
+# whole before it is matched: `kubectl version | grep -q` under pipefail fails
+# at random when grep exits before kubectl writes its second line (SIGPIPE).
+is_kubectl() {
+  local out
+  [ -x "$1" ] || return 1
+  out="$("$1" version --client 2>/dev/null)" || return 1
+  [[ "$out" == *"Client Version: v$2."* ]]
+}
+
 # suite and the minor version its kubectl package carries
 for pair in trixie:1.32 sid:1.36; do
   suite="${pair%%:*}"
   minor="${pair#*:}"
   dest="$cache/kubectl-$suite"
   bin="$dest/usr/bin/kubectl"
-  if [ -x "$bin" ] && "$bin" version --client 2>/dev/null | grep -q "Client Version: v$minor\."; then
+  if is_kubectl "$bin" "$minor"; then
     echo "install-kubectl: kubectl $minor already in $dest"
     continue
   fi
@@ -54,7 +64,7 @@ for pair in trixie:1.32 sid:1.36; do
   mkdir -p "$dest"
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$dest"; done
   rm -rf "$work"
-  if ! [ -x "$bin" ] || ! "$bin" version --client 2>/dev/null | grep -q "Client Version: v$minor\."; then
+  if ! is_kubectl "$bin" "$minor"; then
     echo "install-kubectl: unpacked Debian $suite's kubectl but $bin is not a working kubectl $minor" >&2
     exit 1
   fi
