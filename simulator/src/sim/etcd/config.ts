@@ -185,3 +185,35 @@ export function verifyBootstrap(o: {
   }
   return undefined
 }
+
+/**
+ * The peer URLs etcd's netutil resolves while it compares the advertised peer
+ * URLs with this member's --initial-cluster entry, each of which it logs as
+ * "resolved URL Host" (3.5+). It resolves only when both lists have the same
+ * length and differ once sorted; advertised URLs first, then the cluster's;
+ * localhost is skipped. Only IP literals are resolved here: the simulated node
+ * has no resolver a hostname could reach.
+ */
+export function resolvedPeerUrls(o: {
+  name: string
+  initialCluster: string
+  initialAdvertisePeerUrls: string[]
+}): Array<{ url: string; host: string }> {
+  const cluster = parseInitialCluster(o.initialCluster)
+  if (typeof cluster === 'string') return []
+  const mine = cluster.get(o.name)
+  if (!mine || mine.length !== o.initialAdvertisePeerUrls.length) return []
+  const a = [...o.initialAdvertisePeerUrls].sort()
+  const b = [...mine].sort()
+  if (a.every((u, i) => u === b[i])) return []
+  const out: Array<{ url: string; host: string }> = []
+  for (const u of [...a, ...b]) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)/i.exec(u)
+    const host = m?.[1]
+    if (!host) continue
+    const hostname = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+    if (hostname === 'localhost') continue
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.includes(':')) out.push({ url: u, host })
+  }
+  return out
+}

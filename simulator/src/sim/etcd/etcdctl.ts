@@ -1,3 +1,4 @@
+import { findCommand } from '../commands/pflag'
 import { type CommandResult, type SimCommandContext, stderrFirst } from '../commands/types'
 import type { Profile } from '../profiles'
 import { createRng, randomHex, seedFrom } from '../random'
@@ -15,7 +16,7 @@ import {
   serverRange,
 } from './client'
 import { ClientLog } from './clientlog'
-import { commandWords, type FlagDef, parseArgs, parseBool, parseDuration, RESTORE_FLAGS } from './flags'
+import { type FlagDef, parseArgs, parseBool, parseDuration, RESTORE_FLAGS, shapeOf } from './flags'
 import { base64Of, goDuration, goJson, humanBytes, type JsonValue, renderTable } from './format'
 import { etcdctlHelp, groupHelp, leafHelp, snapshotHelp } from './help'
 import { hexId } from './ids'
@@ -135,6 +136,8 @@ function leafCommands(profile: Profile): Set<string> {
 interface Run {
   ctx: SimCommandContext
   profile: Profile
+  /** The command cobra found, e.g. `member list`. */
+  path: string
   flags: Map<string, string>
   explicit: Set<string>
   positional: string[]
@@ -170,34 +173,37 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   }
   const globals = profile.etcdMinor === '3.4' ? GLOBAL : [...GLOBAL, ...GLOBAL_35]
   const leaves = leafCommands(profile)
-  const pathOf = (words: string[]): string => {
-    if (words.length === 0) return ''
-    const [a, b] = words
-    if (a && GROUPS.has(a) && b && leaves.has(`${a} ${b}`)) return `${a} ${b}`
-    return a && leaves.has(a) ? a : ''
+  // --count-only, --bump-revision and --mark-compacted came with etcdctl 3.5.
+  const newIn35 = ['count-only', 'bump-revision', 'mark-compacted']
+  const flagsAt = (words: string[]): FlagDef[] => {
+    const local = (LOCAL[words.join(' ')] ?? []).filter(
+      (f) => profile.etcdMinor !== '3.4' || !newIn35.includes(f.name),
+    )
+    return [...globals, ...local]
   }
-  const lookup = (name: string, words: string[]) => {
-    const g = globals.find((f) => f.name === name)
-    if (g) return g
-    // --count-only, --bump-revision and --mark-compacted came with etcdctl 3.5.
-    if (profile.etcdMinor === '3.4' && ['count-only', 'bump-revision', 'mark-compacted'].includes(name))
-      return undefined
-    return LOCAL[pathOf(words)]?.find((f) => f.name === name)
-  }
-  const shortLookup = (s: string) => globals.find((f) => f.short === s)
-  const allFlags = [...globals, ...Object.values(LOCAL).flat()]
-  const isBool = (n: string) => allFlags.some((f) => (f.name === n || f.short === n) && f.type === 'bool')
-  const cmdWords = commandWords(ctx.args, isBool)
-  const parsed = parseArgs(ctx.args, (name) => lookup(name, cmdWords), shortLookup)
-  const path = parsed.error ? pathOf(parsed.words) : pathOf(cmdWords)
-  const pathWords = path ? path.split(' ').length : 0
+  // cobra finds the command before it parses a flag: an unknown flag before the
+  // command words takes the next word as its value, and what is left may name no command
+  const found = findCommand(ctx.args, {
+    has: (words, word) =>
+      words.length === 0
+        ? word === 'help' || GROUPS.has(word) || leaves.has(word)
+        : words.length === 1 && GROUPS.has(words[0] as string) && leaves.has(`${words[0]} ${word}`),
+    shape: (words) => shapeOf(flagsAt(words)),
+  })
+  if (found.unknownAtRoot !== undefined) return unknownCommand(profile, found.unknownAtRoot, 'etcdctl')
+  const path = found.path.join(' ')
+  const defs = flagsAt(found.path)
+  const parsed = parseArgs(
+    found.args,
+    (name) => defs.find((f) => f.name === name),
+    (c) => defs.find((f) => f.short === c),
+  )
   if (parsed.error) {
-    const group = parsed.words[0]
     // cobra shows the usage of the command the flag was given to.
-    const usage = path
+    const usage = leaves.has(path)
       ? leafHelp(profile, path)
-      : group && GROUPS.has(group)
-        ? groupHelp(profile, group)
+      : GROUPS.has(path)
+        ? groupHelp(profile, path)
         : etcdctlHelp(profile)
     // cobra prints the error, then etcdctl's usage (on stdout), a blank line, and etcdctl the error again
     const error = `Error: ${parsed.error}\n`
@@ -206,21 +212,16 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   const run: Run = {
     ctx,
     profile,
+    path,
     flags: parsed.values,
     explicit: parsed.explicit,
-    positional: parsed.words.slice(pathWords),
+    positional: parsed.words,
     log,
     stderr: [],
   }
-  if (!path) {
-    const first = parsed.words[0]
-    if (!first || first === 'help') return out(etcdctlHelp(profile))
-    if (first === 'snapshot') {
-      return out(snapshotHelp(profile))
-    }
-    if (GROUPS.has(first)) return out(groupHelp(profile, first))
-    return unknownCommand(profile, first, 'etcdctl')
-  }
+  if (path === '' || path === 'help') return out(etcdctlHelp(profile))
+  if (path === 'snapshot') return out(snapshotHelp(profile))
+  if (GROUPS.has(path)) return out(groupHelp(profile, path))
   if (parseBool(run.flags.get('help'))) return out(leafHelp(profile, path))
   const format = run.flags.get('write-out') ?? 'simple'
   if (!['simple', 'json', 'table', 'fields', 'protobuf'].includes(format))
@@ -389,7 +390,9 @@ async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResu
               // sic: pkg/flags/flag.go's message at v3.5.16 and v3.6.4 (seen in 3.5.16's output,
               // which also carries a stack trace of the command's own call path)
               'conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))',
-              { 'environment-variable': k },
+              profile.etcdMinor === '3.5'
+                ? { 'environment-variable': k, stacktrace: envConflictStack35(run.path) }
+                : { 'environment-variable': k },
             )
       return { result: out('', `${prefix}${line}\n`, 1) }
     }
@@ -641,7 +644,13 @@ async function endpointStatus(run: Run, cfg: ClientCfg, format: string): Promise
       continue
     }
     await waitTimeout(run, cfg.commandTimeout)
-    stderr += `${warnLine(run, cfg, r.error, { perEndpoint: ep })}\nFailed to get the status of endpoint ${ep} (context deadline exceeded)\n`
+    // 3.4 dials each endpoint on its own (passthrough target), 3.6 makes a client per endpoint;
+    // 3.5 asks each through the one client, whose grpc target names the first --endpoints entry
+    // (ep_command.go at v3.5.16 and v3.6.4)
+    const minor = run.profile.etcdMinor
+    const logCfg = minor === '3.6' ? { ...cfg, endpoints: [ep] } : cfg
+    const opts = minor === '3.4' ? { perEndpoint: ep } : {}
+    stderr += `${warnLine(run, logCfg, r.error, opts)}\nFailed to get the status of endpoint ${ep} (context deadline exceeded)\n`
   }
   const v36 = run.profile.etcdMinor === '3.6'
   const rows = ok.map(({ ep, p }) => {
@@ -1065,6 +1074,7 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
           'streamer failed to create ClientStream',
           {
             error: `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${r.error === 'connection closed' ? 'connection closed' : `connection error: desc = "${r.error}"`}`,
+            ...(minor === '3.5' ? { stacktrace: SNAPSHOT_STREAM_STACK_35 } : {}),
           },
           // the snapshot manager's own client logs as "client" in etcdctl 3.5.16 (the capture shows it)
           { logger: profile.etcdMinor === '3.5' ? 'client' : 'etcd-client' },
@@ -1113,6 +1123,86 @@ async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
 
 const STACK_34 =
   'go.etcd.io/etcd/clientv3.(*Client).streamClientInterceptor.func1\n\tgo.etcd.io/etcd/clientv3/retry_interceptor.go:129\ngoogle.golang.org/grpc.(*ClientConn).NewStream\n\tgoogle.golang.org/grpc/stream.go:148\ngoogle.golang.org/grpc.NewClientStream\n\tgoogle.golang.org/grpc/stream.go:155\ngo.etcd.io/etcd/etcdserver/etcdserverpb.(*maintenanceClient).Snapshot\n\tgo.etcd.io/etcd/etcdserver/etcdserverpb/rpc.pb.go:4296\ngo.etcd.io/etcd/clientv3.(*retryMaintenanceClient).Snapshot\n\tgo.etcd.io/etcd/clientv3/retry.go:214\ngo.etcd.io/etcd/clientv3.(*maintenance).Snapshot\n\tgo.etcd.io/etcd/clientv3/maintenance.go:195\ngo.etcd.io/etcd/clientv3/snapshot.(*v3Manager).Save\n\tgo.etcd.io/etcd/clientv3/snapshot/v3_snapshot.go:123\ngo.etcd.io/etcd/etcdctl/ctlv3/command.snapshotSaveCommandFunc\n\tgo.etcd.io/etcd/etcdctl/ctlv3/command/snapshot_command.go:113\ngithub.com/spf13/cobra.(*Command).execute\n\tgithub.com/spf13/cobra/command.go:920\ngithub.com/spf13/cobra.(*Command).ExecuteC\n\tgithub.com/spf13/cobra/command.go:1044\ngithub.com/spf13/cobra.(*Command).Execute\n\tgithub.com/spf13/cobra/command.go:968\ngo.etcd.io/etcd/etcdctl/ctlv3.Start\n\tgo.etcd.io/etcd/etcdctl/ctlv3/ctl_nocov.go:26\nmain.main\n\tgo.etcd.io/etcd/etcdctl/main.go:35\nruntime.main\n\truntime/proc.go:250'
+
+/**
+ * zap's stack traces in etcdctl 3.5 (error and fatal lines), as etcdctl 3.5.16
+ * prints them: the frames below the command are cobra's and main's, with the
+ * file lines of the build (Debian trixie's: cobra 1.8, Go 1.24's runtime).
+ */
+function stack35(frames: Array<[fn: string, file: string]>): string {
+  const all: Array<[string, string]> = [
+    ...frames,
+    ['github.com/spf13/cobra.(*Command).execute', 'github.com/spf13/cobra/command.go:989'],
+    ['github.com/spf13/cobra.(*Command).ExecuteC', 'github.com/spf13/cobra/command.go:1117'],
+    ['github.com/spf13/cobra.(*Command).Execute', 'github.com/spf13/cobra/command.go:1041'],
+    ['go.etcd.io/etcd/etcdctl/ctlv3.Start', 'go.etcd.io/etcd/etcdctl/ctlv3/ctl.go:107'],
+    ['go.etcd.io/etcd/etcdctl/ctlv3.MustStart', 'go.etcd.io/etcd/etcdctl/ctlv3/ctl.go:111'],
+    ['main.main', 'go.etcd.io/etcd/etcdctl/main.go:59'],
+    ['runtime.main', 'runtime/proc.go:283'],
+  ]
+  return all.map(([fn, file]) => `${fn}\n\t${file}`).join('\n')
+}
+
+const SNAPSHOT_STREAM_STACK_35 = stack35([
+  [
+    'go.etcd.io/etcd/client/v3.(*Client).streamClientInterceptor.func1',
+    'go.etcd.io/etcd/client/v3/retry_interceptor.go:130',
+  ],
+  ['google.golang.org/grpc.(*ClientConn).NewStream', 'google.golang.org/grpc/stream.go:167'],
+  [
+    'go.etcd.io/etcd/api/etcdserverpb.(*maintenanceClient).Snapshot',
+    'go.etcd.io/etcd/api/etcdserverpb/rpc.pb.go:7358',
+  ],
+  ['go.etcd.io/etcd/client/v3.(*retryMaintenanceClient).Snapshot', 'go.etcd.io/etcd/client/v3/retry.go:214'],
+  ['go.etcd.io/etcd/client/v3.(*maintenance).Snapshot', 'go.etcd.io/etcd/client/v3/maintenance.go:207'],
+  ['go.etcd.io/etcd/client/v3/snapshot.Save', 'go.etcd.io/etcd/client/v3/snapshot/v3_snapshot.go:69'],
+  [
+    'go.etcd.io/etcd/etcdctl/ctlv3/command.snapshotSaveCommandFunc',
+    'go.etcd.io/etcd/etcdctl/ctlv3/command/snapshot_command.go:122',
+  ],
+])
+
+/**
+ * Where each command reads its ETCDCTL_* variables (etcdctl/ctlv3/command at
+ * v3.5.16): through mustClientFromCmd, mustClientCfgFromCmd (snapshot save) or
+ * directly (endpoint health), from the command function at this line.
+ */
+const ENV_CALLERS_35: Record<string, [fn: string, file: string, via?: 'cfg' | 'direct']> = {
+  'member list': ['memberListCommandFunc', 'member_command.go:229'],
+  'member add': ['memberAddCommandFunc', 'member_command.go:141'],
+  'member remove': ['memberRemoveCommandFunc', 'member_command.go:191'],
+  'member promote': ['memberPromoteCommandFunc', 'member_command.go:250'],
+  'endpoint status': ['epStatusCommandFunc', 'ep_command.go:187'],
+  'endpoint health': ['epHealthCommandFunc', 'ep_command.go:96', 'direct'],
+  get: ['getCommandFunc', 'get_command.go:64'],
+  put: ['putCommandFunc', 'put_command.go:72'],
+  del: ['delCommandFunc', 'del_command.go:52'],
+  'snapshot save': ['snapshotSaveCommandFunc', 'snapshot_command.go:112', 'cfg'],
+  'alarm list': ['alarmListCommandFunc', 'alarm_command.go:76'],
+  'alarm disarm': ['alarmDisarmCommandFunc', 'alarm_command.go:53'],
+  defrag: ['defragCommandFunc', 'defrag_command.go:53'],
+  compaction: ['compactionCommandFunc', 'compaction_command.go:55'],
+}
+
+function envConflictStack35(path: string): string {
+  const [fn, file, via] = ENV_CALLERS_35[path] ?? ENV_CALLERS_35['member list']!
+  const pkg = 'go.etcd.io/etcd/etcdctl/ctlv3/command'
+  const dir = 'go.etcd.io/etcd/etcdctl/ctlv3/command'
+  const frames: Array<[string, string]> = [
+    ['go.etcd.io/etcd/pkg/flags.verifyEnv', 'go.etcd.io/etcd/pkg/flags/flag.go:85'],
+    ['go.etcd.io/etcd/pkg/flags.SetPflagsFromEnv', 'go.etcd.io/etcd/pkg/flags/flag.go:63'],
+  ]
+  if (via !== 'direct') {
+    frames.push([`${pkg}.clientConfigFromCmd`, `${dir}/global.go:129`])
+    frames.push(
+      via === 'cfg'
+        ? [`${pkg}.mustClientCfgFromCmd`, `${dir}/global.go:166`]
+        : [`${pkg}.mustClientFromCmd`, `${dir}/global.go:175`],
+    )
+  }
+  frames.push([`${pkg}.${fn}`, `${dir}/${file}`])
+  return stack35(frames)
+}
 
 const V2_HELP = (version: string) => `NAME:
    etcdctl - A simple command line client for etcd.
@@ -1389,20 +1479,34 @@ async function alarmDisarm(run: Run, cfg: ClientCfg): Promise<CommandResult> {
 }
 
 async function defrag(run: Run, cfg: ClientCfg): Promise<CommandResult> {
+  let eps = cfg.endpoints
+  // --cluster defragments every member at the client URLs it advertises
+  if (parseBool(run.flags.get('cluster'))) {
+    const r = await clusterEndpoints(run, cfg)
+    if (!Array.isArray(r)) return r
+    eps = r
+  }
   let stdout = ''
   let stderr = cfg.prefix
   let failed = false
-  for (const ep of cfg.endpoints) {
+  for (const ep of eps) {
     const c = dial(run.ctx.node.cluster, run.ctx.node, ep, cfg.tls)
     if (!c.ok) {
       await waitTimeout(run, cfg.commandTimeout)
-      stderr += `${warnLine(run, { ...cfg, endpoints: [ep] }, c.error)}\nFailed to defragment etcd member[${ep}] (context deadline exceeded)\n`
+      // 3.5 defragments each endpoint through the one client, whose grpc target names the first
+      // endpoint; 3.4 and 3.6 dial each (defrag_command.go at v3.5.16 and v3.6.4)
+      const logCfg = run.profile.etcdMinor === '3.5' ? cfg : { ...cfg, endpoints: [ep] }
+      const took = run.profile.etcdMinor === '3.6' ? `. took ${goDuration(cfg.commandTimeout + 0.4)}.` : ''
+      stderr += `${warnLine(run, logCfg, c.error)}\nFailed to defragment etcd member[${ep}]${took} (context deadline exceeded)\n`
       failed = true
       continue
     }
     c.proc.data.defragment()
     c.proc.queueFlush()
-    stdout += `Finished defragmenting etcd member[${ep}]\n`
+    // 3.6 says how long it took (defrag_command.go at v3.6.4)
+    const took =
+      run.profile.etcdMinor === '3.6' ? `. took ${goDuration(8 + (c.proc.data.dbSize() % 997) / 100)}` : ''
+    stdout += `Finished defragmenting etcd member[${ep}]${took}\n`
   }
   return out(stdout, stderr, failed ? EXIT_ERROR : 0)
 }

@@ -1,7 +1,8 @@
+import { findCommand } from '../commands/pflag'
 import type { CommandResult, SimCommandContext } from '../commands/types'
 import type { Profile } from '../profiles'
 import { ClientLog } from './clientlog'
-import { commandWords, type FlagDef, parseArgs, parseBool, RESTORE_FLAGS } from './flags'
+import { type FlagDef, parseArgs, parseBool, RESTORE_FLAGS, shapeOf } from './flags'
 import { etcdutlHelp } from './help'
 import { snapshotRestore, snapshotStatus } from './snapshot'
 
@@ -128,25 +129,31 @@ function unknownCommand(profile: Profile, word: string): CommandResult {
 export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult> {
   const profile = ctx.node.cluster.profile
   const log = new ClientLog(profile, () => ctx.node.cluster.clock.now())
-  const isRestore = (w: string[]) => w[0] === 'snapshot' && w[1] === 'restore'
-  const cmdWords = commandWords(ctx.args, (n) =>
-    [...GLOBAL, ...RESTORE].some((f) => (f.name === n || f.short === n) && f.type === 'bool'),
-  )
+  const flagsAt = (path: string[]): FlagDef[] => {
+    const p = path.join(' ')
+    if (p === 'snapshot restore') return [...GLOBAL, ...RESTORE]
+    if (p === 'defrag') return [...GLOBAL, { name: 'data-dir', type: 'string' }]
+    return GLOBAL
+  }
+  // cobra finds the command first: an unknown command stops there, a bad flag
+  // is then refused with the found command's usage
+  const found = findCommand(ctx.args, {
+    has: (path, word) =>
+      path.length === 0
+        ? topCommands(profile).includes(word)
+        : path.length === 1 && path[0] === 'snapshot' && ['status', 'restore', 'save'].includes(word),
+    shape: (path) => shapeOf(flagsAt(path)),
+  })
+  if (found.unknownAtRoot !== undefined) return unknownCommand(profile, found.unknownAtRoot)
+  const path = commandPath(found.path)
+  const defs = flagsAt(found.path)
   const parsed = parseArgs(
-    ctx.args,
-    (name) =>
-      GLOBAL.find((f) => f.name === name) ??
-      (isRestore(cmdWords)
-        ? RESTORE.find((f) => f.name === name)
-        : cmdWords[0] === 'defrag' && name === 'data-dir'
-          ? { name, type: 'string' as const }
-          : undefined),
-    (s) => GLOBAL.find((f) => f.short === s),
+    found.args,
+    (name) => defs.find((f) => f.name === name),
+    (c) => defs.find((f) => f.short === c),
   )
-  const w = parsed.words
-  if (w[0] && !topCommands(profile).includes(w[0])) return unknownCommand(profile, w[0])
-  const path = commandPath(w)
   if (parsed.error) return refuse(profile, path, parsed.error)
+  const w = [...found.path, ...parsed.words]
   const format = parsed.values.get('write-out') ?? 'simple'
   const [a, b, ...rest] = w
   if (!a || a === 'help' || (parseBool(parsed.values.get('help')) && a !== 'snapshot' && a !== 'defrag'))

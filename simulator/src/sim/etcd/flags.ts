@@ -1,6 +1,8 @@
-// pflag/cobra-style parsing for etcdctl and etcdutl: `--flag=value`,
-// `--flag value`, booleans bare or `=true|false`, short forms (`-w json`,
-// `-w=json`, `-wjson`), flags anywhere among the words.
+// etcdctl's and etcdutl's flags: their definitions, pflag's grammar over them
+// (shared with kubectl in ../commands/pflag.ts), and Go's duration and bool
+// forms of their values.
+
+import { type FlagShape, PflagError, parseFlags } from '../commands/pflag'
 
 export type FlagType = 'string' | 'bool' | 'duration' | 'int'
 
@@ -18,55 +20,37 @@ export interface Parsed {
   error?: string
 }
 
+/** pflag's grammar (../commands/pflag.ts) with every value kept as typed. */
 export function parseArgs(
   args: string[],
-  lookup: (name: string, words: string[]) => FlagDef | undefined,
-  shortLookup: (s: string, words: string[]) => FlagDef | undefined,
+  lookup: (name: string) => FlagDef | undefined,
+  shortLookup: (s: string) => FlagDef | undefined,
 ): Parsed {
-  const words: string[] = []
   const values = new Map<string, string>()
   const explicit = new Set<string>()
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string
-    if (a === '--') {
-      words.push(...args.slice(i + 1))
-      break
-    }
-    if (a.startsWith('--') && a.length > 2) {
-      const body = a.slice(2)
-      const eq = body.indexOf('=')
-      const name = eq >= 0 ? body.slice(0, eq) : body
-      const def = lookup(name, words)
-      if (!def) return { words, values, explicit, error: `unknown flag: --${name}` }
-      if (eq >= 0) values.set(def.name, body.slice(eq + 1))
-      else if (def.type === 'bool') values.set(def.name, 'true')
-      else {
-        if (i + 1 >= args.length)
-          return { words, values, explicit, error: `flag needs an argument: --${name}` }
-        values.set(def.name, args[++i] as string)
-      }
-      explicit.add(def.name)
-      continue
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      const s = a[1] as string
-      const def = shortLookup(s, words)
-      if (!def) return { words, values, explicit, error: `unknown shorthand flag: '${s}' in ${a}` }
-      let rest = a.slice(2)
-      if (rest.startsWith('=')) rest = rest.slice(1)
-      if (def.type === 'bool') values.set(def.name, rest || 'true')
-      else if (rest) values.set(def.name, rest)
-      else {
-        if (i + 1 >= args.length)
-          return { words, values, explicit, error: `flag needs an argument: '${s}' in -${s}` }
-        values.set(def.name, args[++i] as string)
-      }
-      explicit.add(def.name)
-      continue
-    }
-    words.push(a)
+  try {
+    const r = parseFlags(args, {
+      long: lookup,
+      short: shortLookup,
+      isBool: (f) => f.type === 'bool',
+      set: (f, v) => {
+        values.set(f.name, v)
+        explicit.add(f.name)
+      },
+    })
+    return { words: [...r.positional, ...(r.afterDash ?? [])], values, explicit }
+  } catch (err) {
+    if (err instanceof PflagError) return { words: [], values, explicit, error: err.message }
+    throw err
   }
-  return { words, values, explicit }
+}
+
+/** What cobra sees of a flag set while it looks for the command. */
+export function shapeOf(flags: FlagDef[]): FlagShape {
+  return {
+    noOptDefVal: (n) => flags.some((f) => f.name === n && f.type === 'bool'),
+    shortNoOptDefVal: (c) => flags.some((f) => f.short === c && f.type === 'bool'),
+  }
 }
 
 /** Go's time.ParseDuration for the forms people type (`5s`, `500ms`, `1m30s`). */
@@ -98,29 +82,6 @@ export function parseDuration(text: string): number | undefined {
 
 export function parseBool(v: string | undefined): boolean {
   return v === 'true' || v === '1' || v === 't' || v === 'T' || v === 'TRUE' || v === 'True'
-}
-
-/**
- * cobra finds the command before it parses flags: words that are not flags,
- * where a `--flag` without `=` takes the next word as its value unless it is a
- * known boolean. So `etcdutl --data-dir d snapshot restore f` is `snapshot restore`.
- */
-export function commandWords(args: string[], isBool: (name: string) => boolean): string[] {
-  const words: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string
-    if (a === '--') break
-    if (a.startsWith('--') && a.length > 2) {
-      if (!a.includes('=') && !isBool(a.slice(2))) i++
-      continue
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      if (a.length === 2 && !isBool(a.slice(1))) i++
-      continue
-    }
-    words.push(a)
-  }
-  return words
 }
 
 /** `snapshot restore` flags as etcdctl (3.4, 3.5) and etcdutl share them. */

@@ -3,7 +3,7 @@ import type { CommandResult } from '../commands/types'
 import type { Profile } from '../profiles'
 import { preallocate, WAL_SEGMENT_BYTES } from '../vfs/preallocate'
 import type { ClientLog } from './clientlog'
-import { verifyBootstrap } from './config'
+import { resolvedPeerUrls, verifyBootstrap } from './config'
 import { base64Of, goJson, humanBytes, renderTable } from './format'
 import { hexId } from './ids'
 import type { Keyspace } from './keyspace'
@@ -143,7 +143,13 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
     stderr: `${stderr}Error: ${msg}\n`,
     exitCode: code,
   })
-  const verr = verifyBootstrap({ name: o.name, initialCluster, initialAdvertisePeerUrls: peerUrls })
+  const boot0 = { name: o.name, initialCluster, initialAdvertisePeerUrls: peerUrls }
+  const verr = verifyBootstrap(boot0)
+  // 3.5+ log each peer URL netutil resolves while comparing the advertised URLs with the
+  // cluster's (seen in etcdctl 3.5.16's output; the call is at netutil.go:113 at v3.6.4)
+  if (minor !== '3.4' && (!verr || verr.startsWith('--initial-')))
+    for (const r of resolvedPeerUrls(boot0))
+      stderr += `${o.log.console('info', `netutil/netutil.go:${minor === '3.5' ? 112 : 113}`, 'resolved URL Host', { url: r.url, host: r.host, 'resolved-addr': r.host })}\n`
   if (verr) return fail(verr)
   if (o.bumpRevision > 0 && !o.markCompacted) return fail('--mark-compacted required if --revision-bump > 0')
   const boot = bootstrapMembership(initialCluster, o.initialClusterToken) as Bootstrap
