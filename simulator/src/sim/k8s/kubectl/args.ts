@@ -1,6 +1,8 @@
-// pflag-style argument parsing as kubectl (cobra) does it: flags anywhere,
-// `--f=v`, `--f v`, `-fv`, `-f v`, grouped short booleans (`-it`), `--`
-// ending flags, and cobra's exact error texts for bad flags.
+// kubectl's flags: their types and values over pflag's grammar (shared with
+// etcdctl in ../../commands/pflag.ts), with cobra's exact error texts for bad
+// flags and values.
+
+import { PflagError, parseFlags } from '../../commands/pflag'
 
 export type FlagType = 'bool' | 'string' | 'int' | 'strings'
 
@@ -72,59 +74,23 @@ function setValue(flags: FlagValues, spec: FlagSpec, raw: string): void {
   }
 }
 
-/** Parse args against the given flags; throws FlagError with cobra's message. */
+/** Parse args against the given flags (pflag's grammar); throws FlagError with cobra's message. */
 export function parseArgs(args: string[], specs: FlagSpec[]): Parsed {
   const long = new Map(specs.map((s) => [s.name, s]))
   const short = new Map(specs.filter((s) => s.short).map((s) => [s.short as string, s]))
   const flags: FlagValues = {}
-  const positional: string[] = []
-  let afterDash: string[] | undefined
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    if (a === '--') {
-      afterDash = args.slice(i + 1)
-      break
-    }
-    if (a.startsWith('--') && a.length > 2) {
-      const eq = a.indexOf('=')
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2)
-      const spec = long.get(name)
-      if (!spec) throw new FlagError(`unknown flag: --${name}`)
-      if (eq >= 0) setValue(flags, spec, a.slice(eq + 1))
-      else if (spec.type === 'bool') flags[spec.name] = true
-      else {
-        if (i + 1 >= args.length) throw new FlagError(`flag needs an argument: --${name}`)
-        setValue(flags, spec, args[++i])
-      }
-      continue
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      const body = a.slice(1)
-      for (let j = 0; j < body.length; j++) {
-        const c = body[j]
-        const spec = short.get(c)
-        if (!spec) throw new FlagError(`unknown shorthand flag: '${c}' in -${body}`)
-        const rest = body.slice(j + 1)
-        if (spec.type === 'bool') {
-          if (rest.startsWith('=')) {
-            flags[spec.name] = parseBool(spec, rest.slice(1))
-            break
-          }
-          flags[spec.name] = true
-          continue
-        }
-        if (rest.length > 0) setValue(flags, spec, rest.startsWith('=') ? rest.slice(1) : rest)
-        else {
-          if (i + 1 >= args.length) throw new FlagError(`flag needs an argument: '${c}' in -${c}`)
-          setValue(flags, spec, args[++i])
-        }
-        break
-      }
-      continue
-    }
-    positional.push(a)
+  try {
+    const r = parseFlags(args, {
+      long: (n) => long.get(n),
+      short: (c) => short.get(c),
+      isBool: (spec) => spec.type === 'bool',
+      set: (spec, v) => setValue(flags, spec, v),
+    })
+    return { flags, positional: r.positional, afterDash: r.afterDash }
+  } catch (err) {
+    if (err instanceof PflagError) throw new FlagError(err.message)
+    throw err
   }
-  return { flags, positional, afterDash }
 }
 
 /**
