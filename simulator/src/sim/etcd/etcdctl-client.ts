@@ -47,34 +47,35 @@ export interface ClientCfg {
 
 export async function clientConfig(run: Run): Promise<ClientCfg | { result: CommandResult }> {
   const { ctx, profile, flags, explicit, log } = run
+  const facts = profile.etcd.etcdctl
+  const envLog = facts.envLog
   let prefix = ''
   // Flags from ETCDCTL_* variables, after the command line has been read.
   for (const [k, v] of Object.entries(ctx.env)) {
     if (!k.startsWith('ETCDCTL_')) continue
-    if (k === 'ETCDCTL_API' && profile.etcdMinor !== '3.6') continue
+    if (k === 'ETCDCTL_API' && facts.api2) continue
     const name = envFlagName(k)
     const known =
-      GLOBAL.some((f) => f.name === name) ||
-      (profile.etcdMinor !== '3.4' && GLOBAL_35.some((f) => f.name === name))
+      GLOBAL.some((f) => f.name === name) || (facts.flagsOf35 && GLOBAL_35.some((f) => f.name === name))
     if (!known) {
       prefix +=
-        profile.etcdMinor === '3.4'
+        envLog === 'capnslog'
           ? `${log.capnslog('W', 'pkg/flags', `unrecognized environment variable ${k}=${v}`)}\n`
-          : `${log.line('warn', `flags/flag.go:${profile.etcdMinor === '3.5' ? 93 : 94}`, 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
+          : `${log.line('warn', `flags/flag.go:${envLog.unrecognized}`, 'unrecognized environment variable', { 'environment-variable': `${k}=${v}` })}\n`
       continue
     }
     if (explicit.has(name)) {
       const text = `conflicting environment variable "${k}" is shadowed by corresponding command-line flag (either unset environment variable or disable flag)`
       const line =
-        profile.etcdMinor === '3.4'
+        envLog === 'capnslog'
           ? log.capnslog('C', 'pkg/flags', text)
           : log.line(
               'fatal',
-              `flags/flag.go:${profile.etcdMinor === '3.5' ? 85 : 86}`,
+              `flags/flag.go:${envLog.conflict}`,
               // sic: pkg/flags/flag.go's message at v3.5.16 and v3.6.4 (seen in 3.5.16's output,
               // which also carries a stack trace of the command's own call path)
               'conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))',
-              profile.etcdMinor === '3.5'
+              facts.stacks === 'v3.5.16'
                 ? { 'environment-variable': k, stacktrace: envConflictStack35(run.path) }
                 : { 'environment-variable': k },
             )
@@ -179,14 +180,15 @@ export function warnLine(
 ): string {
   const { profile, log } = run
   const now = run.ctx.node.cluster.clock.now()
-  if (profile.etcdMinor === '3.4') {
+  const client = profile.etcd.etcdctl.client
+  if (client.oldBalancer) {
     const target = opts.perEndpoint
       ? `passthrough:///${opts.perEndpoint}`
       : `endpoint://client-${uuid(`${now}/${cfg.endpoints.join(',')}`)}/${hostPort(cfg.endpoints[0] ?? '')}`
     const err = opts.perEndpoint
       ? `rpc error: code = DeadlineExceeded desc = latest balancer error: ${detail === 'connection closed' ? 'connection closed' : `connection error: desc = "${detail}"`}`
       : 'rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure'
-    return log.line('warn', 'clientv3/retry_interceptor.go:62', 'retrying of unary invoker failed', {
+    return log.line('warn', clientCaller(profile, 'retry'), 'retrying of unary invoker failed', {
       target,
       attempt: 0,
       error: err,
@@ -195,10 +197,9 @@ export function warnLine(
   const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
   const target = `etcd-endpoints://${ptr}/${hostPort(opts.perEndpoint ?? cfg.endpoints[0] ?? '')}`
   const err = `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${detail === 'connection closed' ? 'connection closed' : `connection error: desc = "${detail}"`}`
-  const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
   return log.line(
     'warn',
-    caller,
+    clientCaller(profile, 'retry'),
     'retrying of unary invoker failed',
     { target, attempt: 0, error: err },
     { logger: opts.logger ?? 'etcd-client' },
@@ -269,7 +270,7 @@ export function stack35(frames: Array<[fn: string, file: string]>): string {
   return all.map(([fn, file]) => `${fn}\n\t${file}`).join('\n')
 }
 
-export const SNAPSHOT_STREAM_STACK_35 = stack35([
+const SNAPSHOT_STREAM_STACK_35 = stack35([
   [
     'go.etcd.io/etcd/client/v3.(*Client).streamClientInterceptor.func1',
     'go.etcd.io/etcd/client/v3/retry_interceptor.go:130',
@@ -287,6 +288,15 @@ export const SNAPSHOT_STREAM_STACK_35 = stack35([
     'go.etcd.io/etcd/etcdctl/ctlv3/command/snapshot_command.go:122',
   ],
 ])
+
+const STACK_34 =
+  'go.etcd.io/etcd/clientv3.(*Client).streamClientInterceptor.func1\n\tgo.etcd.io/etcd/clientv3/retry_interceptor.go:129\ngoogle.golang.org/grpc.(*ClientConn).NewStream\n\tgoogle.golang.org/grpc/stream.go:148\ngoogle.golang.org/grpc.NewClientStream\n\tgoogle.golang.org/grpc/stream.go:155\ngo.etcd.io/etcd/etcdserver/etcdserverpb.(*maintenanceClient).Snapshot\n\tgo.etcd.io/etcd/etcdserver/etcdserverpb/rpc.pb.go:4296\ngo.etcd.io/etcd/clientv3.(*retryMaintenanceClient).Snapshot\n\tgo.etcd.io/etcd/clientv3/retry.go:214\ngo.etcd.io/etcd/clientv3.(*maintenance).Snapshot\n\tgo.etcd.io/etcd/clientv3/maintenance.go:195\ngo.etcd.io/etcd/clientv3/snapshot.(*v3Manager).Save\n\tgo.etcd.io/etcd/clientv3/snapshot/v3_snapshot.go:123\ngo.etcd.io/etcd/etcdctl/ctlv3/command.snapshotSaveCommandFunc\n\tgo.etcd.io/etcd/etcdctl/ctlv3/command/snapshot_command.go:113\ngithub.com/spf13/cobra.(*Command).execute\n\tgithub.com/spf13/cobra/command.go:920\ngithub.com/spf13/cobra.(*Command).ExecuteC\n\tgithub.com/spf13/cobra/command.go:1044\ngithub.com/spf13/cobra.(*Command).Execute\n\tgithub.com/spf13/cobra/command.go:968\ngo.etcd.io/etcd/etcdctl/ctlv3.Start\n\tgo.etcd.io/etcd/etcdctl/ctlv3/ctl_nocov.go:26\nmain.main\n\tgo.etcd.io/etcd/etcdctl/main.go:35\nruntime.main\n\truntime/proc.go:250'
+
+/** The stack trace of the snapshot stream's error line, for the builds whose traces were captured. */
+export function streamErrorStack(profile: Profile): string | undefined {
+  const build = profile.etcd.etcdctl.stacks
+  return build === 'v3.4.23' ? STACK_34 : build === 'v3.5.16' ? SNAPSHOT_STREAM_STACK_35 : undefined
+}
 
 /**
  * Where each command reads its ETCDCTL_* variables (etcdctl/ctlv3/command at
@@ -331,14 +341,14 @@ function envConflictStack35(path: string): string {
 }
 
 /**
- * zap's short caller for a file of etcd's client module. etcdctl 3.5 and 3.6
- * build the client from their own source tree (etcdctl/go.mod replaces
- * go.etcd.io/etcd/client/v3 with ../client/v3), so the path is `v3/<file>`:
- * seen in etcdctl 3.5.16's output; the 3.6 line numbers are those of
- * client/v3 at v3.6.4.
+ * zap's short caller for clientv3's retry or stream interceptor. etcdctl 3.5
+ * and 3.6 build the client from their own source tree (etcdctl/go.mod replaces
+ * go.etcd.io/etcd/client/v3 with ../client/v3), so the path is `v3/<file>`
+ * (seen in etcdctl 3.5.16's output); 3.4's is `clientv3/<file>`.
  */
-export function clientCaller(profile: Run['profile'], file: string, line35: number, line36: number): string {
-  return `v3/${file}:${profile.etcdMinor === '3.5' ? line35 : line36}`
+export function clientCaller(profile: Run['profile'], interceptor: 'retry' | 'stream'): string {
+  const c = profile.etcd.etcdctl.client
+  return `${c.caller}/retry_interceptor.go:${interceptor === 'retry' ? c.retryLine : c.streamLine}`
 }
 
 /** A server-side error: clientv3's retry interceptor logs the gRPC status, then etcdctl prints the message. */
@@ -353,19 +363,18 @@ export function serverError(
   const now = run.ctx.node.cluster.clock.now()
   const err = `rpc error: code = ${code} desc = ${msg}`
   let line: string
-  if (profile.etcdMinor === '3.4') {
+  if (profile.etcd.etcdctl.client.oldBalancer) {
     const target = `endpoint://client-${uuid(`${now}/${cfg.endpoints.join(',')}`)}/${hostPort(cfg.endpoints[0] ?? '')}`
-    line = log.line('warn', 'clientv3/retry_interceptor.go:62', 'retrying of unary invoker failed', {
+    line = log.line('warn', clientCaller(profile, 'retry'), 'retrying of unary invoker failed', {
       target,
       attempt: 0,
       error: err,
     })
   } else {
     const ptr = `0xc000${(now % 0xfffff).toString(16).padStart(6, '0')}`
-    const caller = clientCaller(profile, 'retry_interceptor.go', 63, 65)
     line = log.line(
       'warn',
-      caller,
+      clientCaller(profile, 'retry'),
       'retrying of unary invoker failed',
       { target: `etcd-endpoints://${ptr}/${hostPort(cfg.endpoints[0] ?? '')}`, attempt: 0, error: err },
       { logger: 'etcd-client' },

@@ -3,6 +3,7 @@
 // compaction.
 
 import type { CommandResult } from '../commands/types'
+import type { EtcdctlFacts } from '../profiles'
 import { createRng, seedFrom } from '../random'
 import { dial, header, membersOf, NoLeaderError } from './client'
 import {
@@ -25,12 +26,16 @@ import { goDuration, goJson, humanBytes, type JsonValue, renderTable } from './f
 import { hexId } from './ids'
 import { type EtcdProcess, etcdRuntime, joinedMemberId } from './server'
 
+function facts(run: Run): EtcdctlFacts {
+  return run.profile.etcd.etcdctl
+}
+
 export async function memberList(run: Run, cfg: ClientCfg, format: string): Promise<CommandResult> {
   const c = connectAny(run, cfg)
   if (!c.ok) return failUnary(run, cfg, c.error)
   const p = c.proc
   // MemberList is linearizable from 3.5 on: without a leader it times out.
-  if (run.profile.etcdMinor !== '3.4' && run.flags.get('consistency') !== 's' && !p.group?.leader) {
+  if (facts(run).memberListLinearizable && run.flags.get('consistency') !== 's' && !p.group?.leader) {
     await waitTimeout(run, cfg.commandTimeout)
     return out('', `${cfg.prefix}Error: context deadline exceeded\n`, EXIT_ERROR)
   }
@@ -47,7 +52,7 @@ export async function memberList(run: Run, cfg: ClientCfg, format: string): Prom
   ])
   let stdout: string
   if (format === 'json') {
-    const idv = (id: string): JsonValue => (hex && run.profile.etcdMinor !== '3.4' ? id : BigInt(`0x${id}`))
+    const idv = (id: string): JsonValue => (hex && facts(run).hexMemberIds ? id : BigInt(`0x${id}`))
     stdout = `${goJson({
       header: { ...hdrJson(h), cluster_id: idv(hexId(h.cluster_id)), member_id: idv(hexId(h.member_id)) },
       members: members.map((m) => {
@@ -56,8 +61,7 @@ export async function memberList(run: Run, cfg: ClientCfg, format: string): Prom
         o.peerURLs = m.peerURLs
         // etcdctl 3.5's hand-written --hex printer spells the key clientURLS (printer_json.go
         // at v3.5.16, seen in its output); 3.6 fixed it
-        if (m.clientURLs.length)
-          o[hex && run.profile.etcdMinor === '3.5' ? 'clientURLS' : 'clientURLs'] = m.clientURLs
+        if (m.clientURLs.length) o[hex ? facts(run).hexClientUrlsKey : 'clientURLs'] = m.clientURLs
         if (m.isLearner) o.isLearner = true
         return o
       }),
@@ -118,12 +122,12 @@ export async function endpointStatus(run: Run, cfg: ClientCfg, format: string): 
     // 3.4 dials each endpoint on its own (passthrough target), 3.6 makes a client per endpoint;
     // 3.5 asks each through the one client, whose grpc target names the first --endpoints entry
     // (ep_command.go at v3.5.16 and v3.6.4)
-    const minor = run.profile.etcdMinor
-    const logCfg = minor === '3.6' ? { ...cfg, endpoints: [ep] } : cfg
-    const opts = minor === '3.4' ? { perEndpoint: ep } : {}
+    const client = facts(run).statusClient
+    const logCfg = client === 'own' ? { ...cfg, endpoints: [ep] } : cfg
+    const opts = client === 'passthrough' ? { perEndpoint: ep } : {}
     stderr += `${warnLine(run, logCfg, r.error, opts)}\nFailed to get the status of endpoint ${ep} (context deadline exceeded)\n`
   }
-  const v36 = run.profile.etcdMinor === '3.6'
+  const storageVersion = run.profile.etcd.storageVersion
   const rows = ok.map(({ ep, p }) => {
     const size = p.data.dbSize()
     const inUse = Math.min(size, p.data.inUseBytes())
@@ -136,10 +140,10 @@ export async function endpointStatus(run: Run, cfg: ClientCfg, format: string): 
       String(p.raftIndex),
       '',
     ]
-    if (v36)
+    if (storageVersion)
       return [
         ...base,
-        '3.6.0',
+        storageVersion,
         humanBytes(size),
         humanBytes(inUse),
         `${Math.trunc(100 - (inUse * 100) / size)}%`,
@@ -165,12 +169,12 @@ export async function endpointStatus(run: Run, cfg: ClientCfg, format: string): 
           dbSizeInUse: Math.min(p.data.dbSize(), p.data.inUseBytes()),
         }
         if (!p.leaderId) delete st.leader
-        if (v36) st.storageVersion = '3.6.0'
+        if (storageVersion) st.storageVersion = storageVersion
         return { Endpoint: ep, Status: st }
       }),
     )}\n`
   } else if (format === 'table') {
-    const head = v36
+    const head = storageVersion
       ? [
           'Endpoint',
           'ID',
@@ -230,7 +234,7 @@ export async function endpointHealth(run: Run, cfg: ClientCfg, format: string): 
     if (!r.ok) {
       await waitTimeout(run, cfg.commandTimeout)
       // etcdctl 3.5.16's per-endpoint health clients log as "client" (the capture shows it)
-      stderr += `${warnLine(run, { ...cfg, endpoints: [ep] }, r.error, run.profile.etcdMinor === '3.5' ? { logger: 'client' } : {})}\n`
+      stderr += `${warnLine(run, { ...cfg, endpoints: [ep] }, r.error, { logger: facts(run).healthLogger })}\n`
       results.push({
         ep,
         health: false,
@@ -251,7 +255,7 @@ export async function endpointHealth(run: Run, cfg: ClientCfg, format: string): 
     }
     results.push({ ep, health: true, took: goDuration(6 + Math.round(rng() * 6e6) / 1e6) })
   }
-  const healthyToStdout = run.profile.etcdMinor !== '3.4'
+  const healthyToStdout = facts(run).healthyToStdout
   if (format === 'json') {
     stdout = `${goJson(results.map((x) => ({ endpoint: x.ep, health: x.health, took: x.took, ...(x.error ? { error: x.error } : {}) })))}\n`
   } else if (format === 'table') {
@@ -305,7 +309,7 @@ export async function memberAdd(run: Run, cfg: ClientCfg): Promise<CommandResult
   if (isResult(r)) return r
   if ('error' in r) return serverError(run, cfg, r.code ?? 'Unknown', r.error ?? '')
   // etcdctl 3.4 does not say "as learner".
-  const as = learner && run.profile.etcdMinor !== '3.4' ? ' as learner ' : ' '
+  const as = learner && facts(run).learnerWording ? ' as learner ' : ' '
   let s = `Member ${idText(r.id)} added${as}to cluster ${idText(r.p.clusterId)}\n`
   const conf: string[] = []
   for (const m of r.members)
@@ -398,8 +402,8 @@ export async function defrag(run: Run, cfg: ClientCfg): Promise<CommandResult> {
       await waitTimeout(run, cfg.commandTimeout)
       // 3.5 defragments each endpoint through the one client, whose grpc target names the first
       // endpoint; 3.4 and 3.6 dial each (defrag_command.go at v3.5.16 and v3.6.4)
-      const logCfg = run.profile.etcdMinor === '3.5' ? cfg : { ...cfg, endpoints: [ep] }
-      const took = run.profile.etcdMinor === '3.6' ? `. took ${goDuration(cfg.commandTimeout + 0.4)}.` : ''
+      const logCfg = facts(run).defragClient === 'shared' ? cfg : { ...cfg, endpoints: [ep] }
+      const took = facts(run).defragTook ? `. took ${goDuration(cfg.commandTimeout + 0.4)}.` : ''
       stderr += `${warnLine(run, logCfg, c.error)}\nFailed to defragment etcd member[${ep}]${took} (context deadline exceeded)\n`
       failed = true
       continue
@@ -407,8 +411,7 @@ export async function defrag(run: Run, cfg: ClientCfg): Promise<CommandResult> {
     c.proc.data.defragment()
     c.proc.queueFlush()
     // 3.6 says how long it took (defrag_command.go at v3.6.4)
-    const took =
-      run.profile.etcdMinor === '3.6' ? `. took ${goDuration(8 + (c.proc.data.dbSize() % 997) / 100)}` : ''
+    const took = facts(run).defragTook ? `. took ${goDuration(8 + (c.proc.data.dbSize() % 997) / 100)}` : ''
     stdout += `Finished defragmenting etcd member[${ep}]${took}\n`
   }
   return out(stdout, stderr, failed ? EXIT_ERROR : 0)

@@ -94,6 +94,16 @@ export const GROUPS = new Set([
   'completion',
 ])
 
+/** --count-only, --bump-revision and --mark-compacted came with etcdctl 3.5. */
+const LOCAL_SINCE_35 = ['count-only', 'bump-revision', 'mark-compacted']
+
+/** The flags a command knows: the global ones and its own, as the profile's etcdctl has them. */
+export function flagsOf(profile: Profile, words: string[]): FlagDef[] {
+  const since35 = profile.etcd.etcdctl.flagsOf35
+  const local = (LOCAL[words.join(' ')] ?? []).filter((f) => since35 || !LOCAL_SINCE_35.includes(f.name))
+  return since35 ? [...GLOBAL, ...GLOBAL_35, ...local] : [...GLOBAL, ...local]
+}
+
 export function leafCommands(profile: Profile): Set<string> {
   const s = new Set(Object.keys(LOCAL))
   if (!profile.etcdctlHasRestore) {

@@ -4,14 +4,7 @@
 import { type CommandResult, stderrFirst } from '../commands/types'
 import type { Profile } from '../profiles'
 import { dial } from './client'
-import {
-  type ClientCfg,
-  clientCaller,
-  out,
-  type Run,
-  SNAPSHOT_STREAM_STACK_35,
-  waitTimeout,
-} from './etcdctl-client'
+import { type ClientCfg, clientCaller, out, type Run, streamErrorStack, waitTimeout } from './etcdctl-client'
 import { EXIT_BAD_ARGS, EXIT_INTERRUPTED } from './etcdctl-flags'
 import { goDuration, humanBytes, type JsonValue } from './format'
 import { resolvePathFrom } from './snapshot'
@@ -19,18 +12,17 @@ import { snapshotBytes } from './storage'
 
 /** etcd 3.5's etcdctl still restores and reads snapshots, but says etcdutl is the tool now. */
 export function deprecationBanner(profile: Profile, verb: 'status' | 'restore'): string {
-  return profile.etcdMinor === '3.5' ? `Deprecated: Use \`etcdutl snapshot ${verb}\` instead.\n\n` : ''
+  return profile.etcd.etcdctl.restoreDeprecated
+    ? `Deprecated: Use \`etcdutl snapshot ${verb}\` instead.\n\n`
+    : ''
 }
 
 export async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandResult> {
   const { profile, log, ctx } = run
-  const minor = profile.etcdMinor
+  const facts = profile.etcd.etcdctl.snapshotSave
+  const storageVersion = profile.etcd.storageVersion
   if (run.positional.length !== 1)
-    return out(
-      '',
-      `${cfg.prefix}Error: snapshot save expects one argument${minor === '3.6' ? ' <filename>' : ''}\n`,
-      EXIT_BAD_ARGS,
-    )
+    return out('', `${cfg.prefix}Error: snapshot save expects one argument${facts.argHint}\n`, EXIT_BAD_ARGS)
   if (cfg.endpoints.length !== 1)
     return out(
       '',
@@ -53,21 +45,16 @@ export async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandRes
       EXIT_INTERRUPTED,
     )
   await ctx.fs.writeFile(absPart, '')
-  const c34 = minor === '3.4'
   const snapCaller = (n: number) => `snapshot/v3_snapshot.go:${n}`
   const lines: string[] = []
   const L = (level: string, caller: string, msg: string, f: Record<string, JsonValue> = {}, client = false) =>
     lines.push(
-      c34
+      facts.took === 'seconds'
         ? log.line(level, caller, msg, f, { floatTs: !client })
         : log.line(level, caller, msg, f, client ? { logger: 'client' } : {}),
     )
-  const calls = c34 ? [119, 127, 142, 152] : minor === '3.5' ? [65, 73, 88, 97] : [83, 96, 111, 121]
-  const maint = c34
-    ? ['clientv3/maintenance.go:200', 'clientv3/maintenance.go:208']
-    : minor === '3.5'
-      ? ['v3/maintenance.go:212', 'v3/maintenance.go:220']
-      : ['v3/maintenance.go:236', 'v3/maintenance.go:302']
+  const calls = facts.lines
+  const maint = facts.maintenance
   L('info', snapCaller(calls[0] as number), 'created temporary db file', { path: part })
   const ep = cfg.endpoints[0] as string
   const r = dial(ctx.node.cluster, ctx.node, ep, cfg.tls)
@@ -93,27 +80,28 @@ export async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandRes
     }
     await waitTimeout(run, cfg.commandTimeout)
     await cleanup()
-    const err =
-      'rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure'
-    if (c34) {
+    const stacktrace = streamErrorStack(profile)
+    if (profile.etcd.etcdctl.client.oldBalancer) {
+      const err =
+        'rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure'
       lines.push(
-        log.line('error', 'clientv3/retry_interceptor.go:129', 'streamer failed to create ClientStream', {
+        log.line('error', clientCaller(profile, 'stream'), 'streamer failed to create ClientStream', {
           error: err,
-          stacktrace: STACK_34,
+          ...(stacktrace ? { stacktrace } : {}),
         }),
       )
     } else {
       lines.push(
         log.line(
           'error',
-          clientCaller(profile, 'retry_interceptor.go', 130, 130),
+          clientCaller(profile, 'stream'),
           'streamer failed to create ClientStream',
           {
             error: `rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: ${r.error === 'connection closed' ? 'connection closed' : `connection error: desc = "${r.error}"`}`,
-            ...(minor === '3.5' ? { stacktrace: SNAPSHOT_STREAM_STACK_35 } : {}),
+            ...(stacktrace ? { stacktrace } : {}),
           },
           // the snapshot manager's own client logs as "client" in etcdctl 3.5.16 (the capture shows it)
-          { logger: profile.etcdMinor === '3.5' ? 'client' : 'etcd-client' },
+          { logger: facts.streamLogger },
         ),
       )
     }
@@ -124,13 +112,14 @@ export async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandRes
   L('info', maint[0] as string, 'opened snapshot stream; downloading', {}, true)
   L('info', snapCaller(calls[1] as number), 'fetching snapshot', { endpoint: ep })
   L('info', maint[1] as string, 'completed snapshot read; closing', {}, true)
-  const took: JsonValue = c34
-    ? 0.012 + (db.length % 997) / 100000
-    : minor === '3.5'
-      ? 'now'
-      : goDuration(12 + (db.length % 97) / 10)
+  const took: JsonValue =
+    facts.took === 'seconds'
+      ? 0.012 + (db.length % 997) / 100000
+      : facts.took === 'now'
+        ? 'now'
+        : goDuration(12 + (db.length % 97) / 10)
   const fetched: Record<string, JsonValue> = { endpoint: ep, size: humanBytes(db.length), took }
-  if (minor === '3.6') fetched['etcd-version'] = '3.6.0'
+  if (storageVersion) fetched['etcd-version'] = storageVersion
   L('info', snapCaller(calls[2] as number), 'fetched snapshot', fetched)
   const targetIsDir = await ctx.fs
     .stat(abs)
@@ -152,10 +141,7 @@ export async function snapshotSave(run: Run, cfg: ClientCfg): Promise<CommandRes
     return out('', `${cfg.prefix}${lines.join('\n')}\nError: ${(err as Error).message}\n`, EXIT_INTERRUPTED)
   }
   L('info', snapCaller(calls[3] as number), 'saved', { path })
-  const stdout = `Snapshot saved at ${path}\n${minor === '3.6' ? 'Server version 3.6.0\n' : ''}`
+  const stdout = `Snapshot saved at ${path}\n${storageVersion ? `Server version ${storageVersion}\n` : ''}`
   // the log lines come as the snapshot is taken, the result line at the end
   return stderrFirst(out(stdout, `${cfg.prefix}${lines.join('\n')}\n`))
 }
-
-const STACK_34 =
-  'go.etcd.io/etcd/clientv3.(*Client).streamClientInterceptor.func1\n\tgo.etcd.io/etcd/clientv3/retry_interceptor.go:129\ngoogle.golang.org/grpc.(*ClientConn).NewStream\n\tgoogle.golang.org/grpc/stream.go:148\ngoogle.golang.org/grpc.NewClientStream\n\tgoogle.golang.org/grpc/stream.go:155\ngo.etcd.io/etcd/etcdserver/etcdserverpb.(*maintenanceClient).Snapshot\n\tgo.etcd.io/etcd/etcdserver/etcdserverpb/rpc.pb.go:4296\ngo.etcd.io/etcd/clientv3.(*retryMaintenanceClient).Snapshot\n\tgo.etcd.io/etcd/clientv3/retry.go:214\ngo.etcd.io/etcd/clientv3.(*maintenance).Snapshot\n\tgo.etcd.io/etcd/clientv3/maintenance.go:195\ngo.etcd.io/etcd/clientv3/snapshot.(*v3Manager).Save\n\tgo.etcd.io/etcd/clientv3/snapshot/v3_snapshot.go:123\ngo.etcd.io/etcd/etcdctl/ctlv3/command.snapshotSaveCommandFunc\n\tgo.etcd.io/etcd/etcdctl/ctlv3/command/snapshot_command.go:113\ngithub.com/spf13/cobra.(*Command).execute\n\tgithub.com/spf13/cobra/command.go:920\ngithub.com/spf13/cobra.(*Command).ExecuteC\n\tgithub.com/spf13/cobra/command.go:1044\ngithub.com/spf13/cobra.(*Command).Execute\n\tgithub.com/spf13/cobra/command.go:968\ngo.etcd.io/etcd/etcdctl/ctlv3.Start\n\tgo.etcd.io/etcd/etcdctl/ctlv3/ctl_nocov.go:26\nmain.main\n\tgo.etcd.io/etcd/etcdctl/main.go:35\nruntime.main\n\truntime/proc.go:250'

@@ -22,10 +22,8 @@ import {
 import {
   EXIT_BAD_ARGS,
   EXIT_BAD_FEATURE,
-  GLOBAL,
-  GLOBAL_35,
+  flagsOf,
   GROUPS,
-  LOCAL,
   leafCommands,
   unknownCommand,
 } from './etcdctl-flags'
@@ -41,29 +39,15 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
   const clock = ctx.node.cluster.clock
   const log = new ClientLog(profile, () => clock.now())
   const env = { ...ctx.env }
-  if (profile.etcdMinor !== '3.6' && 'ETCDCTL_API' in env) {
+  const facts = profile.etcd.etcdctl
+  if (facts.api2 && 'ETCDCTL_API' in env) {
     const api = env.ETCDCTL_API ?? ''
     delete env.ETCDCTL_API
     if (api === '2') return runV2(ctx, profile)
-    if (api !== '' && api !== '3')
-      return out(
-        '',
-        profile.etcdMinor === '3.4'
-          ? `unsupported API version ${api}\n`
-          : `unsupported API version: ${api}\n`,
-        1,
-      )
+    if (api !== '' && api !== '3') return out('', `${facts.unsupportedApi}${api}\n`, 1)
   }
-  const globals = profile.etcdMinor === '3.4' ? GLOBAL : [...GLOBAL, ...GLOBAL_35]
   const leaves = leafCommands(profile)
-  // --count-only, --bump-revision and --mark-compacted came with etcdctl 3.5.
-  const newIn35 = ['count-only', 'bump-revision', 'mark-compacted']
-  const flagsAt = (words: string[]): FlagDef[] => {
-    const local = (LOCAL[words.join(' ')] ?? []).filter(
-      (f) => profile.etcdMinor !== '3.4' || !newIn35.includes(f.name),
-    )
-    return [...globals, ...local]
-  }
+  const flagsAt = (words: string[]): FlagDef[] => flagsOf(profile, words)
   // cobra finds the command before it parses a flag: an unknown flag before the
   // command words takes the next word as its value, and what is left may name no command
   const found = findCommand(ctx.args, {
