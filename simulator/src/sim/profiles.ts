@@ -54,6 +54,26 @@ export interface EtcdFacts {
   snapshotOverheadKeys: number
   /** The storage version 3.6 writes and reports (`snapshot status`, `endpoint status`, snapshot save). */
   storageVersion?: string
+  /**
+   * `snapshot restore`'s log: zap JSON with float-second times (3.4's etcdctl)
+   * or the console encoder (3.5+ etcdctl and etcdutl), with each line's caller;
+   * 3.5+ also log each peer URL netutil resolves and the memory map size.
+   */
+  restoreLog: {
+    console: boolean
+    restoring: string
+    restored: string
+    addedMember: string
+    trimming?: string
+    addedPeerIsLearner: boolean
+    memoryMapSize: boolean
+    resolvedUrl?: string
+  }
+  /** etcdutl's top-level commands (`etcdutl --help`); undefined where there is no etcdutl. */
+  etcdutlCommands?: string[]
+  /** etcdutl 3.5: `snapshot save` is a deprecated stub and `snapshot restore` requires --data-dir. */
+  etcdutlSaveStub: boolean
+  etcdutlRestoreNeedsDataDir: boolean
   etcdctl: EtcdctlFacts
 }
 
@@ -115,6 +135,16 @@ const ETCD_34: EtcdFacts = {
   modernGrpcErrors: false,
   restoreIntoEmptyDir: false,
   snapshotOverheadKeys: 4,
+  restoreLog: {
+    console: false,
+    restoring: 'snapshot/v3_snapshot.go:296',
+    restored: 'snapshot/v3_snapshot.go:309',
+    addedMember: 'membership/cluster.go:392',
+    addedPeerIsLearner: false,
+    memoryMapSize: false,
+  },
+  etcdutlSaveStub: false,
+  etcdutlRestoreNeedsDataDir: false,
   etcdctl: {
     api2: true,
     unsupportedApi: 'unsupported API version ',
@@ -150,6 +180,20 @@ const ETCD_35: EtcdFacts = {
   modernGrpcErrors: true,
   restoreIntoEmptyDir: true,
   snapshotOverheadKeys: 6,
+  restoreLog: {
+    console: true,
+    restoring: 'snapshot/v3_snapshot.go:265',
+    restored: 'snapshot/v3_snapshot.go:293',
+    addedMember: 'membership/cluster.go:421',
+    trimming: 'membership/store.go:141',
+    addedPeerIsLearner: false,
+    memoryMapSize: true,
+    resolvedUrl: 'netutil/netutil.go:112',
+  },
+  // 3.5.16's `etcdutl --help` (binary): backup, no check, hashkv or migrate
+  etcdutlCommands: ['backup', 'completion', 'defrag', 'help', 'snapshot', 'version'],
+  etcdutlSaveStub: true,
+  etcdutlRestoreNeedsDataDir: true,
   etcdctl: {
     api2: true,
     unsupportedApi: 'unsupported API version: ',
@@ -187,6 +231,20 @@ const ETCD_36: EtcdFacts = {
   restoreIntoEmptyDir: true,
   snapshotOverheadKeys: 7,
   storageVersion: '3.6.0',
+  restoreLog: {
+    console: true,
+    restoring: 'snapshot/v3_snapshot.go:305',
+    restored: 'snapshot/v3_snapshot.go:333',
+    addedMember: 'membership/cluster.go:424',
+    trimming: 'membership/store.go:138',
+    addedPeerIsLearner: true,
+    memoryMapSize: true,
+    resolvedUrl: 'netutil/netutil.go:113',
+  },
+  // etcdutl/ctl.go at v3.6.4: no backup, no check
+  etcdutlCommands: ['completion', 'defrag', 'hashkv', 'help', 'migrate', 'snapshot', 'version'],
+  etcdutlSaveStub: false,
+  etcdutlRestoreNeedsDataDir: false,
   etcdctl: {
     api2: false,
     unsupportedApi: 'unsupported API version: ',

@@ -42,7 +42,7 @@ export function dial(cluster: SimCluster, from: SimNode, endpoint: string, tls: 
   // etcdctl 3.5+ is built with today's Go and grpc-go, whose handshake errors read differently
   // from 3.4's (seen in etcdctl 3.5.16's output): a colon after "dialing", Go's "failed to
   // verify certificate" prefix, and server refusals seen while reading the HTTP/2 preface.
-  const modern = cluster.profile.etcdMinor !== '3.4'
+  const modern = cluster.profile.etcd.modernGrpcErrors
   const listener = cluster.network.connect(from.name, u.host, u.port)
   if (!listener)
     return {

@@ -32,12 +32,11 @@ export class ClientLog {
     fields: Record<string, JsonValue> = {},
     opts: { floatTs?: boolean; logger?: string } = {},
   ): string {
-    const ts =
-      this.profile.etcdMinor === '3.4'
-        ? opts.floatTs
-          ? this.floatTs()
-          : JSON.stringify(isoMillis(this.t()))
-        : JSON.stringify(zapTime(this.t()))
+    const ts = this.profile.etcd.etcdctl.client.oldBalancer
+      ? opts.floatTs
+        ? this.floatTs()
+        : JSON.stringify(isoMillis(this.t()))
+      : JSON.stringify(zapTime(this.t()))
     const head = `{"level":${JSON.stringify(level)},"ts":${ts}${opts.logger ? `,"logger":${JSON.stringify(opts.logger)}` : ''},"caller":${JSON.stringify(caller)},"msg":${JSON.stringify(msg)}`
     const rest = goJson(fields as JsonValue)
     return rest === '{}' ? `${head}}` : `${head},${rest.slice(1)}`

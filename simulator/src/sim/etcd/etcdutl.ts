@@ -71,9 +71,7 @@ ${GLOBAL_FLAGS}`,
 
 /** etcdutl's commands: 3.5.16's help (binary); 3.6's from etcdutl/ctl.go at v3.6.4. */
 function topCommands(profile: Profile): string[] {
-  return profile.etcdMinor === '3.5'
-    ? ['backup', 'completion', 'defrag', 'help', 'snapshot', 'version']
-    : ['completion', 'defrag', 'hashkv', 'help', 'migrate', 'snapshot', 'version']
+  return profile.etcd.etcdutlCommands ?? []
 }
 
 /** The command a word list names, as cobra finds it before parsing flags ('' is etcdutl itself). */
@@ -173,7 +171,7 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
   if (a === 'snapshot') {
     if (!b || parseBool(parsed.values.get('help')))
       return { stdout: usageOf(profile, path), stderr: '', exitCode: 0 }
-    if (b === 'save' && profile.etcdMinor === '3.5')
+    if (b === 'save' && profile.etcd.etcdutlSaveStub)
       // Deprecated in 3.5 with a Run that refuses: cobra's deprecation notice, then etcdutl's error.
       return {
         stdout: '',
@@ -190,7 +188,7 @@ export async function runEtcdutl(ctx: SimCommandContext): Promise<CommandResult>
     if (b === 'restore') {
       // cobra checks required flags before the command's own argument check. 3.5 marks --data-dir
       // required (seen in 3.5.16); 3.6 restores into <name>.etcd without it (snapshot_command.go at v3.6.4).
-      if (profile.etcdMinor === '3.5' && !parsed.values.get('data-dir'))
+      if (profile.etcd.etcdutlRestoreNeedsDataDir && !parsed.values.get('data-dir'))
         return refuse(profile, 'snapshot restore', 'required flag(s) "data-dir" not set')
       if (rest.length !== 1)
         return {

@@ -1,4 +1,3 @@
-import type { EtcdMinor } from '../profiles'
 import { goJson, type JsonValue } from './format'
 
 // etcd's own log lines in the profile's format: 3.4 as kubeadm runs it uses
@@ -38,8 +37,9 @@ function capnsTime(ms: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${pad(Math.floor((ms * 1000) % 1000), 3)}`
 }
 
-export function formatServerLog(minor: EtcdMinor, now: number, e: LogEvent): string {
-  if (minor === '3.4') {
+/** One server log line: capnslog (3.4 as kubeadm runs it) or zap JSON. */
+export function formatServerLog(capnslog: boolean, now: number, e: LogEvent): string {
+  if (capnslog) {
     const [pkg, text] = e.capnslog ?? ['etcdserver', e.msg]
     const lvl = e.level === 'info' ? 'I' : e.level === 'warn' ? 'W' : e.level === 'error' ? 'E' : 'C'
     return `${capnsTime(now)} ${lvl} | ${pkg}: ${text}`

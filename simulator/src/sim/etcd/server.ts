@@ -117,7 +117,7 @@ export class EtcdProcess {
   }
 
   log(e: LogEvent): void {
-    this.lines.push(formatServerLog(this.profile.etcdMinor, this.runtime.cluster.clock.now(), e))
+    this.lines.push(formatServerLog(this.profile.etcd.capnslog, this.runtime.cluster.clock.now(), e))
     if (this.lines.length > 2000) this.lines.splice(0, this.lines.length - 2000)
   }
 
@@ -152,12 +152,7 @@ export class EtcdProcess {
       fields: { args: ['etcd', ...this.argsEcho()] },
       capnslog: ['etcdmain', `etcd Version: ${v}`],
     })
-    const go =
-      this.profile.etcdMinor === '3.4'
-        ? 'go1.12.17'
-        : this.profile.etcdMinor === '3.5'
-          ? 'go1.21.12'
-          : 'go1.24.4'
+    const go = this.profile.etcd.goVersion
     this.log({
       level: 'info',
       caller: 'embed/etcd.go:128',
@@ -182,7 +177,7 @@ export class EtcdProcess {
       },
       capnslog: ['embed', `name = ${c.name}`],
     })
-    if (this.profile.etcdMinor === '3.4') {
+    if (this.profile.etcd.capnslog) {
       this.log({ level: 'info', caller: '', msg: '', capnslog: ['embed', `data dir = ${c.dataDir}`] })
       this.log({
         level: 'info',
@@ -784,7 +779,7 @@ export class EtcdRuntime {
       msg: `raft.node: ${me} elected leader ${lid} at term ${term}`,
       capnslog: ['raft', `raft.node: ${me} elected leader ${lid} at term ${term}`],
     })
-    if (p.profile.etcdMinor !== '3.4') {
+    if (!p.profile.etcd.capnslog) {
       p.log({
         level: 'info',
         caller: 'etcdserver/server.go:2068',
@@ -945,9 +940,6 @@ export function joinedMemberId(peerURL: string, token: string, unixSeconds: numb
 
 /** `etcd --version` inside the etcd container, for the profile's release. */
 export function etcdVersionText(profile: Profile): string {
-  const sha =
-    profile.etcdMinor === '3.4' ? 'ae9734ed2' : profile.etcdMinor === '3.5' ? '9a5533382' : '5cd7bd2e6'
-  const go =
-    profile.etcdMinor === '3.4' ? 'go1.12.17' : profile.etcdMinor === '3.5' ? 'go1.21.12' : 'go1.24.4'
-  return `etcd Version: ${profile.etcdVersion}\nGit SHA: ${sha}\nGo Version: ${go}\nGo OS/Arch: linux/amd64\n`
+  const { gitSha, goVersion } = profile.etcd
+  return `etcd Version: ${profile.etcdVersion}\nGit SHA: ${gitSha}\nGo Version: ${goVersion}\nGo OS/Arch: linux/amd64\n`
 }

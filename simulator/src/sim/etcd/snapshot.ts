@@ -26,7 +26,7 @@ void base64Of
 
 /** Keys bbolt holds besides the key bucket (members, meta, cluster version …), per version. */
 function overheadKeys(profile: Profile): number {
-  return profile.etcdMinor === '3.4' ? 4 : profile.etcdMinor === '3.5' ? 6 : 7
+  return profile.etcd.snapshotOverheadKeys
 }
 
 export interface StatusResult {
@@ -92,7 +92,7 @@ export async function snapshotStatus(o: {
     revision: db.keyspace.entries === 0 ? 0 : db.keyspace.revision,
     totalKey: db.keyspace.entries + overheadKeys(o.profile) - (db.keyspace.entries === 0 ? 1 : 0),
     totalSize: db.size,
-    version: o.profile.etcdMinor === '3.6' ? '3.6.0' : undefined,
+    version: o.profile.etcd.storageVersion,
   }
   return { stdout: printStatus(st, o.format, o.profile), stderr: '', exitCode: 0 }
 }
@@ -100,7 +100,7 @@ export async function snapshotStatus(o: {
 function printStatus(st: StatusResult, format: string, profile: Profile): string {
   const row = [st.hash.toString(16), String(st.revision), String(st.totalKey), humanBytes(st.totalSize)]
   const header = ['hash', 'revision', 'total keys', 'total size']
-  if (profile.etcdMinor === '3.6') {
+  if (profile.etcd.storageVersion) {
     row.push(st.version ?? '')
     header.push('version')
   }
@@ -134,7 +134,7 @@ export interface RestoreOptions {
 }
 
 export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult> {
-  const minor = o.profile.etcdMinor
+  const rlog = o.profile.etcd.restoreLog
   const peerUrls = o.initialAdvertisePeerUrls.split(',').filter(Boolean)
   const initialCluster = o.initialCluster ?? 'default=http://localhost:2380'
   let stderr = ''
@@ -147,9 +147,9 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
   const verr = verifyBootstrap(boot0)
   // 3.5+ log each peer URL netutil resolves while comparing the advertised URLs with the
   // cluster's (seen in etcdctl 3.5.16's output; the call is at netutil.go:113 at v3.6.4)
-  if (minor !== '3.4' && (!verr || verr.startsWith('--initial-')))
+  if (rlog.resolvedUrl && (!verr || verr.startsWith('--initial-')))
     for (const r of resolvedPeerUrls(boot0))
-      stderr += `${o.log.console('info', `netutil/netutil.go:${minor === '3.5' ? 112 : 113}`, 'resolved URL Host', { url: r.url, host: r.host, 'resolved-addr': r.host })}\n`
+      stderr += `${o.log.console('info', rlog.resolvedUrl, 'resolved URL Host', { url: r.url, host: r.host, 'resolved-addr': r.host })}\n`
   if (verr) return fail(verr)
   if (o.bumpRevision > 0 && !o.markCompacted) return fail('--mark-compacted required if --revision-bump > 0')
   const boot = bootstrapMembership(initialCluster, o.initialClusterToken) as Bootstrap
@@ -169,8 +169,9 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
   } catch {
     exists = false
   }
-  if (minor === '3.4' && exists) return fail(`data-dir "${dataDir}" exists`)
-  if (minor !== '3.4' && exists && !empty) return fail(`data-dir "${dataDir}" not empty or could not be read`)
+  if (!o.profile.etcd.restoreIntoEmptyDir && exists) return fail(`data-dir "${dataDir}" exists`)
+  if (o.profile.etcd.restoreIntoEmptyDir && exists && !empty)
+    return fail(`data-dir "${dataDir}" not empty or could not be read`)
   if (o.walDir) {
     const walExists = await o.fs.exists(absWal)
     if (walExists) return fail(`wal-dir "${walDir}" exists`)
@@ -182,14 +183,11 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
     'snap-dir': snapDir,
   }
   const mmap = o.tool === 'etcdutl' ? 10737418240 : 0
-  if (minor === '3.4') {
-    stderr += `${o.log.line('info', 'snapshot/v3_snapshot.go:296', 'restoring snapshot', fields, { floatTs: true })}\n`
+  const logFields = rlog.memoryMapSize ? { ...fields, 'initial-memory-map-size': mmap } : fields
+  if (!rlog.console) {
+    stderr += `${o.log.line('info', rlog.restoring, 'restoring snapshot', fields, { floatTs: true })}\n`
   } else {
-    const f =
-      o.profile.etcdVersion === '3.5.15' || minor === '3.6'
-        ? { ...fields, 'initial-memory-map-size': mmap }
-        : fields
-    stderr += `${o.log.console('info', minor === '3.6' ? 'snapshot/v3_snapshot.go:305' : 'snapshot/v3_snapshot.go:265', 'restoring snapshot', f)}\n`
+    stderr += `${o.log.console('info', rlog.restoring, 'restoring snapshot', logFields)}\n`
   }
   const absSnap = resolve(o.cwd, o.snapshot)
   let isDir = false
@@ -229,16 +227,13 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
       'added-peer-id': m.id,
       'added-peer-peer-urls': m.peerURLs,
     }
-    if (minor === '3.4')
-      stderr += `${o.log.line('info', 'membership/cluster.go:392', 'added member', f, { floatTs: true })}\n`
-    else if (minor === '3.5') {
-      if (m === boot.members[0])
-        stderr += `${o.log.console('info', 'membership/store.go:141', 'Trimming membership information from the backend...')}\n`
-      stderr += `${o.log.console('info', 'membership/cluster.go:421', 'added member', f)}\n`
-    } else {
-      if (m === boot.members[0])
-        stderr += `${o.log.console('info', 'membership/store.go:138', 'Trimming membership information from the backend...')}\n`
-      stderr += `${o.log.console('info', 'membership/cluster.go:424', 'added member', { ...f, 'added-peer-is-learner': false })}\n`
+    if (!rlog.console)
+      stderr += `${o.log.line('info', rlog.addedMember, 'added member', f, { floatTs: true })}\n`
+    else {
+      if (rlog.trimming && m === boot.members[0])
+        stderr += `${o.log.console('info', rlog.trimming, 'Trimming membership information from the backend...')}\n`
+      const added = rlog.addedPeerIsLearner ? { ...f, 'added-peer-is-learner': false } : f
+      stderr += `${o.log.console('info', rlog.addedMember, 'added member', added)}\n`
     }
   }
   const members = boot.members.map((m) => ({ ...m, clientURLs: [] as string[] }))
@@ -277,15 +272,9 @@ export async function snapshotRestore(o: RestoreOptions): Promise<CommandResult>
     await o.fs.chmod(d, 0o700).catch(() => {})
   // The new segment is preallocated; the spare 0.tmp exists only while a member runs.
   preallocate(o.fs, `${absWal}/${WAL_FILE}`, WAL_SEGMENT_BYTES)
-  if (minor === '3.4')
-    stderr += `${o.log.line('info', 'snapshot/v3_snapshot.go:309', 'restored snapshot', fields, { floatTs: true })}\n`
-  else {
-    const f =
-      o.profile.etcdVersion === '3.5.15' || minor === '3.6'
-        ? { ...fields, 'initial-memory-map-size': mmap }
-        : fields
-    stderr += `${o.log.console('info', minor === '3.6' ? 'snapshot/v3_snapshot.go:333' : 'snapshot/v3_snapshot.go:293', 'restored snapshot', f)}\n`
-  }
+  if (!rlog.console)
+    stderr += `${o.log.line('info', rlog.restored, 'restored snapshot', fields, { floatTs: true })}\n`
+  else stderr += `${o.log.console('info', rlog.restored, 'restored snapshot', logFields)}\n`
   return { stdout: '', stderr, exitCode: 0 }
 }
 

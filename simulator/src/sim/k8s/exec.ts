@@ -42,7 +42,7 @@ export function imageBinaries(node: SimNode, image: string): { binaries: Set<str
     const binaries = new Set(['etcd', 'etcdctl'])
     if (profile.etcdutlInImage) binaries.add('etcdutl')
     // k8s.gcr.io/etcd:3.4.x is built on debian-base and has a shell; 3.5+ images are distroless.
-    return { binaries, shell: profile.etcdMinor === '3.4' }
+    return { binaries, shell: profile.etcd.imageHasShell }
   }
   if (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].includes(name)) {
     return { binaries: new Set([name]), shell: name === 'kube-proxy' && profile.id === '1.20' }

@@ -125,7 +125,7 @@ function forbidden(user: string, path: string): string {
 function etcdEndpoint(node: SimNode, port: number, proc: EtcdProcess, tls: boolean, peer: boolean): Endpoint {
   const v = node.cluster.profile.etcdVersion
   const minor = node.cluster.profile.etcdMinor
-  const modern = minor !== '3.4'
+  const modern = node.cluster.profile.etcd.healthReasons
   return {
     node,
     port,
@@ -137,7 +137,7 @@ function etcdEndpoint(node: SimNode, port: number, proc: EtcdProcess, tls: boole
       const p = path.replace(/\?.*$/, '')
       const healthy = proc.leaderId !== 0n
       if (p === '/health' || p === '/livez' || p === '/readyz') {
-        if (p !== '/health' && minor === '3.4') return text(404, '404 page not found\n')
+        if (p !== '/health' && !modern) return text(404, '404 page not found\n')
         if (p !== '/health')
           return healthy ? text(200, 'ok') : text(503, '[-]serializable_read failed: reason withheld\n')
         const reason = modern ? `,"reason":"${healthy ? '' : 'RAFT NO LEADER'}"` : ''
