@@ -82,8 +82,10 @@ export interface EtcdctlFacts {
   api2: boolean
   /** How a bad ETCDCTL_API value is refused, before the value. */
   unsupportedApi: string
-  /** Flags that came with 3.5: --max-recv-bytes, --max-request-bytes, get --count-only, restore --bump-revision/--mark-compacted. */
+  /** Flags that came with 3.5: get --count-only, restore --bump-revision/--mark-compacted. */
   flagsOf35: boolean
+  /** --max-recv-bytes and --max-request-bytes (3.6: etcdctl/ctlv3/ctl.go at v3.6.4; 3.5.16 refuses them). */
+  clientSizeFlags: boolean
   /** They say `Deprecated: Use etcdutl …` first (3.5). */
   restoreDeprecated: boolean
   /** pkg/flags' lines for ETCDCTL_* variables: capnslog (3.4) or zap at these flag.go lines. */
@@ -149,6 +151,7 @@ const ETCD_34: EtcdFacts = {
     api2: true,
     unsupportedApi: 'unsupported API version ',
     flagsOf35: false,
+    clientSizeFlags: false,
     restoreDeprecated: false,
     envLog: 'capnslog',
     stacks: 'v3.4.23',
@@ -198,6 +201,7 @@ const ETCD_35: EtcdFacts = {
     api2: true,
     unsupportedApi: 'unsupported API version: ',
     flagsOf35: true,
+    clientSizeFlags: false,
     restoreDeprecated: true,
     envLog: { unrecognized: 93, conflict: 85 },
     stacks: 'v3.5.16',
@@ -249,6 +253,7 @@ const ETCD_36: EtcdFacts = {
     api2: false,
     unsupportedApi: 'unsupported API version: ',
     flagsOf35: true,
+    clientSizeFlags: true,
     restoreDeprecated: false,
     envLog: { unrecognized: 94, conflict: 86 },
     client: { caller: 'v3', retryLine: 65, streamLine: 130, oldBalancer: false },

@@ -9,12 +9,12 @@ import { createRng, randomHex, seedFrom } from '../random'
 import { type ClientTls, dial, EtcdServerError, type header, NoLeaderError } from './client'
 import type { ClientLog } from './clientlog'
 import {
+  CLIENT_SIZE_FLAGS,
   EXIT_BAD_ARGS,
   EXIT_BAD_CONNECTION,
   EXIT_ERROR,
   envFlagName,
   GLOBAL,
-  GLOBAL_35,
 } from './etcdctl-flags'
 import { parseBool, parseDuration } from './flags'
 import type { JsonValue } from './format'
@@ -56,7 +56,8 @@ export async function clientConfig(run: Run): Promise<ClientCfg | { result: Comm
     if (k === 'ETCDCTL_API' && facts.api2) continue
     const name = envFlagName(k)
     const known =
-      GLOBAL.some((f) => f.name === name) || (facts.flagsOf35 && GLOBAL_35.some((f) => f.name === name))
+      GLOBAL.some((f) => f.name === name) ||
+      (facts.clientSizeFlags && CLIENT_SIZE_FLAGS.some((f) => f.name === name))
     if (!known) {
       prefix +=
         envLog === 'capnslog'

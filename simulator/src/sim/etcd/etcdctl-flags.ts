@@ -32,7 +32,8 @@ export const GLOBAL: FlagDef[] = [
   { name: 'write-out', short: 'w', type: 'string' },
   { name: 'help', short: 'h', type: 'bool' },
 ]
-export const GLOBAL_35: FlagDef[] = [
+/** --max-recv-bytes and --max-request-bytes: etcdctl 3.6's (3.5.16 refuses them as unknown flags). */
+export const CLIENT_SIZE_FLAGS: FlagDef[] = [
   { name: 'max-recv-bytes', type: 'int' },
   { name: 'max-request-bytes', type: 'int' },
 ]
@@ -100,8 +101,9 @@ const LOCAL_SINCE_35 = ['count-only', 'bump-revision', 'mark-compacted']
 /** The flags a command knows: the global ones and its own, as the profile's etcdctl has them. */
 export function flagsOf(profile: Profile, words: string[]): FlagDef[] {
   const since35 = profile.etcd.etcdctl.flagsOf35
+  const sizes = profile.etcd.etcdctl.clientSizeFlags
   const local = (LOCAL[words.join(' ')] ?? []).filter((f) => since35 || !LOCAL_SINCE_35.includes(f.name))
-  return since35 ? [...GLOBAL, ...GLOBAL_35, ...local] : [...GLOBAL, ...local]
+  return sizes ? [...GLOBAL, ...CLIENT_SIZE_FLAGS, ...local] : [...GLOBAL, ...local]
 }
 
 export function leafCommands(profile: Profile): Set<string> {
