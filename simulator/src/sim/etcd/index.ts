@@ -2,7 +2,8 @@
 // - server.ts: members as processes (startEtcd), the raft groups they form, data dirs in the VFS
 // - client.ts: how clients reach a member (dial, TLS) and etcdClient for the apiserver
 // - keyspace.ts / storage.ts / ids.ts: MVCC keyspace, db/WAL/snapshot files, member and cluster IDs
-// - etcdctl.ts / etcdutl.ts / snapshot.ts / help.ts: the command-line tools per profile
+// - etcdctl.ts (with etcdctl-flags/-client/-cluster/-kv/-snapshot/-v2.ts) / etcdutl.ts / snapshot.ts /
+//   help.ts: the command-line tools; what differs per etcd release is in ../profiles.ts (EtcdFacts)
 // - static-boot.ts: starts each control plane's etcd at creation when no kubelet does
 import { registerCommands } from '../commands/registry'
 import { runEtcdctl } from './etcdctl'
