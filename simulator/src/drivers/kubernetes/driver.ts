@@ -151,6 +151,29 @@ export class KubernetesDriver implements Driver {
     return { ok: true }
   }
 
+  /**
+   * Whether the labs namespace exists, for `ckalab doctor`: 'unknown' when ckalab may not read namespaces
+   * (its Role is namespaced) — its pods then tell, on the first start.
+   */
+  async namespaceState(): Promise<'present' | 'missing' | 'terminating' | 'unknown'> {
+    try {
+      const ns = await this.call(`read the namespace ${this.namespace}`, () =>
+        this.core.readNamespace({ name: this.namespace }),
+      )
+      return ns.status?.phase === 'Terminating' ? 'terminating' : 'present'
+    } catch (e) {
+      if (e instanceof KubernetesApiError && (e.kind === 'not-found' || e.kind === 'namespace-missing'))
+        return 'missing'
+      if (e instanceof KubernetesApiError && e.kind === 'forbidden') return 'unknown'
+      throw e
+    }
+  }
+
+  /** Would create() make the namespace when it is missing. */
+  get createsNamespace(): boolean {
+    return this.opts.createNamespace !== false
+  }
+
   startWarmPool(onError?: (e: unknown) => void, make: CreateFn = (s, p, sig) => this.createFresh(s, p, sig)) {
     this.pool = startWarmPool(this.pool, this.opts.warmPool, make, onError)
   }
@@ -192,6 +215,11 @@ export class KubernetesDriver implements Driver {
     if (!image)
       throw new KubernetesCreateError(
         `no lab node image is configured for Kubernetes ${spec.kubernetes}; set CKALAB_K8S_IMAGE (or CKALAB_K8S_IMAGE_${spec.kubernetes.replace('.', '_')})`,
+      )
+    if (this.opts.privileged && spec.controlPlanes + (spec.workers ?? 0) > 1)
+      throw new KubernetesCreateError(
+        'a kind node pod boots a one-node cluster of its own, and joining pods into one cluster is not built yet: ' +
+          'labs with more than one node need the kind driver (docs/scale.md)',
       )
     const emit = monotone(onProgress)
     signal?.throwIfAborted()
