@@ -85,6 +85,11 @@ describe('lab etcd-backup-restore on a kind node pod (a real control plane in a 
       'io.x-k8s.kind.role': 'control-plane',
       'io.x-k8s.kind.cluster': `ckalab-${env.id}`,
     })
+    // its bring-up is in the pod's log (what the driver quotes when a node does not come up)
+    const log = await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedPodLog({ name: pod?.metadata?.name ?? '', namespace: NAMESPACE, container: 'node' })
+    expect(String(log)).toMatch(/images loaded; node lab-control-plane at [\d.]+\n[\s\S]*control plane ready/)
     const cp = env.nodes[0]!
     expect(cp.name).toBe('lab-control-plane')
     const nodes = await cp.exec('kubectl get nodes --no-headers')

@@ -30,6 +30,7 @@ import {
   labPod,
   MANAGED_BY,
   MANAGER,
+  NODE_CONTAINER,
   NODE_LABEL,
   type PodOptions,
   type Resources,
@@ -286,7 +287,9 @@ export class KubernetesDriver implements Driver {
       const now = Date.now()
       if (state.kind === 'ready') return
       if (state.kind === 'failed')
-        throw new KubernetesCreateError(`the lab node could not start: ${state.why}`)
+        throw new KubernetesCreateError(
+          `the lab node could not start: ${state.why}${await this.logTail(pods)}`,
+        )
       if (state.kind === 'waiting-capacity') {
         waitingSince ??= now
         scheduledAt = undefined
@@ -304,10 +307,34 @@ export class KubernetesDriver implements Driver {
         emit({ fraction: state.step.startsWith('Starting') ? 0.6 : 0.3, step: state.step })
         if (now - scheduledAt >= readyTimeout)
           throw new KubernetesCreateError(
-            `the lab node was not ready ${Math.round(readyTimeout / 1000)} s after it was placed (${state.step}); it was deleted`,
+            `the lab node was not ready ${Math.round(readyTimeout / 1000)} s after it was placed (${state.step}); it was deleted${await this.logTail(pods)}`,
           )
       }
       await sleep(this.opts.pollMs ?? 1000, signal)
+    }
+  }
+
+  /**
+   * The last lines a lab node that did not come up printed (a kind node pod prints its bring-up), read before
+   * its pod is deleted so the instructor sees why; empty when there is nothing to read or no right to read it.
+   */
+  private async logTail(pods: V1Pod[]): Promise<string> {
+    const pod = pods.find((p) => !p.status?.containerStatuses?.[0]?.ready) ?? pods[0]
+    const name = pod?.metadata?.name
+    if (!name) return ''
+    try {
+      const log = await this.call(`read the log of ${name}`, () =>
+        this.core.readNamespacedPodLog({
+          name,
+          namespace: this.namespace,
+          container: NODE_CONTAINER,
+          tailLines: 8,
+        }),
+      )
+      const text = String(log).trim()
+      return text ? `; the log of ${name} ends:\n${text}` : ''
+    } catch {
+      return ''
     }
   }
 
