@@ -130,6 +130,11 @@ export class PooledHostDriver implements Driver {
     })
   }
 
+  /** Settles once the spare (host or prepared cluster) is ready, or failed; for benchmarks and tests. */
+  async warm(): Promise<void> {
+    await Promise.all([this.spare?.catch(() => {}), this.prepared?.env.catch(() => {})])
+  }
+
   async create(
     spec: ClusterSpec,
     onProgress?: (p: Progress) => void,

@@ -167,13 +167,16 @@ async function boot(): Promise<Running> {
   }
   const store = await openStore()
   const catalog = skipDormantTicks(catalogOf(bundledLabs, bundledProblems))
-  driver ??= wakeOnUse(
-    new PooledHostDriver(spawnWebWorker, {
+  if (!driver) {
+    const pool = new PooledHostDriver(spawnWebWorker, {
       warmSpare: true,
       prepare: commonSpec(),
       refillDelayMs: REFILL_DELAY_MS,
-    }),
-  )
+    })
+    // For `npm run bench`: "warm" lab starts wait for the spare cluster first.
+    ;(window as { __ckalabWarm?: () => Promise<void> }).__ckalabWarm = () => pool.warm()
+    driver = wakeOnUse(pool)
+  }
   const manager = new AttemptManager({ store, driver, catalog, log, tickMs: 1000 })
   await manager.ready
   const r = { manager, store, catalog }
