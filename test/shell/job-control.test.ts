@@ -48,7 +48,9 @@ async function ctrlZ(s: Screen): Promise<string> {
   const before = prompts(s.text())
   s.type('\x1a')
   const t = await s.waitFor((x) => prompts(x) > before)
-  return t.slice(t.lastIndexOf('^Z'))
+  const from = t.lastIndexOf('^Z')
+  // A full-screen program reads Ctrl-Z itself: no echo, the shell's line follows its screen.
+  return from >= 0 ? t.slice(from) : t.slice(t.lastIndexOf('[', t.lastIndexOf('Stopped')))
 }
 
 describe('Ctrl-Z and stopped jobs', () => {
@@ -65,6 +67,17 @@ describe('Ctrl-Z and stopped jobs', () => {
     const killed = await run(s, 'kill %1')
     const next = killed.includes('Terminated') ? killed : await run(s, '')
     expect(next).toContain('[1]+  Terminated              sleep 100\n')
+  })
+
+  it('a stopped sleep does not end while stopped; continued after its time, it ends at once', async () => {
+    const s = await open()
+    await start(s, 'sleep 1')
+    await ctrlZ(s)
+    await new Promise((r) => setTimeout(r, 1800))
+    expect(await run(s, 'jobs')).toBe(`${PROMPT}jobs\n[1]+  Stopped                 sleep 1\n${PROMPT}`)
+    expect(await run(s, 'env | grep -c CKALAB')).toContain('\n0\n')
+    expect(await run(s, 'fg')).toBe(`${PROMPT}fg\nsleep 1\n${PROMPT}`)
+    expect(await run(s, 'echo $?')).toContain('\n0\n')
   })
 
   it('kill %1 on a stopped job: Stopped again at once, Terminated one prompt later; kill -9 says Killed', async () => {
@@ -182,5 +195,18 @@ describe('Ctrl-Z and stopped jobs', () => {
     s.type('\x1a')
     await new Promise((r) => setTimeout(r, 200))
     expect(s.text()).toBe(before)
+  })
+
+  it('top gives the screen back on Ctrl-Z and redraws on fg, as the real one does', async () => {
+    const s = await open()
+    s.type('top\r')
+    await s.waitFor(/^top - /m)
+    expect(await ctrlZ(s)).toBe(`^Z`.slice(2) + `[1]+  Stopped                 top\n${PROMPT}`)
+    expect(await run(s, 'jobs')).toBe(`${PROMPT}jobs\n[1]+  Stopped                 top\n${PROMPT}`)
+    s.type('fg\r')
+    await s.waitFor((t) => /^top - /m.test(t) && !t.includes(`${PROMPT}fg`))
+    s.type('q')
+    await s.waitFor(/fg\ntop\n(.*\n)*root@controlplane:~# $/)
+    expect(await run(s, 'jobs')).toBe(`${PROMPT}jobs\n${PROMPT}`)
   })
 })

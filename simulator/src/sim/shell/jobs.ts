@@ -230,8 +230,8 @@ export class JobTable {
         if (args.length > 1) return undefined
         const job = this.find(args[0], 'fg')
         if (typeof job === 'string') return { stdout: '', stderr: job, status: 1 }
+        // The caller continues it (gate.resume) once the command line is shown.
         job.state = 'Running'
-        job.gate.resume()
         return { stdout: `${job.text}\n`, stderr: '', status: 0, waitFor: [job], foreground: job }
       }
       case 'bg': {

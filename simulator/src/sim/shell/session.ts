@@ -5,7 +5,7 @@ import type { SimNode } from '../node'
 import { judgeInput, type ParseVerdict } from './incomplete'
 import { type Job, JobTable } from './jobs'
 import { absorbResult, childState, newState, type ShellState, wrapLine } from './shell-state'
-import { gateFor } from './stop'
+import { gateFor, JOB_MARKER, nameGate } from './stop'
 import { runsAProgram } from './stoppable'
 import { StreamTransform } from './stream-transform'
 
@@ -280,7 +280,10 @@ export class ShellSession {
     if (signal?.aborted) relay()
     else signal?.addEventListener('abort', relay, { once: true })
     const detached = { value: false }
-    const running = this.execute(text, controller.signal, detached)
+    const gate = gateFor(controller.signal)
+    const named = nameGate(gate)
+    const running = this.execute(text, controller.signal, detached, named.name)
+    void running.finally(named.release)
     let stopped: (out: RunOutput) => void = () => {}
     const stop = new Promise<RunOutput>((resolve) => {
       stopped = resolve
@@ -304,7 +307,6 @@ export class ShellSession {
       stopped({ stdout: `\n${this.jobs.describe(job)}`, stderr: '', status: 148 })
       return true
     }
-    const gate = gateFor(controller.signal)
     gate.requestStop = () => this.suspend()
     try {
       return await Promise.race([running, stop])
@@ -358,6 +360,7 @@ export class ShellSession {
       if (builtin.foreground) {
         // `fg` names the job before it takes the terminal.
         this.options.terminal?.(stdout)
+        builtin.foreground.gate.resume(true)
         const out = await this.foregroundJob(builtin.foreground, signal)
         // A job that ended in the foreground is not reported as Done.
         if (out.status !== 148) this.jobs.takeNotices()
@@ -387,14 +390,18 @@ export class ShellSession {
     const terminal = this.options.terminal
     const job = this.jobs.start(body, async (jobSignal) => {
       const { script, env } = wrapLine(state, body, JSON.stringify(this.history), this.mergeStderr)
+      const named = nameGate(gateFor(jobSignal))
+      env[JOB_MARKER] = named.name
       this.transform.arm(this.options.ttyPath ?? '/dev/pts/0')
-      const r = await this.bash.exec(script, {
-        env,
-        replaceEnv: true,
-        cwd: state.cwd,
-        signal: jobSignal,
-        rawScript: true,
-      })
+      const r = await this.bash
+        .exec(script, {
+          env,
+          replaceEnv: true,
+          cwd: state.cwd,
+          signal: jobSignal,
+          rawScript: true,
+        })
+        .finally(named.release)
       const rest = (r.stdout + r.stderr).replace(/^bash: execution aborted\n?/m, '')
       if (rest) terminal?.(rest)
       return r.env?.__CKALAB_STATUS !== undefined ? Number(r.env.__CKALAB_STATUS) || 0 : r.exitCode
@@ -433,10 +440,12 @@ export class ShellSession {
     text: string,
     signal?: AbortSignal,
     detached?: { value: boolean },
+    gateName?: string,
   ): Promise<RunOutput> {
     const state = this.state
     this.transform.arm(this.options.terminal ? (this.options.ttyPath ?? '/dev/pts/0') : undefined)
     const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
+    if (gateName) env[JOB_MARKER] = gateName
     let result: Awaited<ReturnType<Bash['exec']>>
     try {
       result = await this.bash.exec(script, {

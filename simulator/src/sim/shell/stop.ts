@@ -5,12 +5,14 @@
 // there it waits until the job is continued or killed. Nothing it would print
 // reaches the terminal while it is stopped.
 //
-// just-bash hands a command the very AbortSignal its line was started with,
-// so the gate is found from the command's signal.
+// just-bash gives every command a signal of its own (aborted with the
+// line's), so a line's gate travels to its commands by name: the shell puts
+// the name in the line's variables (JOB_MARKER) and the node's command binding
+// files the command's signal under that gate (`joinGate`).
 
 export class StopGate {
   private waiters: Array<() => void> = []
-  private listeners = new Set<(stopped: boolean) => void>()
+  private listeners = new Set<(stopped: boolean, foreground: boolean) => void>()
   stopped = false
   /**
    * Set by the shell while the job runs in the foreground: a full-screen
@@ -22,14 +24,15 @@ export class StopGate {
   stop(): void {
     if (this.stopped) return
     this.stopped = true
-    for (const l of [...this.listeners]) l(true)
+    for (const l of [...this.listeners]) l(true, false)
   }
 
-  resume(): void {
-    if (!this.stopped) return
+  /** SIGCONT; `foreground` when `fg` gives the job the terminal (a full-screen program draws again). */
+  resume(foreground = false): void {
+    if (!this.stopped && !foreground) return
     this.stopped = false
     for (const w of this.waiters.splice(0)) w()
-    for (const l of [...this.listeners]) l(false)
+    for (const l of [...this.listeners]) l(false, foreground)
   }
 
   /** Resolves once the job runs again or `signal` is aborted. */
@@ -45,14 +48,32 @@ export class StopGate {
     })
   }
 
-  /** Told on every stop (true) and continue (false); a full-screen program redraws on continue. */
-  onChange(listener: (stopped: boolean) => void): () => void {
+  /** Told on every stop (true) and continue (false); a full-screen program redraws when continued in the foreground. */
+  onChange(listener: (stopped: boolean, foreground: boolean) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 }
 
 const gates = new WeakMap<AbortSignal, StopGate>()
+
+/** The shell variable naming the gate of the line a command runs in. */
+export const JOB_MARKER = '__CKALAB_JOB'
+const named = new Map<string, StopGate>()
+let nextName = 1
+
+/** Give `gate` a name for the line's commands to find it by; `release` when the line has ended. */
+export function nameGate(gate: StopGate): { name: string; release(): void } {
+  const name = String(nextName++)
+  named.set(name, gate)
+  return { name, release: () => named.delete(name) }
+}
+
+/** File a command's own signal under the gate its line names (see JOB_MARKER). */
+export function joinGate(signal: AbortSignal | undefined, name: string | undefined): void {
+  const gate = name ? named.get(name) : undefined
+  if (signal && gate) gates.set(signal, gate)
+}
 
 /** A gate for the job whose commands run with `signal`. */
 export function gateFor(signal: AbortSignal): StopGate {
