@@ -324,13 +324,20 @@ export const FS_CASES: FsCase[] = [
   },
   // du: GNU sizes in 1K blocks of what the files occupy (4 KiB blocks; directories 4096 bytes)
   { id: 'du-dir', target: 'chroot', setup: tree('/tmp/dud'), command: 'du /tmp/dud' },
-  { id: 'du-all', target: 'chroot', setup: tree('/tmp/dua'), command: 'du -a /tmp/dua' },
+  {
+    // The real order is the directory's on disk (hashed): compared sorted.
+    id: 'du-all',
+    target: 'chroot',
+    setup: tree('/tmp/dua'),
+    command: 'du -a /tmp/dua',
+    normalize: ['sorted'],
+  },
   { id: 'du-summary-human', target: 'chroot', setup: tree('/tmp/dus'), command: 'du -sh /tmp/dus' },
   { id: 'du-human', target: 'chroot', setup: tree('/tmp/duh'), command: 'du -h /tmp/duh' },
   {
     id: 'du-big-file',
     target: 'chroot',
-    setup: ['rm -rf /tmp/dub', 'mkdir /tmp/dub', 'head -c 3000000 /dev/zero | tr "\\0" x > /tmp/dub/f'],
+    setup: ['rm -rf /tmp/dub', 'mkdir /tmp/dub', "printf '%03000000d' 0 > /tmp/dub/f"],
     command: 'du -s /tmp/dub; du -h /tmp/dub/f',
   },
   { id: 'du-missing', target: 'chroot', command: 'du /nonexistent' },
@@ -357,14 +364,19 @@ export const FS_CASES: FsCase[] = [
       "printf -- '-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg==\\n-----END PRIVATE KEY-----\\n' > /tmp/fl/p8.key",
       "printf -- '-----BEGIN PUBLIC KEY-----\\nMIIBIjANBgkqhkiG==\\n-----END PUBLIC KEY-----\\n' > /tmp/fl/sa.pub",
       "printf '\\0\\0\\0\\0\\0\\0\\0\\0\\4\\0\\0\\0\\0\\0\\0\\0\\355\\332\\14\\355\\2\\0\\0\\0' > /tmp/fl/snapshot.db",
-      'head -c 4096 /dev/zero > /tmp/fl/wal',
+      "printf '\\0\\0\\0\\0\\4\\0\\0\\0\\0\\0\\0\\0' > /tmp/fl/wal",
       ': > /tmp/fl/empty',
       "printf '#!/bin/bash\\necho hi\\n' > /tmp/fl/run.sh",
     ],
     command: 'cd /tmp/fl && file etcd.yaml ca.crt ca.key p8.key sa.pub snapshot.db wal empty run.sh dir',
   },
   { id: 'file-missing', target: 'chroot', command: 'file /nonexistent' },
-  { id: 'file-brief', target: 'chroot', setup: ['printf "a: 1\\n" > /tmp/fb.yaml'], command: 'file -b /tmp/fb.yaml' },
+  {
+    id: 'file-brief',
+    target: 'chroot',
+    setup: ['printf "a: 1\\n" > /tmp/fb.yaml'],
+    command: 'file -b /tmp/fb.yaml',
+  },
   // xxd and hexdump -C
   { id: 'xxd-stdin', target: 'chroot', command: "printf 'hello world, this is etcd\\n' | xxd" },
   {
@@ -374,11 +386,15 @@ export const FS_CASES: FsCase[] = [
     command: 'xxd -l 20 /tmp/xx.bin; xxd -p /tmp/xx.bin',
   },
   { id: 'xxd-missing', target: 'chroot', command: 'xxd /nonexistent' },
-  { id: 'hexdump-canonical', target: 'chroot', command: "printf 'hello world, this is etcd\\n' | hexdump -C" },
+  {
+    id: 'hexdump-canonical',
+    target: 'chroot',
+    command: "printf 'hello world, this is etcd\\n' | hexdump -C",
+  },
   {
     id: 'hexdump-repeats',
     target: 'chroot',
-    setup: ["head -c 100 /dev/zero > /tmp/hz.bin; printf 'end' >> /tmp/hz.bin"],
+    setup: ["printf '%0100d' 0 > /tmp/hz.bin; printf 'end' >> /tmp/hz.bin"],
     command: 'hexdump -C /tmp/hz.bin',
   },
   { id: 'hexdump-missing', target: 'chroot', command: 'hexdump -C /nonexistent' },
@@ -407,7 +423,8 @@ export const FS_CASES: FsCase[] = [
       'chmod 600 /tmp/cpd/sub/k',
       "touch -d '2024-02-03 04:05:06' /tmp/cpd/sub/k /tmp/cpd/sub /tmp/cpd",
     ],
-    command: "cp -a /tmp/cpd /tmp/cpd-copy && stat -c '%n %a %U %y' /tmp/cpd-copy /tmp/cpd-copy/sub /tmp/cpd-copy/sub/k",
+    command:
+      "cp -a /tmp/cpd /tmp/cpd-copy && stat -c '%n %a %U %y' /tmp/cpd-copy /tmp/cpd-copy/sub /tmp/cpd-copy/sub/k",
   },
   {
     id: 'cp-plain-new-file-mode',
