@@ -6,6 +6,7 @@ import { installCommand, tarCommand } from './archive'
 import { chgrpCommand, chownCommand } from './chown'
 import { archiveCp } from './cp-archive'
 import { curlCommands } from './curl'
+import { dateCommand } from './date'
 import { fileToolCommands } from './filetools'
 import { gatedCommands } from './gate'
 import { idCommand, whoamiCommand } from './identity'
@@ -40,6 +41,7 @@ registerCommands([
   // cp -a and -p keep modes, owners and times on top of the permission check.
   ...gatedCommands.map((c) => (c.name === 'tail' ? followingTail(c) : c.name === 'cp' ? archiveCp(c) : c)),
   tarCommand,
+  dateCommand,
   ...fileToolCommands,
   installCommand,
   ...curlCommands,
