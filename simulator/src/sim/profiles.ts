@@ -84,6 +84,8 @@ export interface EtcdctlFacts {
   unsupportedApi: string
   /** Flags that came with 3.5: get --count-only, restore --bump-revision/--mark-compacted. */
   flagsOf35: boolean
+  /** `downgrade cancel|enable|validate` (3.6: etcdctl/ctlv3/command/downgrade_command.go at v3.6.4). */
+  downgradeCommands: boolean
   /** --max-recv-bytes and --max-request-bytes (3.6: etcdctl/ctlv3/ctl.go at v3.6.4; 3.5.16 refuses them). */
   clientSizeFlags: boolean
   /** They say `Deprecated: Use etcdutl …` first (3.5). */
@@ -152,6 +154,7 @@ const ETCD_34: EtcdFacts = {
     unsupportedApi: 'unsupported API version ',
     flagsOf35: false,
     clientSizeFlags: false,
+    downgradeCommands: false,
     restoreDeprecated: false,
     envLog: 'capnslog',
     stacks: 'v3.4.23',
@@ -202,6 +205,7 @@ const ETCD_35: EtcdFacts = {
     unsupportedApi: 'unsupported API version: ',
     flagsOf35: true,
     clientSizeFlags: false,
+    downgradeCommands: false,
     restoreDeprecated: true,
     envLog: { unrecognized: 93, conflict: 85 },
     stacks: 'v3.5.16',
@@ -254,6 +258,7 @@ const ETCD_36: EtcdFacts = {
     unsupportedApi: 'unsupported API version: ',
     flagsOf35: true,
     clientSizeFlags: true,
+    downgradeCommands: true,
     restoreDeprecated: false,
     envLog: { unrecognized: 94, conflict: 86 },
     client: { caller: 'v3', retryLine: 65, streamLine: 130, oldBalancer: false },

@@ -32,7 +32,7 @@ const GLOBAL_36 = GLOBAL_34.replace(
 )
 
 function globals(profile: Profile, helpLine?: string): string {
-  const base = profile.etcdMinor === '3.6' ? GLOBAL_36 : GLOBAL_34
+  const base = profile.etcd.etcdctl.clientSizeFlags ? GLOBAL_36 : GLOBAL_34
   return base.replace('HELPLINE', helpLine ? `${helpLine}\n` : '')
 }
 
@@ -97,16 +97,17 @@ const COMMANDS_34 = [
 
 function commandList(profile: Profile): string[][] {
   let list = COMMANDS_34
-  if (profile.etcdMinor !== '3.4') {
+  const facts = profile.etcd.etcdctl
+  if (facts.flagsOf35) {
     // 3.5 drops the v2 migrate and adds auth status; snapshot status is deprecated in favour of etcdutl
     list = list.filter(([n]) => n !== 'migrate')
     list = [...list, ['auth status', 'Returns authentication status']]
-    if (profile.etcdMinor === '3.5')
+    if (facts.restoreDeprecated)
       list = list.map(([n, d]) =>
         n === 'snapshot status' ? [n as string, `[deprecated] ${d}`] : [n as string, d as string],
       )
     // the downgrade commands are 3.6's (etcdctl/ctlv3/command/downgrade_command.go)
-    if (profile.etcdMinor === '3.6')
+    if (facts.downgradeCommands)
       list = [
         ...list,
         ['downgrade cancel', 'Cancel the ongoing downgrade action to cluster'],
@@ -115,7 +116,7 @@ function commandList(profile: Profile): string[][] {
       ]
     list.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
   }
-  if (profile.etcdMinor === '3.6')
+  if (!profile.etcdctlHasRestore)
     list = list.filter(([n]) => n !== 'snapshot restore' && n !== 'snapshot status')
   return list
 }
@@ -194,8 +195,8 @@ const GROUP_INFO: Record<string, { desc: string; cmds: string[][] }> = {
 export function groupHelp(profile: Profile, group: string): string {
   const info = GROUP_INFO[group] ?? { desc: `${group} related commands`, cmds: [] }
   let cmds = info.cmds
-  if (group === 'snapshot' && profile.etcdMinor === '3.6') cmds = cmds.filter(([n]) => n === 'save')
-  if (group === 'snapshot' && profile.etcdMinor === '3.5')
+  if (group === 'snapshot' && !profile.etcdctlHasRestore) cmds = cmds.filter(([n]) => n === 'save')
+  if (group === 'snapshot' && profile.etcd.etcdctl.restoreDeprecated)
     cmds = cmds.map(([n, d]) => (n === 'status' ? [n, `[deprecated] ${d}`] : [n as string, d as string]))
   // endpoint's --cluster is a persistent flag of the group
   const groupFlags =
@@ -277,9 +278,10 @@ Use "etcdutl [command] --help" for more information about a command.
     .replace('  -w, --write-out string    set', '  -w, --write-out string   set')
   // 3.5.16 (binary): backup, no check, hashkv or migrate. 3.6 (etcdutl/ctl.go at v3.6.4):
   // defrag, snapshot, hashkv, version, completion, migrate; no backup, no check.
-  return profile.etcdMinor === '3.5'
-    ? narrow.replace(/^ {2}(check|hashkv|migrate) .*\n/gm, '')
-    : narrow.replace(/^ {2}(check|backup) .*\n/gm, '')
+  const commands = profile.etcd.etcdutlCommands ?? []
+  return narrow.replace(/^ {2}([a-z]+) {2,}.*\n/gm, (line, name: string) =>
+    commands.includes(name) ? line : '',
+  )
 }
 
 const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string, string]> }> = {
@@ -372,7 +374,7 @@ const LEAVES: Record<string, { usage: string; desc: string; flags: Array<[string
 /** `etcdctl <command> --help`. */
 export function leafHelp(profile: Profile, path: string): string {
   const leaf = { ...(LEAVES[path] ?? { usage: path, desc: path, flags: [] }) }
-  if (profile.etcdMinor !== '3.4' && path === 'snapshot restore')
+  if (profile.etcd.etcdctl.flagsOf35 && path === 'snapshot restore')
     leaf.flags = [
       ...leaf.flags,
       ['--bump-revision=0', 'How much to increase the latest revision after restore'],
@@ -382,7 +384,7 @@ export function leafHelp(profile: Profile, path: string): string {
       ],
     ]
   let description = ''
-  if (profile.etcdMinor === '3.5' && path === 'snapshot restore') {
+  if (profile.etcd.etcdctl.restoreDeprecated && path === 'snapshot restore') {
     leaf.flags = [
       ...leaf.flags,
       [
@@ -392,14 +394,14 @@ export function leafHelp(profile: Profile, path: string): string {
     ]
     description = 'Moved to `etcdctl snapshot restore ...`'
   }
-  if (profile.etcdMinor === '3.5' && path === 'snapshot status') {
+  if (profile.etcd.etcdctl.restoreDeprecated && path === 'snapshot status') {
     leaf.desc = `[deprecated] ${leaf.desc}`
     description =
       'When --write-out is set to simple, this command prints out comma-separated status lists for each endpoint.\n' +
       '\tThe items in the lists are hash, revision, total keys, total size.\n\t\n' +
       "\tMoved to 'etcdctl snapshot status ...'"
   }
-  if (profile.etcdMinor !== '3.4' && path === 'get')
+  if (profile.etcd.etcdctl.flagsOf35 && path === 'get')
     leaf.flags = [...leaf.flags, ['--count-only[=false]', 'Get only the count']]
   const name = path.split(' ').pop() as string
   const rows = [
