@@ -744,6 +744,7 @@ export class AttemptManager {
     const env = l.env
     l.env = undefined
     l.envSave = undefined
+    l.heldScreens = undefined
     l.screenSave = undefined
     l.tickSoon = undefined
     if (env) await env.dispose().catch((err) => this.o.log.warn('disposing an environment failed', { err }))
