@@ -4,6 +4,7 @@
 // can neither open terminals nor post to the API.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
@@ -20,6 +21,7 @@ import { decodeFrame, ErrorCode, encodeError, encodeHello, MAX_FRAME_BYTES } fro
 import type { SessionClient, TerminalSession } from './session'
 import { createStaticHandler, defaultWebDir } from './static'
 import { Store } from './store'
+import type { TlsPair } from './tls'
 import { attemptIdOf, looksLikeToken, TicketBook } from './tokens'
 
 export interface ServerOptions {
@@ -49,6 +51,8 @@ export interface ServerOptions {
   accessKey?: string
   /** Per-terminal limits on input and resize frames (tests tighten them). */
   gate?: Partial<GateLimits>
+  /** Serve https and wss with this certificate and key (checked beforehand by tls.ts's loadTls). */
+  tls?: TlsPair
 }
 
 export interface RunningServer {
@@ -160,6 +164,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     securityHeaders: SECURITY_HEADERS,
     rotateInstructorKey: opts.rotateInstructorKey,
     gradeGapMs: opts.classGradeGapMs,
+    secureCookies: opts.tls !== undefined,
     ...(opts.driver.name === 'kind' ? {} : { warm: (spec, count) => pool.want(spec, count) }),
   })
 
@@ -283,7 +288,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new HttpError(404, `no API route ${method} ${path}`)
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now()
     let pathname = '/'
     try {
@@ -327,7 +332,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log.error('static file failed', { err })
       if (!res.headersSent) res.writeHead(500).end()
     })
-  })
+  }
+  const server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createServer(handler)
   server.headersTimeout = 20_000
   server.requestTimeout = 60_000
 
@@ -470,9 +478,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   })
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
-  const url = `http://${shownHost}:${port}`
+  const scheme = opts.tls ? 'https' : 'http'
+  const url = `${scheme}://${shownHost}:${port}`
   for (const h of new Set([shownHost, 'localhost', '127.0.0.1', '[::1]'])) {
-    allowedOrigins.add(`http://${h}:${port}`)
+    allowedOrigins.add(`${scheme}://${h}:${port}`)
     allowedHosts.add(`${h}:${port}`)
   }
   if (host === '0.0.0.0' || host === '::') allowedHosts.clear() // reachable by any name; rely on tokens and Origin

@@ -30,6 +30,8 @@ export interface ClassRoutesOptions {
   gradeGapMs?: number
   tickMs?: number
   warm?: ClassManagerOptions['warm']
+  /** The server speaks https: the seat cookie is marked Secure (never sent over plain http). */
+  secureCookies?: boolean
 }
 
 const SEAT_COOKIE = 'ckalab_seat'
@@ -295,7 +297,7 @@ export class ClassRoutes {
   private setSeatCookie(res: ServerResponse, token: string): void {
     res.setHeader(
       'set-cookie',
-      `${SEAT_COOKIE}=${token}; Path=/api/seat; HttpOnly; SameSite=Strict; Max-Age=2592000`,
+      `${SEAT_COOKIE}=${token}; Path=/api/seat; HttpOnly; SameSite=Strict; Max-Age=2592000${this.o.secureCookies ? '; Secure' : ''}`,
     )
   }
 }
