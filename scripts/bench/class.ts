@@ -17,6 +17,10 @@ import { percentile } from './stats'
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const pct = (s: number[], p: number) => Math.round(percentile(s, p))
+const t0 = performance.now()
+/** Where a long run is (stderr, so the figures on stdout stay a table). */
+const phase = (text: string) =>
+  process.stderr.write(`  [class bench ${((performance.now() - t0) / 1000).toFixed(1)} s] ${text}\n`)
 
 interface Term {
   ws: WebSocket
@@ -47,8 +51,28 @@ function openTerm(url: string, path: string, ticket: string): Promise<Term> {
   })
 }
 
-const waitText = (t: Term, test: (s: string) => boolean) =>
-  test(t.text) ? Promise.resolve() : new Promise<void>((resolve) => t.waiters.push({ test, resolve }))
+/** Waits for the terminal's text to pass `test`; a bench never hangs: after `ms` it fails, saying what it saw. */
+const waitText = (t: Term, test: (s: string) => boolean, what: string, ms = 60_000) =>
+  test(t.text)
+    ? Promise.resolve()
+    : new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no ${what} within ${ms / 1000} s (the terminal shows ${JSON.stringify(t.text.slice(-200))})`,
+              ),
+            ),
+          ms,
+        )
+        t.waiters.push({
+          test,
+          resolve: () => {
+            clearTimeout(timer)
+            resolve()
+          },
+        })
+      })
 
 export async function benchClass(): Promise<Record<string, number>> {
   const learners = Number(process.env.BENCH_LEARNERS ?? 50)
@@ -132,6 +156,7 @@ export async function benchClass(): Promise<Record<string, number>> {
       }
     })().catch(() => {})
 
+    phase(`class created and started; ${learners} learners join`)
     // Join → first prompt, all learners at once.
     const joinMs: number[] = []
     const seats = await Promise.all(
@@ -149,12 +174,13 @@ export async function benchClass(): Promise<Record<string, number>> {
           await call('POST', `/api/attempts/${seat.attemptToken}/terminals/controlplane/ticket`)
         ).ticket
         const term = await openTerm(url, '/api/terminal', ticket)
-        await waitText(term, (t) => t.includes('# '))
+        await waitText(term, (t) => t.includes('# '), 'prompt')
         joinMs.push(performance.now() - t0)
         return { seatId: j.seatId as string, term }
       }),
     )
 
+    phase('everyone joined; typing starts')
     // Everyone types a command a second.
     let typing = true
     const load = seats.map(async (s, i) => {
@@ -174,19 +200,21 @@ export async function benchClass(): Promise<Record<string, number>> {
         true,
       )
     ).ticket
+    phase('mirror opens')
     const mirror = await openTerm(url, '/api/class-mirror', ticket)
-    await waitText(mirror, (t) => t.includes('# '))
+    await waitText(mirror, (t) => t.includes('# '), 'prompt on the mirror')
     const echoMs: number[] = []
     for (let i = 0; i < 30; i++) {
       const mark = `m${i}x`
       const t0 = performance.now()
       seats[0].term.ws.send(encodeInput(mark))
-      await waitText(mirror, (t) => t.includes(mark))
+      await waitText(mirror, (t) => t.includes(mark), `echo of ${mark} on the mirror`)
       echoMs.push(performance.now() - t0)
       seats[0].term.ws.send(encodeInput('\x03'))
       await sleep(100)
     }
 
+    phase('mirror echo measured; each learner does the lab')
     // Each learner does the lab's work at a different moment; the board's latency is until their row is green.
     const boardMs: number[] = []
     await Promise.all(

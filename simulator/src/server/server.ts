@@ -11,7 +11,8 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
 import { AccessKey, checkStateChange, isLoopbackHost } from './access'
 import { AttemptError, AttemptManager } from './attempts'
-import { ClassRoutes } from './classes/routes'
+import { kindCapacityProbe } from './classes/capacity'
+import { ClassRoutes, type ClassRoutesOptions } from './classes/routes'
 import { WarmPool } from './classes/warm-pool'
 import { FrameGate, type GateLimits } from './frame-gate'
 import { createLogger, type Logger } from './log'
@@ -51,6 +52,8 @@ export interface ServerOptions {
   accessKey?: string
   /** Per-terminal limits on input and resize frames (tests tighten them). */
   gate?: Partial<GateLimits>
+  /** Classes: how many learner clusters fit (default on kind: asked of Docker; tests give their own). */
+  classCapacity?: ClassRoutesOptions['capacity']
   /** Serve https and wss with this certificate and key (checked beforehand by tls.ts's loadTls). */
   tls?: TlsPair
 }
@@ -165,7 +168,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     rotateInstructorKey: opts.rotateInstructorKey,
     gradeGapMs: opts.classGradeGapMs,
     secureCookies: opts.tls !== undefined,
-    ...(opts.driver.name === 'kind' ? {} : { warm: (spec, count) => pool.want(spec, count) }),
+    capacity: opts.classCapacity ?? (opts.driver.name === 'kind' ? kindCapacityProbe() : undefined),
+    ...(opts.driver.name === 'kind' ? {} : { warm: pool }),
   })
 
   // Beyond loopback the page is loaded under a name or address this server cannot list

@@ -13,6 +13,7 @@ import { attemptIdOf } from '../tokens'
 import type { ClassMode, ClassRow, ClassState, ClassStore, MessageRow, SeatRow } from './class-store'
 import { isJoinCode, newJoinCode, newRecoveryCode, normalizeCode } from './codes'
 import { seatSecret } from './instructor-key'
+import type { WarmStatus } from './warm-pool'
 import { checkWebhookUrl, newWebhookSecret, type WebhookEventType, type WebhookSender } from './webhook'
 
 export class ClassError extends AttemptError {}
@@ -58,6 +59,11 @@ export interface ClassView extends Omit<ClassRow, 'labs'> {
   labs: string[]
   seats: number
   joinPath: string
+  /**
+   * Environments prepared for the learners still to join (the first lab's):
+   * ready of wanted, and failed creations. Null without a warm pool, or once joining is closed.
+   */
+  warm: WarmStatus | null
 }
 
 export interface Board {
@@ -97,8 +103,13 @@ export interface ClassManagerOptions {
   /** Background gradings running at once, for the whole server. */
   gradeConcurrency?: number
   tickMs?: number
-  /** Keeps `count` environments of the spec ready ahead of joins (a warm pool); absent: none. */
-  warm?: (spec: ClusterSpec, count: number) => void
+  /** Keeps environments ready ahead of joins (a warm pool) and says how far it is; absent: none. */
+  warm?: {
+    want(spec: ClusterSpec, count: number): void
+    status(spec: ClusterSpec): WarmStatus
+    /** Told when an environment became ready (or failed), so the board's count moves. */
+    subscribe?(fn: () => void): () => void
+  }
   webhooks?: WebhookSender
 }
 
@@ -129,12 +140,22 @@ export class ClassManager {
   private readonly unsubscribe: () => void
   private closed = false
   private warmedLabs = new Set<string>()
+  /** Each warmed lab's cluster spec, so a class view can ask the pool how far it is without a lookup. */
+  private readonly specs = new Map<string, ClusterSpec>()
 
   constructor(private readonly o: ClassManagerOptions) {
     this.secret = seatSecret(o.store)
     for (const seat of o.store.allSeats())
       for (const a of seat.attempts) this.seatOfAttempt.set(a.attemptId, seat.id)
-    this.unsubscribe = o.attempts.subscribe((attemptId, what) => this.onAttempt(attemptId, what))
+    const offAttempts = o.attempts.subscribe((attemptId, what) => this.onAttempt(attemptId, what))
+    const offWarm = o.warm?.subscribe?.(() => {
+      for (const c of o.store.listClasses())
+        if (c.joining && c.state !== 'ended') this.emit({ classId: c.id })
+    })
+    this.unsubscribe = () => {
+      offAttempts()
+      offWarm?.()
+    }
     void this.rewarm()
     // Often enough that a command is graded soon after it ran; a tick with nothing to do costs a few queries.
     const tickMs = o.tickMs ?? 250
@@ -184,7 +205,9 @@ export class ClassManager {
     this.warmedLabs = new Set([...want].filter(([, n]) => n > 0).map(([lab]) => lab))
     for (const [lab, count] of want) {
       const detail = await this.o.catalog.get(lab).catch(() => undefined)
-      if (detail) warm(detail.cluster, count)
+      if (!detail) continue
+      this.specs.set(lab, detail.cluster)
+      warm.want(detail.cluster, count)
     }
   }
 
@@ -262,7 +285,9 @@ export class ClassManager {
   }
 
   private classView(c: ClassRow): ClassView {
-    return { ...c, seats: this.o.store.seats(c.id).length, joinPath: `/join/${c.code}` }
+    const spec = this.specs.get(c.labs[0])
+    const warm = this.o.warm && spec && c.joining && c.state !== 'ended' ? this.o.warm.status(spec) : null
+    return { ...c, seats: this.o.store.seats(c.id).length, joinPath: `/join/${c.code}`, warm }
   }
 
   requireClass(id: string): ClassRow {
