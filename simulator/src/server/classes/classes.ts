@@ -71,6 +71,8 @@ export interface Board {
   rows: BoardRow[]
   /** Per check id: how many rows pass it. */
   summary: { id: string; title: string; passed: number }[]
+  /** The server's driver (the board shows the kind capacity on kind). */
+  driver: string
   now: number
 }
 
@@ -628,7 +630,13 @@ export class ClassManager {
         if (check.verdict === 'pass') s.passed++
         summary.set(check.id, s)
       }
-    return { class: this.classView(c), rows, summary: [...summary.values()], now }
+    return {
+      class: this.classView(c),
+      rows,
+      summary: [...summary.values()],
+      driver: this.o.attempts.driverName,
+      now,
+    }
   }
 
   private row(c: ClassRow, seat: SeatRow): BoardRow {
