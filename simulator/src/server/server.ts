@@ -43,7 +43,7 @@ export interface ServerOptions {
   command?: string
   /** Replace the instructor key with a new one (shown once in `instructorKey`). */
   rotateInstructorKey?: boolean
-  /** Classes: shortest time between background gradings of one learner (default 3 s). */
+  /** Classes: shortest time between background gradings of one learner (default 1 s). */
   classGradeGapMs?: number
   /**
    * The key every state-changing request needs when the server listens beyond

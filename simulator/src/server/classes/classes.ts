@@ -118,6 +118,13 @@ export interface ClassManagerOptions {
 const MAX_NAME = 60
 const MAX_MESSAGE = 500
 const MAX_SEATS = 500
+/**
+ * Shortest time between two background gradings of one learner: the board
+ * turns green within about this (plus the grading) after the learner's work.
+ */
+const GRADE_GAP_MS = 1000
+/** How long a command typically takes to have its effect (a touch, a kubectl apply on the simulator). */
+const COMMAND_SETTLE_MS = 250
 /** Before an exam class starts, its attempts wait with a deadline this far away. */
 const WAITING_DEADLINE_MS = 7 * 24 * 3600_000
 
@@ -539,7 +546,7 @@ export class ClassManager {
     this.takeovers.delete(seat.id)
     const current = seat.attempts.at(-1)
     if (current && this.o.attempts.has(current.attemptId)) {
-      const view = this.o.attempts.view(current.attemptId)
+      const view = this.o.attempts.brief(current.attemptId)
       if (view.state === 'ready')
         await this.o.attempts
           .grade(current.attemptId, true)
@@ -569,7 +576,7 @@ export class ClassManager {
       const last = i === seat.attempts.length - 1
       const stored = this.o.attempts.has(a.attemptId) ? this.o.attempts.latestReport(a.attemptId) : undefined
       const final =
-        this.o.attempts.has(a.attemptId) && this.o.attempts.view(a.attemptId).state === 'submitted'
+        this.o.attempts.has(a.attemptId) && this.o.attempts.brief(a.attemptId).state === 'submitted'
       const peek = last ? this.peeks.get(seat.id)?.report : undefined
       return {
         lab: a.lab,
@@ -642,7 +649,7 @@ export class ClassManager {
   private row(c: ClassRow, seat: SeatRow): BoardRow {
     const current = seat.attempts.at(-1)
     const has = current !== undefined && this.o.attempts.has(current.attemptId)
-    const view = has ? this.o.attempts.view(current.attemptId) : undefined
+    const view = has ? this.o.attempts.brief(current.attemptId) : undefined
     const peek = this.peeks.get(seat.id)
     const stored =
       has && view?.state === 'submitted' ? this.o.attempts.latestReport(current.attemptId) : undefined
@@ -691,7 +698,7 @@ export class ClassManager {
       seat.endedAt === null &&
       last?.attemptId === attemptId &&
       seat.attempts.length === c.labs.length &&
-      this.o.attempts.view(attemptId).state === 'submitted'
+      this.o.attempts.brief(attemptId).state === 'submitted'
     ) {
       this.o.store.updateSeat(seat.id, { endedAt: Date.now() })
       this.takeovers.delete(seat.id)
@@ -719,11 +726,11 @@ export class ClassManager {
         if (c.state !== 'running') continue
         const current = seat.attempts.at(-1)
         if (!current || !this.o.attempts.has(current.attemptId) || this.grading.has(seat.id)) continue
-        const view = this.o.attempts.view(current.attemptId)
+        const view = this.o.attempts.brief(current.attemptId)
         if (view.state !== 'ready') continue
         const peek = this.peeks.get(seat.id)
         const activity = Math.max(this.o.attempts.lastCommandAt(current.attemptId), view.readyAt ?? 0)
-        if (peek && (peek.activityAt >= activity || now - peek.at < (this.o.gradeGapMs ?? 3000))) continue
+        if (peek && (peek.activityAt >= activity || now - peek.at < (this.o.gradeGapMs ?? GRADE_GAP_MS))) continue
         candidates.push({ seat, attemptId: current.attemptId, since: peek?.at ?? 0 })
       }
     }
@@ -735,7 +742,9 @@ export class ClassManager {
 
   private async gradeInBackground(seat: SeatRow, attemptId: string): Promise<void> {
     this.grading.add(seat.id)
-    const activityAt = Date.now()
+    // A command entered just before may not have run yet: this grading covers only the ones
+    // entered a moment earlier, and a later look follows for the rest.
+    const activityAt = Date.now() - COMMAND_SETTLE_MS
     try {
       const report = await this.o.attempts.peek(attemptId)
       if (!report || this.closed) return
