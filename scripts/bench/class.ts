@@ -186,11 +186,14 @@ export async function benchClass(): Promise<Record<string, number>> {
     phase(`warm pool ready in ${(warmPoolMs / 1000).toFixed(1)} s; class started; ${learners} learners join`)
     // Join → first prompt, all learners at once.
     const joinMs: number[] = []
+    // Where a join's time goes: seat made, environment ready, terminal socket open (then the prompt).
+    const steps = { seat: [] as number[], ready: [] as number[], socket: [] as number[] }
     const seats = await Promise.all(
       Array.from({ length: learners }, async (_, i) => {
         const t0 = performance.now()
         const j = await call('POST', '/api/join', { code: c.code, name: `learner-${i}` })
         const seat = await call('GET', `/api/seats/${j.seatToken}`)
+        steps.seat.push(performance.now() - t0)
         for (;;) {
           const a = await call('GET', `/api/attempts/${seat.attemptToken}`)
           if (a.state === 'ready') break
@@ -198,10 +201,12 @@ export async function benchClass(): Promise<Record<string, number>> {
           // As the attempt page polls while an environment is being made (web/src/hooks/useAttempt.ts).
           await sleep(250)
         }
+        steps.ready.push(performance.now() - t0)
         const ticket = (
           await call('POST', `/api/attempts/${seat.attemptToken}/terminals/controlplane/ticket`)
         ).ticket
         const term = await openTerm(url, '/api/terminal', ticket)
+        steps.socket.push(performance.now() - t0)
         await waitText(term, (t) => t.includes('# '), 'prompt')
         joinMs.push(performance.now() - t0)
         return { seatId: j.seatId as string, term }
@@ -235,13 +240,13 @@ export async function benchClass(): Promise<Record<string, number>> {
     await waitText(mirror, (t) => t.includes('# '), 'prompt on the mirror')
     const echoMs: number[] = []
     for (let i = 0; i < 30; i++) {
-      const mark = `m${i}x`
+      // A comment line: typed on a fresh prompt, so the line editor echoes it whole, and Enter runs nothing.
+      const mark = `#m${i}x`
       const t0 = performance.now()
       seats[0].term.ws.send(encodeInput(mark))
       await waitText(mirror, (t) => t.includes(mark), `echo of ${mark} on the mirror`)
       echoMs.push(performance.now() - t0)
-      // Backspaces, not Ctrl-C: the mark is only typed, never run, and the line is left empty again.
-      seats[0].term.ws.send(encodeInput('\x7f'.repeat(mark.length)))
+      seats[0].term.ws.send(encodeInput('\r'))
       await sleep(100)
     }
 
@@ -272,6 +277,9 @@ export async function benchClass(): Promise<Record<string, number>> {
       warmPoolReadyMs: Math.round(warmPoolMs),
       joinToPromptP50Ms: pct(joinMs, 50),
       joinToPromptP99Ms: pct(joinMs, 99),
+      joinSeatP99Ms: pct(steps.seat, 99),
+      joinReadyP99Ms: pct(steps.ready, 99),
+      joinSocketP99Ms: pct(steps.socket, 99),
       boardUpdateP50Ms: pct(boardMs, 50),
       boardUpdateP99Ms: pct(boardMs, 99),
       mirrorEchoP50Ms: pct(echoMs, 50),
