@@ -89,6 +89,8 @@ export async function benchClass(): Promise<Record<string, number>> {
   const proc: ChildProcess = spawn(
     process.execPath,
     [
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server and of each environment's worker thread.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       '--import',
       'tsx',
       join(REPO, 'simulator/src/server/testing/serve-fixture.ts'),
@@ -165,29 +167,46 @@ export async function benchClass(): Promise<Record<string, number>> {
     const cpuAtJoin = cpuSeconds(info.pid)
     await call('POST', `/api/classes/${c.id}/start`, {}, true)
 
-    // The board as the instructor's page gets it.
+    // The board as the instructor's page gets it (reconnecting, as the page does, when the stream breaks).
     const board = new Map<string, number>() // seat → when its check was first seen passing
     const abort = new AbortController()
+    let boardDrops = 0
     void (async () => {
-      const res = await fetch(`${url}/api/classes/${c.id}/events`, {
-        headers: { authorization: `Bearer ${key}` },
-        signal: abort.signal,
-      })
-      const reader = res.body!.getReader()
-      let buf = ''
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) return
-        buf += new TextDecoder().decode(value)
-        for (let at = buf.indexOf('\n\n'); at >= 0; at = buf.indexOf('\n\n')) {
-          const data = buf.slice(6, at)
-          buf = buf.slice(at + 2)
-          const now = performance.now()
-          for (const r of JSON.parse(data).rows)
-            if (r.checks[0]?.verdict === 'pass' && !board.has(r.seatId)) board.set(r.seatId, now)
+      while (!abort.signal.aborted) {
+        try {
+          const res = await fetch(`${url}/api/classes/${c.id}/events`, {
+            headers: { authorization: `Bearer ${key}` },
+            signal: abort.signal,
+          })
+          const reader = res.body!.getReader()
+          const dec = new TextDecoder()
+          let buf = ''
+          for (;;) {
+            const { value, done } = await reader.read()
+            if (done) break
+            buf += dec.decode(value, { stream: true })
+            for (let at = buf.indexOf('\n\n'); at >= 0; at = buf.indexOf('\n\n')) {
+              const block = buf.slice(0, at)
+              buf = buf.slice(at + 2)
+              const now = performance.now()
+              const data = block
+                .split('\n')
+                .filter((l) => l.startsWith('data: '))
+                .map((l) => l.slice(6))
+                .join('\n')
+              const rows = data ? (JSON.parse(data).rows ?? []) : []
+              for (const r of rows)
+                if (r.checks?.[0]?.verdict === 'pass' && !board.has(r.seatId)) board.set(r.seatId, now)
+            }
+          }
+        } catch (err) {
+          if (abort.signal.aborted) return
+          phase(`the board stream broke (${(err as Error).message}); reconnecting`)
         }
+        if (!abort.signal.aborted) boardDrops++
+        await sleep(500)
       }
-    })().catch(() => {})
+    })()
 
     phase(`warm pool ready in ${(warmPoolMs / 1000).toFixed(1)} s; class started; ${learners} learners join`)
     // Join → first prompt, all learners at once.
@@ -297,6 +316,7 @@ export async function benchClass(): Promise<Record<string, number>> {
       cpuMsPerWarmEnv: Math.round(((cpuAtJoin - cpuAtCreate) * 1000) / learners),
       cpuMsPerJoin: Math.round(((cpuAfterJoin - cpuAtJoin) * 1000) / learners),
       typingCoreShare: Math.round((typingCpu / typingSeconds) * 100) / 100,
+      boardStreamDrops: boardDrops,
       classErrors: errors,
     }
   } finally {
