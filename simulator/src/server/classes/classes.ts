@@ -730,7 +730,8 @@ export class ClassManager {
         if (view.state !== 'ready') continue
         const peek = this.peeks.get(seat.id)
         const activity = Math.max(this.o.attempts.lastCommandAt(current.attemptId), view.readyAt ?? 0)
-        if (peek && (peek.activityAt >= activity || now - peek.at < (this.o.gradeGapMs ?? GRADE_GAP_MS))) continue
+        if (peek && (peek.activityAt >= activity || now - peek.at < (this.o.gradeGapMs ?? GRADE_GAP_MS)))
+          continue
         candidates.push({ seat, attemptId: current.attemptId, since: peek?.at ?? 0 })
       }
     }
