@@ -107,6 +107,17 @@ export async function benchClass(): Promise<Record<string, number>> {
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let errors = 0
+  // The server's last words, shown if it stops in the middle of the run.
+  let serverErr = ''
+  proc.stderr?.on('data', (d) => {
+    serverErr = (serverErr + d.toString()).slice(-4000)
+  })
+  let exited: string | undefined
+  proc.once('exit', (code, signal) => {
+    exited = `the server exited (${signal ?? `code ${code}`})`
+  })
+  // The board stream's reader stops with the run, however it ends.
+  const abort = new AbortController()
   try {
     const info = await new Promise<{ url: string; pid: number; instructorKey: string }>((res, rej) => {
       let out = ''
@@ -169,7 +180,6 @@ export async function benchClass(): Promise<Record<string, number>> {
 
     // The board as the instructor's page gets it (reconnecting, as the page does, when the stream breaks).
     const board = new Map<string, number>() // seat → when its check was first seen passing
-    const abort = new AbortController()
     let boardDrops = 0
     void (async () => {
       while (!abort.signal.aborted) {
@@ -201,6 +211,7 @@ export async function benchClass(): Promise<Record<string, number>> {
           }
         } catch (err) {
           if (abort.signal.aborted) return
+          if (exited) return
           phase(`the board stream broke (${(err as Error).message}); reconnecting`)
         }
         if (!abort.signal.aborted) boardDrops++
@@ -319,9 +330,18 @@ export async function benchClass(): Promise<Record<string, number>> {
       boardStreamDrops: boardDrops,
       classErrors: errors,
     }
+  } catch (err) {
+    if (exited)
+      throw new Error(
+        `${(err as Error).message}: ${exited}; its last output:\n${serverErr.trim().slice(-2000)}`,
+      )
+    throw err
   } finally {
-    proc.kill('SIGTERM')
-    await new Promise((r) => proc.once('exit', r))
+    abort.abort()
+    if (!exited) {
+      proc.kill('SIGTERM')
+      await new Promise((r) => proc.once('exit', r))
+    }
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
