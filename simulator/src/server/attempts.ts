@@ -233,6 +233,15 @@ export class AttemptManager {
     }
   }
 
+  /**
+   * The few fields a class's board and background grader read for every
+   * learner several times a second, without the full view's queries.
+   */
+  brief(id: string): { state: AttemptState; readyAt: number | null; finishedAt: number | null } {
+    const r = this.require(id).row
+    return { state: r.state, readyAt: r.readyAt, finishedAt: r.finishedAt }
+  }
+
   has(id: string): boolean {
     return this.live.has(id)
   }

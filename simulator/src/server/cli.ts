@@ -13,6 +13,7 @@ import { instructorUrl } from './classes/instructor-key'
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
+import { type LoadedTls, loadTls } from './tls'
 
 export interface ServeOptions {
   port: number
@@ -29,6 +30,9 @@ export interface ServeOptions {
   rotateInstructorKey?: boolean
   /** The key beyond loopback (`--access-key` or CKALAB_ACCESS_KEY); generated at start when absent. */
   accessKey?: string
+  /** PEM files: serve https and wss (`--tls-cert`/`--tls-key`, or CKALAB_TLS_CERT/CKALAB_TLS_KEY). */
+  tlsCert?: string
+  tlsKey?: string
 }
 
 function port(value: string): number {
@@ -95,6 +99,14 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       ).env('CKALAB_ACCESS_KEY'),
     )
     .addOption(
+      new Option('--tls-cert <file>', 'serve https and wss with this PEM certificate (and its chain)').env(
+        'CKALAB_TLS_CERT',
+      ),
+    )
+    .addOption(
+      new Option('--tls-key <file>', "the certificate's PEM private key (unencrypted)").env('CKALAB_TLS_KEY'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log detail (default: warn for text, info for json)').choices([
         'debug',
         'info',
@@ -109,6 +121,11 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     )
   cmd.parse(argv, { from: 'user' })
   const o = cmd.opts()
+  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey))
+    cmd.error(
+      `error: --tls-cert and --tls-key go together; ${o.tlsCert ? '--tls-key <file> (the private key) is missing' : '--tls-cert <file> (the certificate) is missing'}`,
+      { exitCode: 2 },
+    )
   return {
     port: o.port,
     host: o.host,
@@ -126,6 +143,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     ...(o.kubernetes ? { kubernetes: o.kubernetes } : {}),
     ...(o.rotateInstructorKey ? { rotateInstructorKey: true } : {}),
     ...(o.accessKey ? { accessKey: o.accessKey } : {}),
+    ...(o.tlsCert && o.tlsKey ? { tlsCert: resolve(o.tlsCert), tlsKey: resolve(o.tlsKey) } : {}),
   }
 }
 
@@ -199,8 +217,15 @@ async function isolatedSimDriver(log: Logger): Promise<Driver> {
   })
 }
 
-export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Promise<RunningServer> {
+export async function runServe(
+  opts: ServeOptions,
+  command = 'ckalab serve',
+  onTls: (tls: LoadedTls) => void = () => {},
+): Promise<RunningServer> {
   const log = createLogger(opts.logLevel, undefined, opts.logFormat)
+  // Before anything starts: a wrong certificate or key stops here with a sentence naming the file.
+  const tls = opts.tlsCert && opts.tlsKey ? loadTls(opts.tlsCert, opts.tlsKey) : undefined
+  if (tls) onTls(tls)
   const driver = await chooseDriver(opts.driver, log)
   const labs = await createLabCatalog()
   const catalog = opts.kubernetes ? onKubernetes(labs, opts.kubernetes) : labs
@@ -216,6 +241,7 @@ export async function runServe(opts: ServeOptions, command = 'ckalab serve'): Pr
     command,
     rotateInstructorKey: opts.rotateInstructorKey,
     ...(opts.accessKey ? { accessKey: opts.accessKey } : {}),
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
   })
 }
 
@@ -263,7 +289,8 @@ export function reachableUrl(url: string, host: string): string {
 /**
  * What the server says at start about who may use it: nothing on loopback;
  * beyond it, that a key is required (the link carrying a generated key,
- * printed this once), and that without TLS the key and terminals travel in clear.
+ * printed this once), and, unless it serves https itself, that the key and
+ * terminals travel in clear.
  */
 export function exposureLines(url: string, host: string, generatedKey: string | undefined): string {
   if (isLoopbackHost(host)) return ''
@@ -271,9 +298,29 @@ export function exposureLines(url: string, host: string, generatedKey: string | 
     generatedKey
       ? `A key is required to use this server from ${host}. Share this link only with your learners (shown once, not stored): ${keyUrl(url, generatedKey)}`
       : `A key is required to use this server from ${host}: the --access-key you gave (open ${url}/?key=<key>).`,
-    `warning: serving beyond this machine without TLS: the key and everything typed in the terminals cross the network unencrypted; put a TLS proxy in front or keep to a trusted network.`,
   ]
+  if (!url.startsWith('https:'))
+    lines.push(
+      `warning: serving beyond this machine without TLS: the key and everything typed in the terminals cross the network unencrypted; pass --tls-cert and --tls-key, put a TLS proxy in front, or keep to a trusted network.`,
+    )
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Browsers accept the certificate only under a name it was issued for: says
+ * so when the address learners are shown is not one of them.
+ */
+export function certificateNameWarnings(url: string, names: string[]): string[] {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
+  const covers = (name: string) =>
+    name.toLowerCase() === host.toLowerCase() ||
+    (name.startsWith('*.') &&
+      host.toLowerCase().endsWith(name.slice(1).toLowerCase()) &&
+      host.split('.').length === name.split('.').length)
+  if (names.length === 0 || names.some(covers)) return []
+  return [
+    `the TLS certificate is for ${names.join(', ')}, not ${host}: browsers opening ${url} will warn; have learners use one of the certificate's names, or make the certificate for ${host}`,
+  ]
 }
 
 /** Runs until SIGINT/SIGTERM; resolves with the process exit code. */
@@ -290,8 +337,11 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
   const generatedKey = !isLoopbackHost(opts.host) && !opts.accessKey ? generateKey() : undefined
   if (generatedKey) opts = { ...opts, accessKey: generatedKey }
   let server: RunningServer
+  let tls: LoadedTls | undefined
   try {
-    server = await runServe(opts, command)
+    server = await runServe(opts, command, (t) => {
+      tls = t
+    })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const hint = /EADDRINUSE/.test(message) ? `; port ${opts.port} is taken, pass --port <another>` : ''
@@ -301,6 +351,12 @@ export async function serveCommand(argv: string[], command = 'ckalab serve'): Pr
   process.stdout.write(startLine(server.url, server.manager.driverName, opts.driver))
   process.stdout.write(instructorLine(server.url, server.instructorKey))
   process.stdout.write(exposureLines(reachableUrl(server.url, opts.host), opts.host, generatedKey))
+  if (tls)
+    for (const w of [
+      ...tls.warnings,
+      ...certificateNameWarnings(reachableUrl(server.url, opts.host), tls.names),
+    ])
+      process.stderr.write(`ckalab serve: warning: ${w}\n`)
   return new Promise<number>((resolvePromise) => {
     let stopping = false
     const stop = (signal: string) => {

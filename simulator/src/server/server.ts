@@ -4,6 +4,7 @@
 // can neither open terminals nor post to the API.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
@@ -11,7 +12,8 @@ import type { Driver } from '../seam'
 import { AccessKey, checkStateChange, isLoopbackHost } from './access'
 import { AttemptError, AttemptManager } from './attempts'
 import { runnableOn } from './catalog'
-import { ClassRoutes } from './classes/routes'
+import { kindCapacityProbe } from './classes/capacity'
+import { ClassRoutes, type ClassRoutesOptions } from './classes/routes'
 import { WarmPool } from './classes/warm-pool'
 import { FrameGate, type GateLimits } from './frame-gate'
 import { createLogger, type Logger } from './log'
@@ -21,6 +23,7 @@ import { decodeFrame, ErrorCode, encodeError, encodeHello, MAX_FRAME_BYTES } fro
 import type { SessionClient, TerminalSession } from './session'
 import { createStaticHandler, defaultWebDir } from './static'
 import { Store } from './store'
+import type { TlsPair } from './tls'
 import { attemptIdOf, looksLikeToken, TicketBook } from './tokens'
 
 export interface ServerOptions {
@@ -41,7 +44,7 @@ export interface ServerOptions {
   command?: string
   /** Replace the instructor key with a new one (shown once in `instructorKey`). */
   rotateInstructorKey?: boolean
-  /** Classes: shortest time between background gradings of one learner (default 3 s). */
+  /** Classes: shortest time between background gradings of one learner (default 1 s). */
   classGradeGapMs?: number
   /**
    * The key every state-changing request needs when the server listens beyond
@@ -50,6 +53,10 @@ export interface ServerOptions {
   accessKey?: string
   /** Per-terminal limits on input and resize frames (tests tighten them). */
   gate?: Partial<GateLimits>
+  /** Classes: how many learner clusters fit (default on kind: asked of Docker; tests give their own). */
+  classCapacity?: ClassRoutesOptions['capacity']
+  /** Serve https and wss with this certificate and key (checked beforehand by tls.ts's loadTls). */
+  tls?: TlsPair
 }
 
 export interface RunningServer {
@@ -161,7 +168,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     securityHeaders: SECURITY_HEADERS,
     rotateInstructorKey: opts.rotateInstructorKey,
     gradeGapMs: opts.classGradeGapMs,
-    ...(opts.driver.name === 'kind' ? {} : { warm: (spec, count) => pool.want(spec, count) }),
+    secureCookies: opts.tls !== undefined,
+    capacity: opts.classCapacity ?? (opts.driver.name === 'kind' ? kindCapacityProbe() : undefined),
+    ...(opts.driver.name === 'kind' ? {} : { warm: pool }),
   })
 
   // Beyond loopback the page is loaded under a name or address this server cannot list
@@ -284,7 +293,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw new HttpError(404, `no API route ${method} ${path}`)
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now()
     let pathname = '/'
     try {
@@ -328,7 +337,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log.error('static file failed', { err })
       if (!res.headersSent) res.writeHead(500).end()
     })
-  })
+  }
+  const server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createServer(handler)
   server.headersTimeout = 20_000
   server.requestTimeout = 60_000
 
@@ -471,9 +483,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   })
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
-  const url = `http://${shownHost}:${port}`
+  const scheme = opts.tls ? 'https' : 'http'
+  const url = `${scheme}://${shownHost}:${port}`
   for (const h of new Set([shownHost, 'localhost', '127.0.0.1', '[::1]'])) {
-    allowedOrigins.add(`http://${h}:${port}`)
+    allowedOrigins.add(`${scheme}://${h}:${port}`)
     allowedHosts.add(`${h}:${port}`)
   }
   if (host === '0.0.0.0' || host === '::') allowedHosts.clear() // reachable by any name; rely on tokens and Origin

@@ -7,7 +7,9 @@ import { Fragment, useEffect, useMemo, useState } from 'react'
 import { ConfirmButton } from '../components/ConfirmButton'
 import { type Board, type BoardRow, followEvents, instructorApi, instructorKey } from './api'
 import { ago, type BoardFilter, type BoardSort, filterRows, sortRows, timeLeft } from './board-logic'
+import { CapacityNote } from './CapacityNote'
 import { MirrorPanel } from './MirrorPanel'
+import { joinQrDataUrl } from './qr'
 
 export function BoardPage({ id }: { id: string }) {
   const key = useMemo(() => instructorKey(), [])
@@ -75,13 +77,22 @@ export function BoardPage({ id }: { id: string }) {
         <h1 tabIndex={-1} data-focus-on-navigate>
           {c.name}
         </h1>
-        <div className="join-info">
-          Join code <strong className="join-code">{c.code}</strong> · <a href={joinUrl}>{joinUrl}</a>
-        </div>
+        <JoinCard code={c.code} url={joinUrl} className={c.name} open={c.state !== 'ended' && c.joining} />
         <p>
           {c.labs.join(' → ')} · {c.mode} · {c.durationMin} min · {board.rows.length}/{c.seatCap} seats ·{' '}
           <span className="class-state">{c.state}</span> · joining {c.joining ? 'open' : 'closed'}
         </p>
+        {c.warm && (
+          <p className="warm-status" data-ready={c.warm.ready} data-wanted={c.warm.wanted}>
+            Environments ready for the learners still to join: <strong>{c.warm.ready}</strong> of{' '}
+            {c.warm.wanted}
+            {c.warm.failed > 0 && ` (${c.warm.failed} could not be made; the server log says why)`}
+            {c.warm.wanted > 0 && c.warm.ready === c.warm.wanted && ' — joining takes a moment now.'}
+          </p>
+        )}
+        {c.state !== 'ended' && board.driver === 'kind' && (
+          <CapacityNote api={api} lab={c.labs[0]} seats={Math.max(0, c.seatCap - board.rows.length)} />
+        )}
         <div className="board-actions">
           {c.state === 'waiting' && (
             <button
@@ -337,5 +348,50 @@ function Row(p: {
         </form>
       </td>
     </tr>
+  )
+}
+
+/** The code, the link and its QR code, big enough for a projector; Print gives a sheet with only this. */
+function JoinCard({
+  code,
+  url,
+  className,
+  open,
+}: {
+  code: string
+  url: string
+  className: string
+  open: boolean
+}) {
+  const [qr, setQr] = useState<string | null>(null)
+  useEffect(() => {
+    let live = true
+    joinQrDataUrl(url).then(
+      (src) => live && setQr(src),
+      () => live && setQr(null),
+    )
+    return () => {
+      live = false
+    }
+  }, [url])
+  return (
+    <section className="join-card" aria-label="How to join">
+      <div className="join-text">
+        <p className="join-class-name">{className}</p>
+        <p>
+          Join code <strong className="join-code">{code}</strong>
+        </p>
+        <p>
+          <a href={url}>{url}</a>
+        </p>
+        {!open && <p className="join-closed">Joining is closed.</p>}
+        <button type="button" className="no-print" onClick={() => window.print()}>
+          Print the join sheet
+        </button>
+      </div>
+      {qr && (
+        <img className="join-qr" src={qr} alt={`QR code of the join link ${url}`} width={180} height={180} />
+      )}
+    </section>
   )
 }

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { useLabs } from '../hooks/useLabs'
 import { navigate } from '../navigation'
 import { type ClassView, forgetInstructorKey, instructorApi, instructorKey } from './api'
+import { CapacityNote } from './CapacityNote'
 
 export function InstructorPage() {
   const key = useMemo(() => instructorKey(), [])
@@ -66,6 +67,7 @@ export function InstructorPage() {
       )}
       {classes && classes.length === 0 && <p>No classes yet.</p>}
       <CreateClass
+        api={api}
         onCreate={async (body) => {
           const made = (await api.create(body)) as ClassView & { webhookSecret?: string }
           // The webhook's signing secret is shown once, on the board the instructor lands on.
@@ -78,7 +80,13 @@ export function InstructorPage() {
   )
 }
 
-function CreateClass({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<void> }) {
+function CreateClass({
+  api,
+  onCreate,
+}: {
+  api: ReturnType<typeof instructorApi>
+  onCreate(body: Record<string, unknown>): Promise<void>
+}) {
   const { list: labs } = useLabs()
   const [name, setName] = useState('')
   const [chosen, setChosen] = useState<string[]>([])
@@ -167,6 +175,7 @@ function CreateClass({ onCreate }: { onCreate(body: Record<string, unknown>): Pr
           onChange={(e) => setSeatCap(Number(e.target.value))}
         />
       </label>
+      {labs?.driver?.name === 'kind' && <CapacityNote api={api} lab={chosen[0]} seats={seatCap} />}
       <label>
         Opens{' '}
         <input

@@ -2,10 +2,18 @@
 // instructor key travels in the Authorization header (never in a URL); the
 // live board and the seat page read server-sent events over fetch.
 
+import type { KindCapacity } from '../../../simulator/src/server/classes/capacity'
 import type { Board, ClassView, SeatView } from '../../../simulator/src/server/classes/classes'
 import type { Report } from '../api'
 
 export type { BoardRow } from '../../../simulator/src/server/classes/classes'
+
+/** How many learner clusters fit (kind only; null on the simulator), and a warning for too many seats. */
+export interface CapacityAnswer {
+  driver: string
+  capacity: KindCapacity | null
+  warning?: string
+}
 export type { Board, ClassView, SeatView }
 
 export class ClassApiError extends Error {
@@ -67,6 +75,13 @@ export function instructorApi(key: string) {
     list: () => call<{ classes: ClassView[] }>('GET', '/api/classes', undefined, key),
     create: (body: Record<string, unknown>) => call<ClassView>('POST', '/api/classes', body, key),
     board: (id: string) => call<Board>('GET', c(id), undefined, key),
+    capacity: (lab: string, seats: number) =>
+      call<CapacityAnswer>(
+        'GET',
+        `/api/classes/capacity?lab=${encodeURIComponent(lab)}&seats=${Math.max(0, Math.floor(seats))}`,
+        undefined,
+        key,
+      ),
     start: (id: string) => call<ClassView>('POST', `${c(id)}/start`, {}, key),
     end: (id: string) => call<ClassView>('POST', `${c(id)}/end`, {}, key),
     joining: (id: string, open: boolean) => call<ClassView>('POST', `${c(id)}/joining`, { open }, key),

@@ -13,6 +13,7 @@ import { attemptIdOf } from '../tokens'
 import type { ClassMode, ClassRow, ClassState, ClassStore, MessageRow, SeatRow } from './class-store'
 import { isJoinCode, newJoinCode, newRecoveryCode, normalizeCode } from './codes'
 import { seatSecret } from './instructor-key'
+import type { WarmStatus } from './warm-pool'
 import { checkWebhookUrl, newWebhookSecret, type WebhookEventType, type WebhookSender } from './webhook'
 
 export class ClassError extends AttemptError {}
@@ -58,6 +59,11 @@ export interface ClassView extends Omit<ClassRow, 'labs'> {
   labs: string[]
   seats: number
   joinPath: string
+  /**
+   * Environments prepared for the learners still to join (the first lab's):
+   * ready of wanted, and failed creations. Null without a warm pool, or once joining is closed.
+   */
+  warm: WarmStatus | null
 }
 
 export interface Board {
@@ -65,6 +71,8 @@ export interface Board {
   rows: BoardRow[]
   /** Per check id: how many rows pass it. */
   summary: { id: string; title: string; passed: number }[]
+  /** The server's driver (the board shows the kind capacity on kind). */
+  driver: string
   now: number
 }
 
@@ -97,14 +105,26 @@ export interface ClassManagerOptions {
   /** Background gradings running at once, for the whole server. */
   gradeConcurrency?: number
   tickMs?: number
-  /** Keeps `count` environments of the spec ready ahead of joins (a warm pool); absent: none. */
-  warm?: (spec: ClusterSpec, count: number) => void
+  /** Keeps environments ready ahead of joins (a warm pool) and says how far it is; absent: none. */
+  warm?: {
+    want(spec: ClusterSpec, count: number): void
+    status(spec: ClusterSpec): WarmStatus
+    /** Told when an environment became ready (or failed), so the board's count moves. */
+    subscribe?(fn: () => void): () => void
+  }
   webhooks?: WebhookSender
 }
 
 const MAX_NAME = 60
 const MAX_MESSAGE = 500
 const MAX_SEATS = 500
+/**
+ * Shortest time between two background gradings of one learner: the board
+ * turns green within about this (plus the grading) after the learner's work.
+ */
+const GRADE_GAP_MS = 1000
+/** How long a command typically takes to have its effect (a touch, a kubectl apply on the simulator). */
+const COMMAND_SETTLE_MS = 250
 /** Before an exam class starts, its attempts wait with a deadline this far away. */
 const WAITING_DEADLINE_MS = 7 * 24 * 3600_000
 
@@ -129,12 +149,22 @@ export class ClassManager {
   private readonly unsubscribe: () => void
   private closed = false
   private warmedLabs = new Set<string>()
+  /** Each warmed lab's cluster spec, so a class view can ask the pool how far it is without a lookup. */
+  private readonly specs = new Map<string, ClusterSpec>()
 
   constructor(private readonly o: ClassManagerOptions) {
     this.secret = seatSecret(o.store)
     for (const seat of o.store.allSeats())
       for (const a of seat.attempts) this.seatOfAttempt.set(a.attemptId, seat.id)
-    this.unsubscribe = o.attempts.subscribe((attemptId, what) => this.onAttempt(attemptId, what))
+    const offAttempts = o.attempts.subscribe((attemptId, what) => this.onAttempt(attemptId, what))
+    const offWarm = o.warm?.subscribe?.(() => {
+      for (const c of o.store.listClasses())
+        if (c.joining && c.state !== 'ended') this.emit({ classId: c.id })
+    })
+    this.unsubscribe = () => {
+      offAttempts()
+      offWarm?.()
+    }
     void this.rewarm()
     // Often enough that a command is graded soon after it ran; a tick with nothing to do costs a few queries.
     const tickMs = o.tickMs ?? 250
@@ -184,7 +214,9 @@ export class ClassManager {
     this.warmedLabs = new Set([...want].filter(([, n]) => n > 0).map(([lab]) => lab))
     for (const [lab, count] of want) {
       const detail = await this.o.catalog.get(lab).catch(() => undefined)
-      if (detail) warm(detail.cluster, count)
+      if (!detail) continue
+      this.specs.set(lab, detail.cluster)
+      warm.want(detail.cluster, count)
     }
   }
 
@@ -262,7 +294,9 @@ export class ClassManager {
   }
 
   private classView(c: ClassRow): ClassView {
-    return { ...c, seats: this.o.store.seats(c.id).length, joinPath: `/join/${c.code}` }
+    const spec = this.specs.get(c.labs[0])
+    const warm = this.o.warm && spec && c.joining && c.state !== 'ended' ? this.o.warm.status(spec) : null
+    return { ...c, seats: this.o.store.seats(c.id).length, joinPath: `/join/${c.code}`, warm }
   }
 
   requireClass(id: string): ClassRow {
@@ -512,7 +546,7 @@ export class ClassManager {
     this.takeovers.delete(seat.id)
     const current = seat.attempts.at(-1)
     if (current && this.o.attempts.has(current.attemptId)) {
-      const view = this.o.attempts.view(current.attemptId)
+      const view = this.o.attempts.brief(current.attemptId)
       if (view.state === 'ready')
         await this.o.attempts
           .grade(current.attemptId, true)
@@ -542,7 +576,7 @@ export class ClassManager {
       const last = i === seat.attempts.length - 1
       const stored = this.o.attempts.has(a.attemptId) ? this.o.attempts.latestReport(a.attemptId) : undefined
       const final =
-        this.o.attempts.has(a.attemptId) && this.o.attempts.view(a.attemptId).state === 'submitted'
+        this.o.attempts.has(a.attemptId) && this.o.attempts.brief(a.attemptId).state === 'submitted'
       const peek = last ? this.peeks.get(seat.id)?.report : undefined
       return {
         lab: a.lab,
@@ -603,13 +637,19 @@ export class ClassManager {
         if (check.verdict === 'pass') s.passed++
         summary.set(check.id, s)
       }
-    return { class: this.classView(c), rows, summary: [...summary.values()], now }
+    return {
+      class: this.classView(c),
+      rows,
+      summary: [...summary.values()],
+      driver: this.o.attempts.driverName,
+      now,
+    }
   }
 
   private row(c: ClassRow, seat: SeatRow): BoardRow {
     const current = seat.attempts.at(-1)
     const has = current !== undefined && this.o.attempts.has(current.attemptId)
-    const view = has ? this.o.attempts.view(current.attemptId) : undefined
+    const view = has ? this.o.attempts.brief(current.attemptId) : undefined
     const peek = this.peeks.get(seat.id)
     const stored =
       has && view?.state === 'submitted' ? this.o.attempts.latestReport(current.attemptId) : undefined
@@ -658,7 +698,7 @@ export class ClassManager {
       seat.endedAt === null &&
       last?.attemptId === attemptId &&
       seat.attempts.length === c.labs.length &&
-      this.o.attempts.view(attemptId).state === 'submitted'
+      this.o.attempts.brief(attemptId).state === 'submitted'
     ) {
       this.o.store.updateSeat(seat.id, { endedAt: Date.now() })
       this.takeovers.delete(seat.id)
@@ -686,11 +726,12 @@ export class ClassManager {
         if (c.state !== 'running') continue
         const current = seat.attempts.at(-1)
         if (!current || !this.o.attempts.has(current.attemptId) || this.grading.has(seat.id)) continue
-        const view = this.o.attempts.view(current.attemptId)
+        const view = this.o.attempts.brief(current.attemptId)
         if (view.state !== 'ready') continue
         const peek = this.peeks.get(seat.id)
         const activity = Math.max(this.o.attempts.lastCommandAt(current.attemptId), view.readyAt ?? 0)
-        if (peek && (peek.activityAt >= activity || now - peek.at < (this.o.gradeGapMs ?? 3000))) continue
+        if (peek && (peek.activityAt >= activity || now - peek.at < (this.o.gradeGapMs ?? GRADE_GAP_MS)))
+          continue
         candidates.push({ seat, attemptId: current.attemptId, since: peek?.at ?? 0 })
       }
     }
@@ -702,7 +743,9 @@ export class ClassManager {
 
   private async gradeInBackground(seat: SeatRow, attemptId: string): Promise<void> {
     this.grading.add(seat.id)
-    const activityAt = Date.now()
+    // A command entered just before may not have run yet: this grading covers only the ones
+    // entered a moment earlier, and a later look follows for the rest.
+    const activityAt = Date.now() - COMMAND_SETTLE_MS
     try {
       const report = await this.o.attempts.peek(attemptId)
       if (!report || this.closed) return

@@ -5,10 +5,12 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
+import type { ClusterSpec } from '../../seam'
 import type { AttemptManager } from '../attempts'
 import type { Logger } from '../log'
 import type { LabCatalog } from '../ports'
 import type { Store } from '../store'
+import { capacityWarning, type KindCapacity } from './capacity'
 import { ClassStore } from './class-store'
 import { ClassError, type ClassEvent, ClassManager, type ClassManagerOptions } from './classes'
 import { EXPORT_FORMATS, EXPORT_TYPES, type ExportFormat, learnerResults, renderExport } from './export'
@@ -30,6 +32,10 @@ export interface ClassRoutesOptions {
   gradeGapMs?: number
   tickMs?: number
   warm?: ClassManagerOptions['warm']
+  /** How many learner clusters the machine holds (the kind driver); absent: no limit worth showing. */
+  capacity?: (spec: ClusterSpec) => Promise<KindCapacity>
+  /** The server speaks https: the seat cookie is marked Secure (never sent over plain http). */
+  secureCookies?: boolean
 }
 
 const SEAT_COOKIE = 'ckalab_seat'
@@ -44,6 +50,7 @@ export class ClassRoutes {
   private readonly mirror: MirrorHub
   private readonly joinLimiter = new RateLimiter({ limit: 10, windowMs: 60_000 })
   private readonly streams = new Set<ServerResponse>()
+  private readonly capacityCache = new Map<string, { at: number; value: Promise<KindCapacity> }>()
 
   constructor(private readonly o: ClassRoutesOptions) {
     this.classStore = new ClassStore(o.store.db)
@@ -156,8 +163,31 @@ export class ClassRoutes {
     if (head !== 'classes') throw new ClassError(404, `no API route ${method} /api/${parts.join('/')}`)
     if (!id) {
       if (method === 'GET') return sendJson(res, 200, { classes: this.manager.list() })
-      if (method === 'POST')
-        return sendJson(res, 201, await this.manager.create(await this.o.readJsonBody(req)))
+      if (method === 'POST') {
+        const created = await this.manager.create(await this.o.readJsonBody(req))
+        const cap = await this.capacityFor(created.labs[0]).catch(() => undefined)
+        const warning = cap ? capacityWarning(cap, created.seatCap) : undefined
+        return sendJson(res, 201, { ...created, ...(warning ? { capacityWarning: warning } : {}) })
+      }
+    }
+    if (id === 'capacity' && method === 'GET') {
+      // Before a class is made (and on its board): how many learner clusters fit, for one lab and seat count.
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams
+      const lab = query.get('lab') ?? ''
+      if (!(await this.o.catalog.get(lab))) throw new ClassError(404, `no lab named "${lab}"`)
+      if (!this.o.capacity) return sendJson(res, 200, { driver: this.o.attempts.driverName, capacity: null })
+      let capacity: KindCapacity
+      try {
+        capacity = await this.capacityFor(lab)
+      } catch (err) {
+        throw new ClassError(
+          503,
+          `the Docker engine did not say how much room it has (${err instanceof Error ? err.message : String(err)}); check that Docker runs`,
+        )
+      }
+      const seats = Number(query.get('seats'))
+      const warning = Number.isInteger(seats) && seats > 0 ? capacityWarning(capacity, seats) : undefined
+      return sendJson(res, 200, { driver: 'kind', capacity, ...(warning ? { warning } : {}) })
     }
     if (!id) throw new ClassError(404, `no API route ${method} /api/classes`)
     const c = this.manager.requireClass(id)
@@ -221,6 +251,20 @@ export class ClassRoutes {
       }
     }
     throw new ClassError(404, `no API route ${method} /api/classes/${parts.slice(2).join('/')}`)
+  }
+
+  /** The capacity for a lab's cluster; asking Docker takes a moment, so an answer is reused for 15 s. */
+  private async capacityFor(lab: string): Promise<KindCapacity> {
+    if (!this.o.capacity) throw new Error('no capacity probe')
+    const detail = await this.o.catalog.get(lab)
+    if (!detail) throw new ClassError(404, `no lab named "${lab}"`)
+    const key = JSON.stringify(detail.cluster)
+    const cached = this.capacityCache.get(key)
+    if (cached && Date.now() - cached.at < 15_000) return cached.value
+    const value = this.o.capacity(detail.cluster)
+    this.capacityCache.set(key, { at: Date.now(), value })
+    value.catch(() => this.capacityCache.delete(key))
+    return value
   }
 
   private sendExport(res: ServerResponse, classId: string, format: ExportFormat): void {
@@ -295,7 +339,7 @@ export class ClassRoutes {
   private setSeatCookie(res: ServerResponse, token: string): void {
     res.setHeader(
       'set-cookie',
-      `${SEAT_COOKIE}=${token}; Path=/api/seat; HttpOnly; SameSite=Strict; Max-Age=2592000`,
+      `${SEAT_COOKIE}=${token}; Path=/api/seat; HttpOnly; SameSite=Strict; Max-Age=2592000${this.o.secureCookies ? '; Secure' : ''}`,
     )
   }
 }
