@@ -1,0 +1,46 @@
+import type { VimState } from './vim-state'
+
+// vim's unnamed register: what the last delete, change or yank took, and
+// putting it back with p and P (linewise text as whole lines, characterwise
+// text inside the line).
+
+export interface Register {
+  /** One string per line taken. */
+  text: string[]
+  /** Taken as whole lines (dd, yy, V…y): put back as lines above or below. */
+  linewise: boolean
+}
+
+export function emptyRegister(): Register {
+  return { text: [], linewise: false }
+}
+
+/** `p` (after the cursor) or `P` (before it), count times. */
+export function put(s: VimState, after: boolean): void {
+  const reg = s.register
+  if (reg.text.length === 0) {
+    s.error('E353: Nothing in register "')
+    return
+  }
+  const n = s.takeCount()
+  s.snapshot()
+  if (reg.linewise) {
+    const block: string[] = []
+    for (let i = 0; i < n; i++) block.push(...reg.text)
+    const at = after ? s.row + 1 : s.row
+    s.lines.splice(at, 0, ...block)
+    s.row = at
+    s.col = s.firstNonBlank()
+    if (block.length > 2) s.info(`${block.length} more lines`)
+  } else {
+    const text = reg.text.join('\n').repeat(n)
+    const at = after && s.line.length ? s.col + 1 : s.col
+    const merged = s.line.slice(0, at) + text + s.line.slice(at)
+    const parts = merged.split('\n')
+    s.lines.splice(s.row, 1, ...parts)
+    if (parts.length === 1) s.col = at + text.length - 1
+    else s.col = at
+  }
+  s.changed()
+  s.clamp()
+}
