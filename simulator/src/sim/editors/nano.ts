@@ -3,6 +3,7 @@ import { resolvePath } from '../commands/types'
 import type { Key } from '../shell/keys'
 import { cellsText, columnOf } from './display'
 import { byteLength, fitWidth, runFullScreen, splitLines } from './fullscreen'
+import { spliceLines } from './lines'
 
 // GNU nano as Debian ships it, for what a learner does with it: move, type,
 // cut and paste lines, search, write out (with the file name prompt) and exit
@@ -126,7 +127,7 @@ export class Nano {
         }
         case 'u':
           if (this.cutBuffer.length === 0) return undefined
-          this.lines.splice(this.row, 0, ...this.cutBuffer)
+          spliceLines(this.lines, this.row, 0, this.cutBuffer)
           this.row += this.cutBuffer.length
           this.col = 0
           this.modified = true

@@ -1,5 +1,6 @@
 import type { Key } from '../shell/keys'
 import { byteLength } from './fullscreen'
+import { pushLines } from './lines'
 import { search, vimRegex } from './vim-search'
 import type { VimState } from './vim-state'
 
@@ -203,7 +204,7 @@ function substitute(s: VimState, range: string | undefined, sep: string, rest: s
     count += re.flags.includes('g') ? matches : 1
     linesChanged++
     lastRow = next.length
-    next.push(...line.replace(re, jsReplacement).split('\n'))
+    pushLines(next, line.replace(re, jsReplacement).split('\n'))
   }
   if (count === 0) {
     s.error(`E486: Pattern not found: ${wanted}`)

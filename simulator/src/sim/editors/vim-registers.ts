@@ -1,3 +1,4 @@
+import { pushLines, spliceLines } from './lines'
 import type { VimState } from './vim-state'
 
 // vim's unnamed register: what the last delete, change or yank took, and
@@ -26,9 +27,9 @@ export function put(s: VimState, after: boolean): void {
   s.snapshot()
   if (reg.linewise) {
     const block: string[] = []
-    for (let i = 0; i < n; i++) block.push(...reg.text)
+    for (let i = 0; i < n; i++) pushLines(block, reg.text)
     const at = after ? s.row + 1 : s.row
-    s.lines.splice(at, 0, ...block)
+    spliceLines(s.lines, at, 0, block)
     s.row = at
     s.col = s.firstNonBlank()
     if (block.length > 2) s.info(`${block.length} more lines`)
@@ -37,7 +38,7 @@ export function put(s: VimState, after: boolean): void {
     const at = after && s.line.length ? s.col + 1 : s.col
     const merged = s.line.slice(0, at) + text + s.line.slice(at)
     const parts = merged.split('\n')
-    s.lines.splice(s.row, 1, ...parts)
+    spliceLines(s.lines, s.row, 1, parts)
     if (parts.length === 1) s.col = at + text.length - 1
     else s.col = at
   }

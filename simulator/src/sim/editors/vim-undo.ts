@@ -1,3 +1,5 @@
+import { spliceLines } from './lines'
+
 // vim's undo and redo for a buffer of lines. Each change is kept as the few
 // lines it replaced (found by trimming the lines both states share at the
 // start and at the end), not as a copy of the whole buffer: a 100,000-line
@@ -28,7 +30,7 @@ function delta(from: string[], to: string[], cursor: Cursor): Delta {
 }
 
 function apply(lines: string[], d: Delta): Delta {
-  const removed = lines.splice(d.start, d.removeCount, ...d.lines)
+  const removed = spliceLines(lines, d.start, d.removeCount, d.lines)
   return { start: d.start, lines: removed, removeCount: d.lines.length, row: d.row, col: d.col }
 }
 

@@ -116,6 +116,26 @@ describe('vim on big files and wide characters', () => {
     expect(v.ruler(23)).toMatch(new RegExp(`^${n},1\\s+Bot$`))
   })
 
+  it('yanks, puts, deletes and undoes a whole 200,000-line file', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => String(i + 1))
+    const { v, type } = vim(lines, 'f')
+    // Each used to throw "Maximum call stack size exceeded" (a spread of every line into splice),
+    // which closed vim and lost the buffer.
+    await type('yGP')
+    expect(v.lines).toHaveLength(400_000)
+    await type('u')
+    expect(v.lines).toHaveLength(200_000)
+    await type('ggdG')
+    expect(v.lines).toEqual([''])
+    await type('u')
+    expect(v.lines).toHaveLength(200_000)
+    expect(v.lines[199_999]).toBe('200000')
+    await type('\x12')
+    expect(v.lines).toEqual([''])
+    await type('p')
+    expect(v.lines).toHaveLength(200_001)
+  })
+
   it('undo keeps changes, not copies of a 100,000-line buffer', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `line ${i}`)
     const { v, type } = vim(lines, 'f')
