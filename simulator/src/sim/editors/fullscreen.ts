@@ -14,6 +14,8 @@ export interface FullScreenApp {
   keys(keys: Key[]): Promise<number | undefined> | number | undefined
   /** Called when the program must stop (terminal closed). */
   abort?(): void
+  /** What the program prints on stderr after leaving the screen (a fatal error). */
+  stderr?(): string
 }
 
 export async function runFullScreen(
@@ -33,7 +35,7 @@ export async function runFullScreen(
       offResize()
       ctx.signal?.removeEventListener('abort', onAbort)
       tty.write(ALT_SCREEN_OFF)
-      resolve({ stdout: '', stderr: '', exitCode: code })
+      resolve({ stdout: '', stderr: app.stderr?.() ?? '', exitCode: code })
     }
     const onAbort = () => {
       app.abort?.()
@@ -65,14 +67,6 @@ export async function runFullScreen(
 /** UTF-8 byte length, for the "NNL, NNB" messages. */
 export function byteLength(text: string): number {
   return new TextEncoder().encode(text).length
-}
-
-/** Split file content into lines the way editors load it. */
-export function splitLines(content: string): { lines: string[]; noEol: boolean } {
-  if (content === '') return { lines: [''], noEol: false }
-  const noEol = !content.endsWith('\n')
-  const body = noEol ? content : content.slice(0, -1)
-  return { lines: body.replace(/\r\n/g, '\n').split('\n'), noEol }
 }
 
 /** Cut or pad a string to exactly `width` cells (tabs expanded by the caller). */

@@ -1,5 +1,6 @@
 import type { Key } from '../shell/keys'
 import { byteLength } from './fullscreen'
+import { EDITOR_BUDGET, LINE_COST } from './limits'
 import { pushLines } from './lines'
 import { search, vimRegex } from './vim-search'
 import type { VimState } from './vim-state'
@@ -95,6 +96,10 @@ export async function exCommand(s: VimState, input: string): Promise<number | un
       s.error('E32: No file name')
       return undefined
     }
+    if (s.readonly && !bang && name === s.name) {
+      s.error("E45: 'readonly' option is set (add ! to override)")
+      return undefined
+    }
     const ok = await save(s, name)
     if (!ok) return undefined
     return quit ? 0 : undefined
@@ -187,12 +192,14 @@ function substitute(s: VimState, range: string | undefined, sep: string, rest: s
   let linesChanged = 0
   let lastRow = s.row
   const next: string[] = []
+  let cost = 0
   let snapshotTaken = false
   for (let r = 0; r < s.lines.length; r++) {
     const line = s.lines[r] as string
     if (r < from || r > to || !re.test(line)) {
       re.lastIndex = 0
       next.push(line)
+      cost += line.length + LINE_COST
       continue
     }
     re.lastIndex = 0
@@ -204,7 +211,14 @@ function substitute(s: VimState, range: string | undefined, sep: string, rest: s
     count += re.flags.includes('g') ? matches : 1
     linesChanged++
     lastRow = next.length
-    pushLines(next, line.replace(re, jsReplacement).split('\n'))
+    const replaced = line.replace(re, jsReplacement)
+    cost += replaced.length + LINE_COST * (1 + newlines(replaced))
+    if (cost > EDITOR_BUDGET) {
+      // A `\n` for every character of a huge line: vim's answer when memory runs out, and no change.
+      s.error(`E342: Out of memory!  (allocating ${cost} bytes)`)
+      return undefined
+    }
+    pushLines(next, replaced.split('\n'))
   }
   if (count === 0) {
     s.error(`E486: Pattern not found: ${wanted}`)
@@ -221,6 +235,12 @@ function substitute(s: VimState, range: string | undefined, sep: string, rest: s
   return undefined
 }
 
+function newlines(text: string): number {
+  let n = 0
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++
+  return n
+}
+
 /** Write the buffer in one write and report it as vim does. */
 async function save(s: VimState, name: string): Promise<boolean> {
   const content = s.lines.length === 1 && s.lines[0] === '' && s.isNew ? '' : `${s.lines.join('\n')}\n`
@@ -234,6 +254,8 @@ async function save(s: VimState, name: string): Promise<boolean> {
   if (name === s.name) {
     s.modified = false
     s.isNew = false
+    // Writing the buffer to its own file with ! takes 'readonly' off, as in vim.
+    s.readonly = false
   }
   const lineCount = content === '' ? 0 : s.lines.length
   s.info(`"${name}"${wasNew ? ' [New]' : ''} ${lineCount}L, ${byteLength(content)}B written`)

@@ -1,4 +1,5 @@
 import type { Key } from '../shell/keys'
+import { spliceLines } from './lines'
 import { charClass } from './vim-motions'
 import type { VimState } from './vim-state'
 
@@ -6,6 +7,30 @@ import type { VimState } from './vim-state'
 // Enter splits the line, Backspace joins lines, Ctrl-W and Ctrl-U delete
 // backwards, arrows move, Escape returns to normal mode one column left.
 
+/**
+ * Text typed or pasted in insert mode, as one edit: the same result as its
+ * characters one by one (a CR or LF splits the line as Enter does), but the
+ * line is copied once, not once per character — 256 KB typed into one line
+ * took 90 s a character at a time.
+ */
+export function insertText(s: VimState, text: string): void {
+  const parts = text.split(/[\r\n]/)
+  const head = s.line.slice(0, s.col)
+  const tail = s.line.slice(s.col)
+  const last = parts[parts.length - 1] as string
+  if (parts.length === 1) {
+    s.line = head + text + tail
+    s.col += text.length
+  } else {
+    const added = [head + parts[0], ...parts.slice(1, -1), last + tail]
+    spliceLines(s.lines, s.row, 1, added)
+    s.row += parts.length - 1
+    s.col = last.length
+  }
+  s.changed()
+}
+
+/** One key in insert or replace mode. */
 export function insertKey(s: VimState, key: Key): void {
   const name = key.type === 'key' ? key.name : undefined
   if (name === 'escape' || (key.type === 'ctrl' && (key.key === 'c' || key.key === '['))) {

@@ -1,3 +1,4 @@
+import { EDITOR_BUDGET, linesCost } from './limits'
 import { pushLines, spliceLines } from './lines'
 import type { VimState } from './vim-state'
 
@@ -24,6 +25,12 @@ export function put(s: VimState, after: boolean): void {
     return
   }
   const n = s.takeCount()
+  const adds = linesCost(reg.text) * n
+  if (linesCost(s.lines) + adds > EDITOR_BUDGET) {
+    // `100000p` of a big yank: past the budget, vim's answer when memory runs out, and no change.
+    s.error(`E342: Out of memory!  (allocating ${adds} bytes)`)
+    return
+  }
   s.snapshot()
   if (reg.linewise) {
     const block: string[] = []

@@ -31,6 +31,7 @@ function scrollToCursor(s: VimState, width: number, textRows: number): void {
 export function render(s: VimState, size: TerminalSizeLike): string {
   const cols = Math.max(10, size.cols)
   const rows = Math.max(2, size.rows)
+  if (s.hitEnter) return hitEnterPrompt(s.hitEnter, cols, rows)
   const textRows = rows - 1
   const gutter = s.number ? Math.max(3, String(s.lines.length).length) + 1 : 0
   const width = Math.max(1, cols - gutter)
@@ -115,7 +116,8 @@ export function render(s: VimState, size: TerminalSizeLike): string {
       visual: '-- VISUAL --',
       'visual-line': '-- VISUAL LINE --',
     }[s.mode]
-    msg = label
+    // vim shows the warning of a first change to a read-only buffer after the mode.
+    msg = s.message.startsWith('W10:') ? `${label} ${s.message}` : label
   }
   const styled =
     s.messageIsError && msg
@@ -125,6 +127,29 @@ export function render(s: VimState, size: TerminalSizeLike): string {
   if (rulerCol > Array.from(msg).length) out += `\x1b[${rows};${rulerCol + 1}H${rulerText}`
   out += `\x1b[${cursorY + 1};${cursorX + 1}H\x1b[?25h`
   return out
+}
+
+/**
+ * Messages that need a key before vim goes on (several at once, as when a
+ * file could not be read in full): at the bottom of the screen, errors in
+ * red, then vim's prompt in green with the cursor after it.
+ */
+function hitEnterPrompt(messages: string[], cols: number, rows: number): string {
+  const shown = [...messages.slice(-(rows - 1)), 'Press ENTER or type command to continue']
+  let out = '\x1b[?25l\x1b[H\x1b[2J'
+  const first = rows - shown.length
+  shown.forEach((text, i) => {
+    const cut = fitWidth(text, cols).replace(/\s+$/, '')
+    const styled =
+      i === shown.length - 1
+        ? `\x1b[32m${cut}\x1b[0m`
+        : /^E\d+:/.test(text)
+          ? `\x1b[97;41m${cut}\x1b[0m`
+          : cut
+    out += `\x1b[${first + i + 1};1H${styled}`
+  })
+  const last = shown[shown.length - 1] as string
+  return `${out}\x1b[${rows};${Math.min(cols, last.length + 1)}H\x1b[?25h`
 }
 
 function selection(

@@ -41,6 +41,11 @@ export class VimState {
   /** The column vertical motions aim for. */
   wantCol = 0
   isNew: boolean
+  /** Opened with -R, or only partly read: writing needs a `!`. */
+  readonly = false
+  private warnedReadonly = false
+  /** Messages waiting for Enter ("Press ENTER or type command to continue"); errors start with `E`. */
+  hitEnter: string[] | undefined
 
   constructor(
     lines: string[],
@@ -78,6 +83,11 @@ export class VimState {
 
   changed(): void {
     this.modified = true
+    if (this.readonly && !this.warnedReadonly) {
+      // Once per buffer, on its first change.
+      this.warnedReadonly = true
+      this.info('W10: Warning: Changing a readonly file')
+    }
   }
 
   error(text: string): void {

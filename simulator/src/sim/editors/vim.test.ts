@@ -180,3 +180,117 @@ describe('vim on big files and wide characters', () => {
     expect(odd).toContain('\x1b[2;1H\x1b[2Kテキスト')
   })
 })
+
+const SIZE = { cols: 80, rows: 24 }
+
+describe('vim past the memory budget and on read-only buffers', () => {
+  it('shows E342 and [READ ERRORS] when a file did not fit, keeps what was read, read-only', async () => {
+    const writes: string[] = []
+    const v = new Vim(
+      { name: 'big', lines: ['a', 'bb', 'ccc'], isNew: false, bytes: 9, readError: { allocating: 14746705 } },
+      {
+        write: async (name) => {
+          writes.push(name)
+          return undefined
+        },
+      },
+    )
+    const decoder = new KeyDecoder()
+    const type = (s: string) => v.keys(decoder.feed(s))
+    const screen = v.render({ cols: 80, rows: 24 })
+    // As Debian 12's vim 9.0 shows it when memory runs out while reading (captured under `ulimit -v`).
+    expect(screen).toContain('\x1b[21;1H"big"')
+    expect(screen).toContain('E342: Out of memory!  (allocating 14746705 bytes)')
+    expect(screen).toContain('\x1b[23;1H"big" [READ ERRORS] 3L, 9B')
+    expect(screen).toContain('Press ENTER or type command to continue')
+    await type('\r')
+    expect(v.render({ cols: 80, rows: 24 })).toContain('\x1b[1;1H\x1b[2Ka')
+    expect(v.lines).toEqual(['a', 'bb', 'ccc'])
+    await type(':w\r')
+    expect(v.message).toBe("E45: 'readonly' option is set (add ! to override)")
+    expect(writes).toHaveLength(0)
+    await type('x')
+    expect(v.message).toBe('W10: Warning: Changing a readonly file')
+    expect(await type(':wq\r')).toBeUndefined()
+    expect(v.message).toBe("E45: 'readonly' option is set (add ! to override)")
+    expect(await type(':q!\r')).toBe(0)
+    expect(writes).toHaveLength(0)
+  })
+
+  it('vim -R: [readonly] in the file message, :w! writes and lifts it', async () => {
+    const writes: string[] = []
+    const v = new Vim(
+      { name: 'small', lines: ['a', 'bb'], isNew: false, readonly: true },
+      {
+        write: async (name) => {
+          writes.push(name)
+          return undefined
+        },
+      },
+    )
+    const decoder = new KeyDecoder()
+    const type = (s: string) => v.keys(decoder.feed(s))
+    expect(v.message).toBe('"small" [readonly] 2L, 5B')
+    await type('xZZ')
+    expect(v.message).toBe("E45: 'readonly' option is set (add ! to override)")
+    await type(':w!\r')
+    expect(writes).toEqual(['small'])
+    await type('x:wq\r')
+    expect(writes).toEqual(['small', 'small'])
+    expect(v.message).not.toContain('W10')
+  })
+
+  it('refuses a put past the budget with E342 and leaves the buffer as it was', async () => {
+    const { v, type } = vim(
+      Array.from({ length: 100_000 }, (_, i) => `line ${i}`),
+      'f',
+    )
+    await type('yG')
+    await type('9999p')
+    expect(v.message).toMatch(/^E342: Out of memory! {2}\(allocating \d+ bytes\)$/)
+    expect(v.lines).toHaveLength(100_000)
+    await type('u')
+    expect(v.message).toBe('Already at oldest change')
+  })
+
+  it('i then Escape with nothing typed is no undo step', async () => {
+    const { v, type } = vim(['a'])
+    await type('i\x1bu')
+    expect(v.message).toBe('Already at oldest change')
+  })
+
+  it('text typed or pasted in insert mode goes in at once, as it would key by key', async () => {
+    const text = 'one two\tthree\nfour\rfive 日本\n'
+    const byKey = vim(['head tail'])
+    await byKey.type('fti')
+    for (const ch of text) await byKey.type(ch === '\n' || ch === '\r' ? '\r' : ch)
+    const pasted = vim(['head tail'])
+    await pasted.type(`fti\x1b[200~${text}\x1b[201~`)
+    expect(pasted.v.lines).toEqual(byKey.v.lines)
+    expect(pasted.v.lines).toEqual(['head one two\tthree', 'four', 'five 日本', 'tail'])
+    expect([pasted.v.row, pasted.v.col]).toEqual([byKey.v.row, byKey.v.col])
+    // 256 KB into one line: a copy of the line per character took 90 s.
+    const { v, type } = vim(['x'])
+    const t = performance.now()
+    await type(`i${'y'.repeat(256 * 1024)}`)
+    await type(`\x1b[200~${'z'.repeat(256 * 1024)}\x1b[201~`)
+    v.render(SIZE)
+    expect(performance.now() - t).toBeLessThan(2000)
+    expect(v.lines[0]).toHaveLength(512 * 1024 + 1)
+  })
+
+  it('keeps a bounded undo history on a 16 MB line', async () => {
+    const { v, type } = vim(['y'.repeat(16 * 1024 * 1024)], 'big')
+    for (let i = 0; i < 12; i++) {
+      await type(i % 2 ? 'ia\x1b' : '$ib\x1b')
+      v.render(SIZE)
+    }
+    // The budget holds about three versions of the line; the oldest changes are forgotten.
+    const kept = (v as any).history.undos.length
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(6)
+    await type('u'.repeat(kept))
+    await type('u')
+    expect(v.message).toBe('Already at oldest change')
+  })
+})

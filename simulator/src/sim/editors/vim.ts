@@ -2,7 +2,7 @@ import type { TerminalSizeLike } from '../commands/types'
 import type { Key } from '../shell/keys'
 import { byteLength } from './fullscreen'
 import { cmdlineKey, exCommand } from './vim-ex'
-import { insertKey } from './vim-insert'
+import { insertKey, insertText } from './vim-insert'
 import { motion } from './vim-motions'
 import { pendingKey, visualKey } from './vim-operators'
 import { put } from './vim-registers'
@@ -29,18 +29,35 @@ export interface VimFile {
   isNew: boolean
   /** Set when the path is a directory or unreadable: shown once, buffer empty. */
   openMessage?: string
+  /** The file's size in bytes, when the caller knows it (saves measuring the lines). */
+  bytes?: number
+  /** `vim -R`: the buffer is read-only. */
+  readonly?: boolean
+  /**
+   * The file did not fit the editor's memory budget (see limits.ts): `lines` holds
+   * the lines read before it ran out, `bytes` their size, and vim says so as it
+   * does when memory runs out while reading.
+   */
+  readError?: { allocating: number }
 }
 
 export class Vim extends VimState {
   constructor(file: VimFile, io: VimIo) {
     super(file.lines, file.name, file.isNew, io)
+    this.readonly = file.readonly === true || file.readError !== undefined
+    const bytes = () => file.bytes ?? byteLength(`${file.lines.join('\n')}\n`)
     if (file.openMessage) this.message = file.openMessage
     else if (file.name === undefined) this.message = ''
-    else if (file.isNew) this.message = `"${file.name}" [New]`
-    else {
-      const bytes = byteLength(`${file.lines.join('\n')}\n`)
-      this.message = `"${file.name}" ${file.lines.length}L, ${bytes}B`
-    }
+    else if (file.readError) {
+      // What vim shows when it runs out of memory reading a file; the buffer keeps what was read, read-only.
+      this.hitEnter = [
+        `"${file.name}"`,
+        `E342: Out of memory!  (allocating ${file.readError.allocating} bytes)`,
+        `"${file.name}" [READ ERRORS] ${file.lines.length}L, ${bytes()}B`,
+      ]
+    } else if (file.isNew) this.message = `"${file.name}" [New]`
+    else
+      this.message = `"${file.name}"${file.readonly ? ' [readonly]' : ''} ${file.lines.length}L, ${bytes()}B`
   }
 
   /** Run an ex command (what follows `:`); resolves with an exit status when vim quits. */
@@ -67,16 +84,33 @@ export class Vim extends VimState {
     return undefined
   }
 
-  private async key(key: Key): Promise<number | undefined> {
-    if (key.type === 'paste') {
-      for (const ch of key.text) {
-        const k: Key =
-          ch === '\n' || ch === '\r' ? { type: 'key', name: 'enter' } : { type: 'text', text: ch }
-        const code = await this.key(k)
-        if (code !== undefined) return code
+  /**
+   * Several characters at once (a paste, or keys typed faster than the
+   * terminal sends them) are keys one by one, until one of them starts
+   * insert mode: the rest is then inserted in one edit.
+   */
+  private async eachChar(text: string, pasted: boolean): Promise<number | undefined> {
+    let at = 0
+    for (const ch of text) {
+      at += ch.length
+      const k: Key =
+        pasted && (ch === '\n' || ch === '\r') ? { type: 'key', name: 'enter' } : { type: 'text', text: ch }
+      const code = await this.key(k)
+      if (code !== undefined) return code
+      if (this.mode === 'insert' && at < text.length) {
+        insertText(this, text.slice(at))
+        return undefined
       }
+    }
+    return undefined
+  }
+
+  private async key(key: Key): Promise<number | undefined> {
+    if (this.mode === 'insert' && (key.type === 'paste' || (key.type === 'text' && key.text.length > 1))) {
+      insertText(this, key.text)
       return undefined
     }
+    if (key.type === 'paste') return this.eachChar(key.text, true)
     if (key.type === 'alt') {
       // A terminal sends Escape followed quickly by a key as one "Alt" chord; vim sees both keys.
       const esc = await this.key({ type: 'key', name: 'escape' })
@@ -85,12 +119,15 @@ export class Vim extends VimState {
         ? this.key({ type: 'key', name: 'backspace' })
         : this.key({ type: 'text', text: key.key })
     }
-    if (key.type === 'text' && [...key.text].length > 1) {
-      for (const ch of key.text) {
-        const code = await this.key({ type: 'text', text: ch })
-        if (code !== undefined) return code
-      }
-      return undefined
+    if (key.type === 'text' && [...key.text].length > 1) return this.eachChar(key.text, false)
+    if (this.hitEnter) {
+      // Enter, Space or Escape only dismiss the messages; any other key also does what it does.
+      this.hitEnter = undefined
+      this.message = ''
+      const dismissOnly =
+        (key.type === 'key' && (key.name === 'enter' || key.name === 'escape')) ||
+        (key.type === 'text' && key.text === ' ')
+      if (dismissOnly) return undefined
     }
     switch (this.mode) {
       case 'insert':
