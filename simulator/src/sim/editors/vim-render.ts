@@ -1,5 +1,13 @@
 import type { TerminalSizeLike } from '../commands/types'
-import { columnOf, layoutLine, plainPrefix, rowsOf, type ScreenRow, wrapRows } from './display'
+import {
+  columnOf,
+  type LineLayout,
+  layoutLine,
+  plainPrefix,
+  rowsOf,
+  type ScreenRow,
+  wrapRows,
+} from './display'
 import { byteLength, fitWidth } from './fullscreen'
 import type { VimState } from './vim-state'
 
@@ -67,6 +75,12 @@ export function render(s: VimState, size: TerminalSizeLike): string {
         cursorRow = left - 1
       }
     }
+    // A line below the cursor that does not fit shows what fits and `@@@` in the last row
+    // ('display' is "truncate" in Debian's defaults.vim).
+    const truncated = !isCursorLine && (wrapped.length > left || (!layout.complete && wrapped.length >= left))
+    if (truncated) wrapped = wrapped.slice(0, left - 1)
+    // A line shown from past its start (the cursor far into a long line) begins with `<<<`.
+    const skipped = (wrapped[0]?.startCol ?? 0) > 0
     const selFrom =
       sel && r >= sel.a.row && r <= sel.b.row ? (sel.linewise || r > sel.a.row ? 0 : sel.a.col) : -1
     const selTo =
@@ -88,12 +102,17 @@ export function render(s: VimState, size: TerminalSizeLike): string {
         }
         const tail = w.text.slice(before.length + inside.length + after.length)
         row += inside ? `${before}\x1b[7m${inside}\x1b[0m${after}${tail}` : w.text
-      } else row += w.text
+      } else if (c === 0 && skipped) row += `\x1b[94m<<<\x1b[0m${afterCells(layout, w, 3)}`
+      else row += w.text
       out += `\x1b[${screenRow + 1};1H\x1b[2K${row}`
       if (isCursorLine && c === cursorRow) {
         cursorY = screenRow
         cursorX = gutter + Math.min(width - 1, cx - w.startCol)
       }
+      screenRow++
+    }
+    if (truncated) {
+      out += `\x1b[${screenRow + 1};1H\x1b[2K\x1b[94m@@@\x1b[0m`
       screenRow++
     }
   }
@@ -127,6 +146,21 @@ export function render(s: VimState, size: TerminalSizeLike): string {
   if (rulerCol > Array.from(msg).length) out += `\x1b[${rows};${rulerCol + 1}H${rulerText}`
   out += `\x1b[${cursorY + 1};${cursorX + 1}H\x1b[?25h`
   return out
+}
+
+/** A screen row's text from its `cells`-th cell on (a wide character cut by that edge becomes a space). */
+function afterCells(layout: LineLayout, w: ScreenRow, cells: number): string {
+  let text = ''
+  for (let k = w.from; k < w.to; k++) {
+    const col = (layout.cols[k] as number) - w.startCol
+    if (col >= cells) text += layout.shown[k]
+    else if (col + cellWidth(layout, k) > cells) text += ' '.repeat(col + cellWidth(layout, k) - cells)
+  }
+  return text
+}
+
+function cellWidth(l: LineLayout, k: number): number {
+  return (k + 1 < l.cols.length ? (l.cols[k + 1] as number) : l.cells) - (l.cols[k] as number)
 }
 
 /**

@@ -294,3 +294,24 @@ describe('vim past the memory budget and on read-only buffers', () => {
     expect(v.message).toBe('Already at oldest change')
   })
 })
+
+describe('vim draws long lines as Debian 12 vim 9.0 does (captured in tmux, 80×24)', () => {
+  it('a line below the cursor that does not fit: what fits, then @@@', () => {
+    const lines = [...Array.from({ length: 20 }, (_, i) => String(i + 1)), 'x'.repeat(500), 'end']
+    const screen = vim(lines, 'trunc').v.render(SIZE)
+    expect(screen).toContain(`\x1b[21;1H\x1b[2K${'x'.repeat(80)}`)
+    expect(screen).toContain(`\x1b[22;1H\x1b[2K${'x'.repeat(80)}`)
+    expect(screen).toContain('\x1b[23;1H\x1b[2K\x1b[94m@@@\x1b[0m')
+    expect(screen).not.toContain('end')
+  })
+
+  it('the cursor at the end of a 16 MB line: <<< on the first row, the end of the line on the last', async () => {
+    const { v, type } = vim(['y'.repeat(16 * 1024 * 1024)], 'big16')
+    await type('$')
+    const screen = v.render(SIZE)
+    expect(screen).toContain(`\x1b[1;1H\x1b[2K\x1b[94m<<<\x1b[0m${'y'.repeat(77)}\x1b[2;1H`)
+    expect(screen).toContain(`\x1b[23;1H\x1b[2K${'y'.repeat(16)}\x1b[24;1H`)
+    expect(screen.endsWith('\x1b[23;16H\x1b[?25h')).toBe(true)
+    expect(v.ruler(23)).toMatch(/^1,16777216\s+All$/)
+  })
+})
