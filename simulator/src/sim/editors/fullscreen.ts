@@ -75,28 +75,3 @@ export function fitWidth(text: string, width: number): string {
   const chars = Array.from(text)
   return chars.length >= width ? chars.slice(0, width).join('') : text + ' '.repeat(width - chars.length)
 }
-
-/** Expand tabs to the next multiple of 8, keeping a map from buffer index to screen column. */
-export function expandTabs(line: string, tabstop = 8): { text: string; col: (index: number) => number } {
-  const cols: number[] = []
-  let text = ''
-  let c = 0
-  for (let i = 0; i < line.length; i++) {
-    cols.push(c)
-    const ch = line[i] as string
-    if (ch === '\t') {
-      const n = tabstop - (c % tabstop)
-      text += ' '.repeat(n)
-      c += n
-    } else if (ch < ' ' || ch === '\x7f') {
-      const shown = ch === '\x7f' ? '^?' : `^${String.fromCharCode(ch.charCodeAt(0) + 64)}`
-      text += shown
-      c += 2
-    } else {
-      text += ch
-      c += 1
-    }
-  }
-  cols.push(c)
-  return { text, col: (index) => cols[Math.min(index, cols.length - 1)] ?? c }
-}
