@@ -65,7 +65,8 @@ export function render(s: VimState, size: TerminalSizeLike): string {
       start,
     })
     let wrapped = wrapRows(layout, width)
-    const cx = isCursorLine ? layout.colOf(s.col) : 0
+    // Outside insert mode vim puts the cursor on the last cell of a tab.
+    const cx = !isCursorLine ? 0 : onTab(s, raw) ? layout.colOf(s.col + 1) - 1 : layout.colOf(s.col)
     let cursorRow = 0
     if (isCursorLine) {
       for (let i = 0; i < wrapped.length; i++) if ((wrapped[i] as ScreenRow).startCol <= cx) cursorRow = i
@@ -148,6 +149,11 @@ export function render(s: VimState, size: TerminalSizeLike): string {
   return out
 }
 
+/** The cursor is on a tab outside insert and replace mode, where vim shows it on the tab's last cell. */
+function onTab(s: VimState, line: string): boolean {
+  return s.mode !== 'insert' && s.mode !== 'replace' && line.charCodeAt(s.col) === 9
+}
+
 /** A screen row's text from its `cells`-th cell on (a wide character cut by that edge becomes a space). */
 function afterCells(layout: LineLayout, w: ScreenRow, cells: number): string {
   let text = ''
@@ -205,7 +211,7 @@ export function ruler(s: VimState, textRows: number): string {
       : (() => {
           const plain = s.col <= plainPrefix(line)
           const byteCol = (plain ? s.col : byteLength(line.slice(0, s.col))) + 1
-          const screenCol = columnOf(line, s.col) + 1
+          const screenCol = onTab(s, line) ? columnOf(line, s.col + 1) : columnOf(line, s.col) + 1
           return byteCol === screenCol ? `${byteCol}` : `${byteCol}-${screenCol}`
         })()
   const where =
