@@ -5,6 +5,8 @@
 // runs, etcd values past the request limit, a runaway loop) against attacker
 // attempts, while a victim attempt's keystroke echo and the API of the other
 // attempts are measured. Bounded (ATTACK_SECONDS, default 20) and ends by itself.
+// To profile the server: BENCH_CPU_PROF=<dir> (see server.ts) with ATTACK_STOP_MS=60000, so a
+// slow graceful stop still writes the main thread's profile instead of ending in SIGKILL.
 
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -45,10 +47,13 @@ async function stopChild(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return
   const exited = new Promise((r) => proc.once('exit', r))
   proc.kill('SIGTERM')
-  const timer = setTimeout(() => {
-    log('the server did not stop within 5 s of SIGTERM; SIGKILL')
-    proc.kill('SIGKILL')
-  }, 5000)
+  const timer = setTimeout(
+    () => {
+      log('the server did not stop in time after SIGTERM; SIGKILL')
+      proc.kill('SIGKILL')
+    },
+    Number(process.env.ATTACK_STOP_MS ?? 5000),
+  )
   await exited
   clearTimeout(timer)
 }

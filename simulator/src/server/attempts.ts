@@ -10,13 +10,17 @@ import type { CheckProgress, Facts, LabCatalog, LabDetail, Report, Verdict } fro
 import { discardedTries } from './progress'
 import { SaveQueue } from './save-queue'
 import { TerminalSession } from './session'
-import type { AttemptMode, AttemptRow, AttemptState, AttemptStore } from './store-types'
+import type { AttemptMode, AttemptRow, AttemptState, AttemptStore, ScreenRow } from './store-types'
 import { attemptIdOf, newToken } from './tokens'
 
 interface EnvSaver {
   schedule(urgent?: boolean): void
   flush(): Promise<void>
   cancel(): void
+  /** Changes no save has started on yet. */
+  isDirty(): boolean
+  /** Waits for a save under way, if any. */
+  settled(): Promise<void>
 }
 
 export class AttemptError extends Error {
@@ -81,6 +85,8 @@ interface Live {
   env: Environment | undefined
   sessions: Map<string, TerminalSession>
   envSave: EnvSaver | undefined
+  /** Screens waiting for the environment's next save (they show changes it has not saved yet). */
+  heldScreens: ScreenRow[] | undefined
   /** When Enter was last pressed in one of this attempt's terminals. */
   lastCommandAt: number
   screenSave: Debounced | undefined
@@ -525,6 +531,7 @@ export class AttemptManager {
       env: undefined,
       sessions: new Map(),
       envSave: undefined,
+      heldScreens: undefined,
       lastCommandAt: 0,
       screenSave: undefined,
       unsubscribeEnv: undefined,
@@ -647,6 +654,8 @@ export class AttemptManager {
         schedule: (urgent = true) => this.saves.mark(id, urgent),
         flush: () => this.saves.flush(id),
         cancel: () => this.saves.forget(id),
+        isDirty: () => this.saves.isDirty(id),
+        settled: () => this.saves.settled(id),
       }
       // Saving costs a full serialization, so it follows the environment's own change
       // signals (its onChange, and each node's filesystem watch when it has one).
@@ -665,13 +674,22 @@ export class AttemptManager {
     }
     l.screenSave = debounce(
       async () => {
-        // Screens first, then the environment: a command's effects happen before its output,
-        // so the saved files always reach at least as far as the saved screen, and a restart
-        // never replays a command whose file is gone (a kill between the two writes leaves
-        // the files ahead, which is harmless).
-        const screens = []
+        // A screen is written only once the files it shows are saved: a command's effects
+        // happen before its output, so screens snapshotted before a save of the environment
+        // starts never run ahead of it, and a restart never replays a command whose file is
+        // gone (a kill between the two writes leaves the files ahead, which is harmless).
+        const screens: ScreenRow[] = []
         for (const [node, s] of l.sessions) screens.push({ node, ...(await s.snapshot()) })
-        await l.envSave?.flush()
+        if (l.envSave?.isDirty()) {
+          // Their files are not saved yet: the screens go with the environment's next save
+          // (asked for now, and run by the save queue, so typing never forces a serialization
+          // of its own; on a busy server the queue is what keeps saves from taking the CPU).
+          l.heldScreens = screens
+          l.envSave.schedule(true)
+          return
+        }
+        await l.envSave?.settled()
+        l.heldScreens = undefined
         for (const screen of screens) this.o.store.saveScreen(id, screen)
         if (!l.envSave) this.saveWorked(id)
       },
@@ -692,10 +710,20 @@ export class AttemptManager {
     const l = this.live.get(id)
     const env = l?.env
     if (!l || !env || l.row.state !== 'ready' || !env.persistence) return
-    const bytes = await env.persistence.serialize()
+    // Screens snapshotted before this serialization starts show nothing it misses.
+    const screens = l.heldScreens
+    l.heldScreens = undefined
+    let bytes: Uint8Array
+    try {
+      bytes = await env.persistence.serialize()
+    } catch (err) {
+      l.heldScreens ??= screens
+      throw err
+    }
     // The attempt may have been reset or stopped while serializing.
     if (l.env === env && l.row.state === 'ready') {
       this.o.store.saveEnvState(id, bytes)
+      for (const screen of screens ?? []) this.o.store.saveScreen(id, screen)
       this.saveWorked(id)
     }
   }
@@ -716,6 +744,7 @@ export class AttemptManager {
     const env = l.env
     l.env = undefined
     l.envSave = undefined
+    l.heldScreens = undefined
     l.screenSave = undefined
     l.tickSoon = undefined
     if (env) await env.dispose().catch((err) => this.o.log.warn('disposing an environment failed', { err }))

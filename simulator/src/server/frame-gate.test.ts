@@ -38,7 +38,25 @@ describe('FrameGate', () => {
     expect(gate.counts).toMatchObject({ resizeFrames: 1000, resizes: 2 })
   })
 
-  it('joins input frames of one burst into one write, in order', () => {
+  it('hands a lone keystroke on at once, without waiting for a timer', () => {
+    vi.useFakeTimers()
+    const { got, sink: s } = sink()
+    const gate = new FrameGate(
+      s,
+      () => {},
+      {},
+      () => Date.now(),
+    )
+    // Typing: a key, its echo, Backspace right after, the next key.
+    for (const ch of ['1', '\x7f', '2', '\x7f', '3']) {
+      gate.input(new TextEncoder().encode(ch))
+      expect(got.input.at(-1)).toBe(ch)
+      vi.advanceTimersByTime(1)
+    }
+    expect(gate.counts.inputWrites).toBe(5)
+  })
+
+  it('joins the rest of a burst (frames of one turn) into one write, in order', () => {
     vi.useFakeTimers()
     const { got, sink: s } = sink()
     const gate = new FrameGate(
@@ -48,8 +66,30 @@ describe('FrameGate', () => {
       () => Date.now(),
     )
     for (const ch of 'echo hello\r') gate.input(new TextEncoder().encode(ch))
+    expect(got.input).toEqual(['e'])
     vi.advanceTimersByTime(10)
-    expect(got.input).toEqual(['echo hello\r'])
+    expect(got.input).toEqual(['e', 'cho hello\r'])
+  })
+
+  it('once its burst is spent, writes at most one join per interval however the frames arrive', () => {
+    vi.useFakeTimers()
+    const { got, sink: s } = sink()
+    const gate = new FrameGate(
+      s,
+      () => {},
+      { inputBurst: 4, inputIntervalMs: 10 },
+      () => Date.now(),
+    )
+    // One frame per millisecond (each in its own turn) for 200 ms.
+    for (let i = 0; i < 200; i++) {
+      gate.input(Uint8Array.of(97 + (i % 26)))
+      vi.advanceTimersByTime(1)
+    }
+    vi.advanceTimersByTime(50)
+    expect(got.input.join('').length).toBe(200)
+    // The burst, then about one write per 10 ms.
+    expect(gate.counts.inputWrites).toBeGreaterThanOrEqual(20)
+    expect(gate.counts.inputWrites).toBeLessThanOrEqual(4 + 200 / 10 + 2)
   })
 
   it('refuses input beyond the cap of what the shell has not taken, and says so; Ctrl-C always passes', () => {

@@ -53,6 +53,16 @@ export class SaveQueue {
     await this.runOne(id)
   }
 
+  /** `id` has changes no save has started on yet. */
+  isDirty(id: string): boolean {
+    return this.dirty.has(id)
+  }
+
+  /** Waits for a save of `id` under way, if any (without starting one). */
+  async settled(id: string): Promise<void> {
+    if (this.running?.id === id) await this.running.done
+  }
+
   forget(id: string): void {
     this.dirty.delete(id)
   }
