@@ -87,3 +87,23 @@ describe('nano past the memory budget', () => {
     ).toBe(false)
   })
 })
+
+describe('nano paste', () => {
+  it('pastes lines as typing them would, a 256 KB line in one edit', async () => {
+    const byKey = nano('head tail\n')
+    const pasted = nano('head tail\n')
+    await byKey.type('\x1b[C'.repeat(5))
+    await pasted.type('\x1b[C'.repeat(5))
+    for (const ch of 'one 日本\ntwo\r') await byKey.type(ch === '\n' || ch === '\r' ? '\r' : ch)
+    await pasted.type('\x1b[200~one 日本\ntwo\r\x1b[201~')
+    expect(pasted.n.lines).toEqual(byKey.n.lines)
+    expect(pasted.n.lines.slice(0, 3)).toEqual(['head one 日本', 'two', 'tail'])
+    const { n, type } = nano('a\n')
+    const t = performance.now()
+    await type(`\x1b[200~${'z'.repeat(256 * 1024)}\x1b[201~`)
+    n.render(SIZE)
+    // A copy of the line per character took 1.7 s for 64 KB (about 28 s for 256 KB).
+    expect(performance.now() - t).toBeLessThan(2000)
+    expect(n.lines[0]).toHaveLength(256 * 1024 + 1)
+  })
+})

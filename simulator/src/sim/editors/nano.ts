@@ -88,11 +88,23 @@ export class Nano {
   async keys(keys: Key[]): Promise<number | undefined> {
     for (const key of keys) {
       if (key.type === 'paste') {
-        for (const ch of key.text) {
-          const code = await this.key(
-            ch === '\n' || ch === '\r' ? { type: 'key', name: 'enter' } : { type: 'text', text: ch },
-          )
+        const text = key.text
+        let at = 0
+        while (at < text.length) {
+          const ch = text[at] as string
+          if (ch === '\n' || ch === '\r') {
+            at++
+            const code = await this.key({ type: 'key', name: 'enter' })
+            if (code !== undefined) return code
+            continue
+          }
+          // In the buffer, the text up to the next line break goes in as one edit (a copy of
+          // the line per character made a 64 KB paste take seconds); in a prompt, one by one.
+          let end = this.prompt ? at + ((text.codePointAt(at) as number) > 0xffff ? 2 : 1) : at
+          if (!this.prompt) while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++
+          const code = await this.key({ type: 'text', text: text.slice(at, end) })
           if (code !== undefined) return code
+          at = end
         }
         continue
       }

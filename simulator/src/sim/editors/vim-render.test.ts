@@ -3,7 +3,7 @@ import { render, ruler } from './vim-render'
 import { VimState } from './vim-state'
 
 describe('vim rendering', () => {
-  it("puts the cursor on a tab where vim does and shows screen and byte columns in the ruler", () => {
+  it('puts the cursor on a tab where vim does and shows screen and byte columns in the ruler', () => {
     const s = new VimState(['\tx', 'é'], 'f', false, { write: async () => undefined })
     s.col = 1
     const screen = render(s, { cols: 40, rows: 5 })
