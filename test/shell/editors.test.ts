@@ -178,3 +178,32 @@ describe('nano', () => {
     expect(await file(s, '/tmp/m.txt')).toBe('alpha\nbeta\nGgamma\n')
   })
 })
+
+describe("vim and nano on a file past the editors' budget", () => {
+  it('vim reads what fits, says E342 and [READ ERRORS], keeps the file read-only; nano leaves out of memory', async () => {
+    const s = await open()
+    const node = s.cluster.nodes[0]
+    if (!node) throw new Error('no node')
+    // 4.4 MB of `yes` output: 2.2 million lines, about 73 MB as strings, just past the budget.
+    const content = 'y\n'.repeat(2_200_000)
+    await node.fs.writeFile('/root/yes.txt', content)
+    const started = performance.now()
+    s.type('vim yes.txt\r')
+    await s.waitFor('Press ENTER or type command to continue')
+    expect(s.text()).toMatch(/E342: Out of memory! {2}\(allocating 3 bytes\)/)
+    expect(s.text()).toMatch(/"yes\.txt" \[READ ERRORS\] \d+L, \d+B/)
+    s.type('\r')
+    await s.waitFor(/1,1 +Top/)
+    s.type('G')
+    await s.waitFor(/\d{7},1 +Bot/)
+    s.type(':wq\r')
+    await s.waitFor("E45: 'readonly' option is set (add ! to override)")
+    s.type(':q\r')
+    await s.waitFor('root@controlplane:~# ')
+    expect(performance.now() - started).toBeLessThan(20_000)
+    expect((await node.readText('/root/yes.txt'))?.length).toBe(content.length)
+    s.type('nano yes.txt; echo "exit=$?"\r')
+    await s.waitFor('exit=1')
+    expect(s.text()).toContain('Nano is out of memory!')
+  })
+})

@@ -145,7 +145,8 @@ export interface ScreenRow {
 export function wrapRows(l: LineLayout, width: number, maxRows = Number.POSITIVE_INFINITY): ScreenRow[] {
   const rows: ScreenRow[] = []
   let k = 0
-  let col = 0
+  // Columns count from where the layout starts (a line laid out from past its start).
+  let col = l.cols[0] ?? 0
   do {
     let text = ''
     let used = 0

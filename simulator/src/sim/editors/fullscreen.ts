@@ -14,6 +14,8 @@ export interface FullScreenApp {
   keys(keys: Key[]): Promise<number | undefined> | number | undefined
   /** Called when the program must stop (terminal closed). */
   abort?(): void
+  /** What the program prints on stderr after leaving the screen (a fatal error). */
+  stderr?(): string
 }
 
 export async function runFullScreen(
@@ -33,7 +35,7 @@ export async function runFullScreen(
       offResize()
       ctx.signal?.removeEventListener('abort', onAbort)
       tty.write(ALT_SCREEN_OFF)
-      resolve({ stdout: '', stderr: '', exitCode: code })
+      resolve({ stdout: '', stderr: app.stderr?.() ?? '', exitCode: code })
     }
     const onAbort = () => {
       app.abort?.()
@@ -67,42 +69,9 @@ export function byteLength(text: string): number {
   return new TextEncoder().encode(text).length
 }
 
-/** Split file content into lines the way editors load it. */
-export function splitLines(content: string): { lines: string[]; noEol: boolean } {
-  if (content === '') return { lines: [''], noEol: false }
-  const noEol = !content.endsWith('\n')
-  const body = noEol ? content : content.slice(0, -1)
-  return { lines: body.replace(/\r\n/g, '\n').split('\n'), noEol }
-}
-
 /** Cut or pad a string to exactly `width` cells (tabs expanded by the caller). */
 export function fitWidth(text: string, width: number): string {
   if (width <= 0) return ''
   const chars = Array.from(text)
   return chars.length >= width ? chars.slice(0, width).join('') : text + ' '.repeat(width - chars.length)
-}
-
-/** Expand tabs to the next multiple of 8, keeping a map from buffer index to screen column. */
-export function expandTabs(line: string, tabstop = 8): { text: string; col: (index: number) => number } {
-  const cols: number[] = []
-  let text = ''
-  let c = 0
-  for (let i = 0; i < line.length; i++) {
-    cols.push(c)
-    const ch = line[i] as string
-    if (ch === '\t') {
-      const n = tabstop - (c % tabstop)
-      text += ' '.repeat(n)
-      c += n
-    } else if (ch < ' ' || ch === '\x7f') {
-      const shown = ch === '\x7f' ? '^?' : `^${String.fromCharCode(ch.charCodeAt(0) + 64)}`
-      text += shown
-      c += 2
-    } else {
-      text += ch
-      c += 1
-    }
-  }
-  cols.push(c)
-  return { text, col: (index) => cols[Math.min(index, cols.length - 1)] ?? c }
 }

@@ -2,7 +2,9 @@ import type { CommandResult, SimCommand, SimCommandContext, TerminalSizeLike } f
 import { resolvePath } from '../commands/types'
 import type { Key } from '../shell/keys'
 import { cellsText, columnOf } from './display'
-import { byteLength, fitWidth, runFullScreen, splitLines } from './fullscreen'
+import { byteLength, fitWidth, runFullScreen } from './fullscreen'
+import { EDITOR_BUDGET, linesCost, splitWithin } from './limits'
+import { spliceLines } from './lines'
 
 // GNU nano as Debian ships it, for what a learner does with it: move, type,
 // cut and paste lines, search, write out (with the file name prompt) and exit
@@ -10,6 +12,8 @@ import { byteLength, fitWidth, runFullScreen, splitLines } from './fullscreen'
 
 export interface NanoIo {
   write(name: string, content: string): Promise<string | undefined>
+  /** Whether a file exists (for the name of an emergency save); without it, names are taken as free. */
+  exists?(name: string): Promise<boolean>
 }
 
 type Prompt =
@@ -46,21 +50,29 @@ export class Nano {
   private cutBuffer: string[] = []
   private lastWasCut = false
   private lastSearch = ''
+  /** What nano prints on leaving when it had to stop (out of memory), with the emergency save. */
+  exitMessage = ''
+  /** The file did not fit the editors' budget (limits.ts): nano must not start on it. */
+  outOfMemory = false
 
   constructor(
     name: string,
     content: string | undefined,
     private readonly io: NanoIo,
     openMessage?: string,
+    /** What the buffer may cost (limits.ts). */
+    private readonly budget = EDITOR_BUDGET,
   ) {
     this.name = name
     if (content === undefined) {
       this.lines = ['']
       this.status = openMessage ?? (name ? '[ New File ]' : '')
     } else {
-      const { lines } = splitLines(content)
-      this.lines = content === '' ? [''] : [...lines, '']
-      const n = content === '' ? 0 : lines.length
+      const loaded = splitWithin(content, budget)
+      this.outOfMemory = !loaded.complete
+      const n = content === '' ? 0 : loaded.lines.length
+      this.lines = loaded.lines
+      if (content !== '') this.lines.push('')
       this.status = `[ Read ${n} line${n === 1 ? '' : 's'} ]`
     }
   }
@@ -76,11 +88,23 @@ export class Nano {
   async keys(keys: Key[]): Promise<number | undefined> {
     for (const key of keys) {
       if (key.type === 'paste') {
-        for (const ch of key.text) {
-          const code = await this.key(
-            ch === '\n' || ch === '\r' ? { type: 'key', name: 'enter' } : { type: 'text', text: ch },
-          )
+        const text = key.text
+        let at = 0
+        while (at < text.length) {
+          const ch = text[at] as string
+          if (ch === '\n' || ch === '\r') {
+            at++
+            const code = await this.key({ type: 'key', name: 'enter' })
+            if (code !== undefined) return code
+            continue
+          }
+          // In the buffer, the text up to the next line break goes in as one edit (a copy of
+          // the line per character made a 64 KB paste take seconds); in a prompt, one by one.
+          let end = this.prompt ? at + ((text.codePointAt(at) as number) > 0xffff ? 2 : 1) : at
+          if (!this.prompt) while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++
+          const code = await this.key({ type: 'text', text: text.slice(at, end) })
           if (code !== undefined) return code
+          at = end
         }
         continue
       }
@@ -126,7 +150,9 @@ export class Nano {
         }
         case 'u':
           if (this.cutBuffer.length === 0) return undefined
-          this.lines.splice(this.row, 0, ...this.cutBuffer)
+          if (linesCost(this.lines) + linesCost(this.cutBuffer) > this.budget)
+            return this.die('Nano is out of memory!')
+          spliceLines(this.lines, this.row, 0, this.cutBuffer)
           this.row += this.cutBuffer.length
           this.col = 0
           this.modified = true
@@ -301,8 +327,7 @@ export class Nano {
       return undefined
     }
     const body = this.lines[this.lines.length - 1] === '' ? this.lines.slice(0, -1) : this.lines
-    const content = body.length === 0 ? '' : `${body.join('\n')}\n`
-    const err = await this.io.write(name, content)
+    const err = await this.io.write(name, this.content())
     if (err) {
       this.status = `[ ${err} ]`
       return undefined
@@ -311,6 +336,31 @@ export class Nano {
     this.modified = false
     this.status = `[ Wrote ${body.length} line${body.length === 1 ? '' : 's'} ]`
     return p.thenExit ? 0 : undefined
+  }
+
+  /**
+   * Leave as nano does on a fatal error (out of memory here, past the editors'
+   * budget): a modified buffer goes to an emergency file, `<name>.save` (or
+   * `nano.save`), with `.1`, `.2` … added when that exists; the message and
+   * where the buffer went are printed after the screen is restored.
+   */
+  private async die(message: string): Promise<number> {
+    let out = `${message}\n`
+    if (this.modified) {
+      const base = `${this.name || 'nano'}.save`
+      let target = base
+      for (let n = 1; (await this.io.exists?.(target)) && n < 1000; n++) target = `${base}.${n}`
+      const err = await this.io.write(target, this.content())
+      out += err ? `\nToo many .save files\n` : `\nBuffer written to ${target}\n`
+    }
+    this.exitMessage = out
+    return 1
+  }
+
+  /** The buffer as nano writes it: its last, empty line is the final newline. */
+  private content(): string {
+    const body = this.lines[this.lines.length - 1] === '' ? this.lines.slice(0, -1) : this.lines
+    return body.length === 0 ? '' : `${body.join('\n')}\n`
   }
 
   private find(query: string): void {
@@ -442,10 +492,21 @@ export async function runNano(ctx: SimCommandContext): Promise<CommandResult> {
       content = undefined
     }
   }
-  const nano = new Nano(name, content, { write: (n, c) => writeFile(ctx, n, c) }, openMessage)
+  const io: NanoIo = {
+    write: (n, c) => writeFile(ctx, n, c),
+    exists: (n) =>
+      ctx.fs.stat(resolvePath(ctx, n)).then(
+        () => true,
+        () => false,
+      ),
+  }
+  const nano = new Nano(name, content, io, openMessage)
+  // Past the editors' budget nano does what it does when memory runs out while reading.
+  if (nano.outOfMemory) return { stdout: '', stderr: 'Nano is out of memory!\n', exitCode: 1 }
   return runFullScreen(ctx.tty, ctx, {
     render: (size) => nano.render(size),
     keys: (keys) => nano.keys(keys),
+    stderr: () => nano.exitMessage,
   })
 }
 

@@ -1,7 +1,8 @@
 import type { CommandResult, SimCommand, SimCommandContext } from '../commands/types'
 import { resolvePath } from '../commands/types'
 import type { Key } from '../shell/keys'
-import { runFullScreen, splitLines } from './fullscreen'
+import { byteLength, runFullScreen } from './fullscreen'
+import { splitWithin } from './limits'
 import { Vim, type VimFile } from './vim'
 
 // `vim` / `vi` on a simulated node: loads the file through the process's
@@ -49,7 +50,7 @@ function parseArgs(args: string[]): VimArgs | CommandResult {
   return out
 }
 
-async function load(ctx: SimCommandContext, name: string | undefined): Promise<VimFile> {
+async function load(ctx: SimCommandContext, name: string | undefined, readonly: boolean): Promise<VimFile> {
   if (name === undefined) return { name: undefined, lines: [''], isNew: true }
   const path = resolvePath(ctx, name)
   try {
@@ -60,8 +61,18 @@ async function load(ctx: SimCommandContext, name: string | undefined): Promise<V
   }
   try {
     const content = await ctx.fs.readFile(path)
-    const { lines } = splitLines(content)
-    return { name, lines: content === '' ? [''] : lines, isNew: false }
+    const loaded = splitWithin(content)
+    if (!loaded.complete) {
+      return {
+        name,
+        lines: loaded.lines,
+        isNew: false,
+        bytes: byteLength(content.slice(0, loaded.keptChars)),
+        readError: { allocating: loaded.refused + 1 },
+        readonly,
+      }
+    }
+    return { name, lines: loaded.lines, isNew: false, readonly }
   } catch {
     return { name, lines: [''], isNew: false, openMessage: `"${name}" [Permission Denied]` }
   }
@@ -94,7 +105,7 @@ async function writeFile(ctx: SimCommandContext, name: string, content: string):
 export async function runVim(ctx: SimCommandContext): Promise<CommandResult> {
   const parsed = parseArgs(ctx.args)
   if ('exitCode' in parsed) return parsed
-  const file = await load(ctx, parsed.file)
+  const file = await load(ctx, parsed.file, parsed.readonly)
   const vim = new Vim(file, { write: (name, content) => writeFile(ctx, name, content) })
   for (const c of parsed.commands) {
     let code: number | undefined

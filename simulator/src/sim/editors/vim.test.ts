@@ -116,6 +116,26 @@ describe('vim on big files and wide characters', () => {
     expect(v.ruler(23)).toMatch(new RegExp(`^${n},1\\s+Bot$`))
   })
 
+  it('yanks, puts, deletes and undoes a whole 200,000-line file', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => String(i + 1))
+    const { v, type } = vim(lines, 'f')
+    // Each used to throw "Maximum call stack size exceeded" (a spread of every line into splice),
+    // which closed vim and lost the buffer.
+    await type('yGP')
+    expect(v.lines).toHaveLength(400_000)
+    await type('u')
+    expect(v.lines).toHaveLength(200_000)
+    await type('ggdG')
+    expect(v.lines).toEqual([''])
+    await type('u')
+    expect(v.lines).toHaveLength(200_000)
+    expect(v.lines[199_999]).toBe('200000')
+    await type('\x12')
+    expect(v.lines).toEqual([''])
+    await type('p')
+    expect(v.lines).toHaveLength(200_001)
+  })
+
   it('undo keeps changes, not copies of a 100,000-line buffer', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `line ${i}`)
     const { v, type } = vim(lines, 'f')
@@ -158,5 +178,140 @@ describe('vim on big files and wide characters', () => {
     const odd = vim(['a日本語のテキスト'], 'o').v.render({ cols: 10, rows: 5 })
     expect(odd).toContain('\x1b[1;1H\x1b[2Ka日本語の>')
     expect(odd).toContain('\x1b[2;1H\x1b[2Kテキスト')
+  })
+})
+
+const SIZE = { cols: 80, rows: 24 }
+
+describe('vim past the memory budget and on read-only buffers', () => {
+  it('shows E342 and [READ ERRORS] when a file did not fit, keeps what was read, read-only', async () => {
+    const writes: string[] = []
+    const v = new Vim(
+      { name: 'big', lines: ['a', 'bb', 'ccc'], isNew: false, bytes: 9, readError: { allocating: 14746705 } },
+      {
+        write: async (name) => {
+          writes.push(name)
+          return undefined
+        },
+      },
+    )
+    const decoder = new KeyDecoder()
+    const type = (s: string) => v.keys(decoder.feed(s))
+    const screen = v.render({ cols: 80, rows: 24 })
+    // As Debian 12's vim 9.0 shows it when memory runs out while reading (captured under `ulimit -v`).
+    expect(screen).toContain('\x1b[21;1H"big"')
+    expect(screen).toContain('E342: Out of memory!  (allocating 14746705 bytes)')
+    expect(screen).toContain('\x1b[23;1H"big" [READ ERRORS] 3L, 9B')
+    expect(screen).toContain('Press ENTER or type command to continue')
+    await type('\r')
+    expect(v.render({ cols: 80, rows: 24 })).toContain('\x1b[1;1H\x1b[2Ka')
+    expect(v.lines).toEqual(['a', 'bb', 'ccc'])
+    await type(':w\r')
+    expect(v.message).toBe("E45: 'readonly' option is set (add ! to override)")
+    expect(writes).toHaveLength(0)
+    await type('x')
+    expect(v.message).toBe('W10: Warning: Changing a readonly file')
+    expect(await type(':wq\r')).toBeUndefined()
+    expect(v.message).toBe("E45: 'readonly' option is set (add ! to override)")
+    expect(await type(':q!\r')).toBe(0)
+    expect(writes).toHaveLength(0)
+  })
+
+  it('vim -R: [readonly] in the file message, :w! writes and lifts it', async () => {
+    const writes: string[] = []
+    const v = new Vim(
+      { name: 'small', lines: ['a', 'bb'], isNew: false, readonly: true },
+      {
+        write: async (name) => {
+          writes.push(name)
+          return undefined
+        },
+      },
+    )
+    const decoder = new KeyDecoder()
+    const type = (s: string) => v.keys(decoder.feed(s))
+    expect(v.message).toBe('"small" [readonly] 2L, 5B')
+    await type('xZZ')
+    expect(v.message).toBe("E45: 'readonly' option is set (add ! to override)")
+    await type(':w!\r')
+    expect(writes).toEqual(['small'])
+    await type('x:wq\r')
+    expect(writes).toEqual(['small', 'small'])
+    expect(v.message).not.toContain('W10')
+  })
+
+  it('refuses a put past the budget with E342 and leaves the buffer as it was', async () => {
+    const { v, type } = vim(
+      Array.from({ length: 100_000 }, (_, i) => `line ${i}`),
+      'f',
+    )
+    await type('yG')
+    await type('9999p')
+    expect(v.message).toMatch(/^E342: Out of memory! {2}\(allocating \d+ bytes\)$/)
+    expect(v.lines).toHaveLength(100_000)
+    await type('u')
+    expect(v.message).toBe('Already at oldest change')
+  })
+
+  it('i then Escape with nothing typed is no undo step', async () => {
+    const { v, type } = vim(['a'])
+    await type('i\x1bu')
+    expect(v.message).toBe('Already at oldest change')
+  })
+
+  it('text typed or pasted in insert mode goes in at once, as it would key by key', async () => {
+    const text = 'one two\tthree\nfour\rfive 日本\n'
+    const byKey = vim(['head tail'])
+    await byKey.type('fti')
+    for (const ch of text) await byKey.type(ch === '\n' || ch === '\r' ? '\r' : ch)
+    const pasted = vim(['head tail'])
+    await pasted.type(`fti\x1b[200~${text}\x1b[201~`)
+    expect(pasted.v.lines).toEqual(byKey.v.lines)
+    expect(pasted.v.lines).toEqual(['head one two\tthree', 'four', 'five 日本', 'tail'])
+    expect([pasted.v.row, pasted.v.col]).toEqual([byKey.v.row, byKey.v.col])
+    // 256 KB into one line: a copy of the line per character took 90 s.
+    const { v, type } = vim(['x'])
+    const t = performance.now()
+    await type(`i${'y'.repeat(256 * 1024)}`)
+    await type(`\x1b[200~${'z'.repeat(256 * 1024)}\x1b[201~`)
+    v.render(SIZE)
+    expect(performance.now() - t).toBeLessThan(2000)
+    expect(v.lines[0]).toHaveLength(512 * 1024 + 1)
+  })
+
+  it('keeps a bounded undo history on a 16 MB line', async () => {
+    const { v, type } = vim(['y'.repeat(16 * 1024 * 1024)], 'big')
+    for (let i = 0; i < 12; i++) {
+      await type(i % 2 ? 'ia\x1b' : '$ib\x1b')
+      v.render(SIZE)
+    }
+    // The budget holds about three versions of the line; the oldest changes are forgotten.
+    const kept = (v as any).history.undos.length
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(6)
+    await type('u'.repeat(kept))
+    await type('u')
+    expect(v.message).toBe('Already at oldest change')
+  })
+})
+
+describe('vim draws long lines as Debian 12 vim 9.0 does (captured in tmux, 80×24)', () => {
+  it('a line below the cursor that does not fit: what fits, then @@@', () => {
+    const lines = [...Array.from({ length: 20 }, (_, i) => String(i + 1)), 'x'.repeat(500), 'end']
+    const screen = vim(lines, 'trunc').v.render(SIZE)
+    expect(screen).toContain(`\x1b[21;1H\x1b[2K${'x'.repeat(80)}`)
+    expect(screen).toContain(`\x1b[22;1H\x1b[2K${'x'.repeat(80)}`)
+    expect(screen).toContain('\x1b[23;1H\x1b[2K\x1b[94m@@@\x1b[0m')
+    expect(screen).not.toContain('end')
+  })
+
+  it('the cursor at the end of a 16 MB line: <<< on the first row, the end of the line on the last', async () => {
+    const { v, type } = vim(['y'.repeat(16 * 1024 * 1024)], 'big16')
+    await type('$')
+    const screen = v.render(SIZE)
+    expect(screen).toContain(`\x1b[1;1H\x1b[2K\x1b[94m<<<\x1b[0m${'y'.repeat(77)}\x1b[2;1H`)
+    expect(screen).toContain(`\x1b[23;1H\x1b[2K${'y'.repeat(16)}\x1b[24;1H`)
+    expect(screen.endsWith('\x1b[23;16H\x1b[?25h')).toBe(true)
+    expect(v.ruler(23)).toMatch(/^1,16777216\s+All$/)
   })
 })

@@ -5,7 +5,7 @@ import {
   type SimCommandContext,
   type TerminalSizeLike,
 } from '../commands/types'
-import { expandTabs, fitWidth } from '../editors/fullscreen'
+import { cellsText } from '../editors/display'
 import type { Key } from '../shell/keys'
 import { interactiveTty, isCtrlC, runScreen, type ScreenApp } from './screen'
 
@@ -90,7 +90,8 @@ export class Pager implements ScreenApp {
       const line = this.lines[this.top + i]
       if (line === undefined) rows.push(this.kind === 'less' ? '~' : '')
       else {
-        const text = fitWidth(expandTabs(line).text, size.cols).trimEnd()
+        // Only the columns on screen are laid out (by display width): a 16 MB line is not expanded on every key.
+        const text = cellsText(line, 0, size.cols).text.trimEnd()
         rows.push(this.pattern ? text.replace(this.pattern, (m) => `${REVERSE}${m}${NORMAL}`) : text)
       }
     }
