@@ -38,7 +38,12 @@ export interface GuardOptions {
 }
 
 export const DEFAULT_GUARD: GuardOptions = {
-  interruptMs: 100,
+  // Ctrl-C stops a command inside its host, within tens of milliseconds: every
+  // command yields to the host's event loop. This guard is only the fallback
+  // for a host stuck in a command that never yields. A restore loses the work
+  // since the last save, and on a loaded machine a healthy host can take
+  // seconds to be scheduled, so the guard waits that long before it acts.
+  interruptMs: 5000,
   cpuBudgetMs: 30_000,
   maxQueuedInput: 256 * 1024,
 }
