@@ -72,8 +72,31 @@ function newestMtime(dir: string): number {
   return newest
 }
 
+/**
+ * The main thread's Node flags without tsx's loader: a worker inherits
+ * execArgv, and tsx would load and hook into every worker although its entry
+ * is JavaScript (the bundle, or a bootstrap that registers tsx itself).
+ */
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (
+      (a === '--import' || a === '--require' || a === '--loader' || a === '-r') &&
+      /^tsx(\/|$)/.test(argv[i + 1] ?? '')
+    ) {
+      i++
+      continue
+    }
+    if (/^--(import|require|loader)=tsx(\/|$)/.test(a)) continue
+    out.push(a)
+  }
+  return out
+}
+
 async function spawnWorker(memoryMb: number, clock: 'real' | 'virtual'): Promise<HostChannel> {
   const worker = new Worker(await workerEntry(), {
+    execArgv: workerExecArgv(process.execArgv),
     workerData: { clock },
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 16 },
     stdout: false,
