@@ -13,7 +13,7 @@ import {
   attemptFileName,
   encodeAttemptFile,
   parseAttemptFile,
-} from '../../../../simulator/src/labs/attempt-file'
+} from '../../../../simulator/src/server/attempt-file'
 import { AttemptError, AttemptManager } from '../../../../simulator/src/server/attempts'
 import { catalogOf } from '../../../../simulator/src/server/catalog'
 import type { Logger } from '../../../../simulator/src/server/log'
