@@ -1,18 +1,12 @@
 import type { SimCommand } from './types'
 
-// Every command the simulator adds to just-bash, in one list. Modules register
-// here so a node picks them all up; order does not matter.
+// The commands of one simulated cluster, by name, from the list it was composed
+// with (createSimCluster's `commands`). A later command of the same name
+// replaces an earlier one in its place, so a part can refine another's command
+// (the Debian userland's `id` and `tail -f` over the shell's own).
 
-const registry = new Map<string, SimCommand>()
-
-export function registerCommand(command: SimCommand): void {
-  registry.set(command.name, command)
-}
-
-export function registerCommands(commands: SimCommand[]): void {
-  for (const c of commands) registerCommand(c)
-}
-
-export function allCommands(): SimCommand[] {
-  return [...registry.values()]
+export function commandTable(commands: readonly SimCommand[]): ReadonlyMap<string, SimCommand> {
+  const table = new Map<string, SimCommand>()
+  for (const c of commands) table.set(c.name, c)
+  return table
 }
