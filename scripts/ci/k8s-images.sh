@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Builds the stand-in lab node image of the kubernetes driver's suite on a machine with no registry, cached by a
-# hash of its recipe (test/kubernetes/images/lab-node: files and modes, plus the base images' ids):
-#   ckalab-k8s/lab-node:v1.20.2-<hash>   on the kind-node-1.20 fixture's ckalab-test/node:v1.20.2 (built first
-#                                        when missing, ~2-3 min) and its etcd image (Debian's etcd 3.4)
-#   usage: k8s-images.sh        prints the tag on stdout; progress on stderr
+# Builds the lab node images of the kubernetes driver's suite on a machine with no registry, each cached by a
+# hash of its recipe (files and modes, plus the base images' ids):
+#   k8s-images.sh             ckalab-k8s/lab-node:v1.20.2-<hash>   the stand-in (test/kubernetes/images/lab-node):
+#                                                                 etcd run by PID 1, no apiserver or kubelet
+#   k8s-images.sh kind-node   ckalab-k8s/kind-node:v1.20.2-<hash>  a kind node run as a privileged pod, with a
+#                                                                 real control plane (test/kubernetes/images/
+#                                                                 kind-node + test/kind/images/node's node files)
+# Both stand on the kind-node-1.20 fixture's ckalab-test/node:v1.20.2 (built first when missing, ~2-3 min) and
+# its etcd image (Debian's etcd 3.4). Prints the tag on stdout; progress on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
-RECIPE="$ROOT/test/kubernetes/images/lab-node"
+WHAT="${1:-lab-node}"
 BASE="${CKALAB_TEST_NODE_IMAGE:-ckalab-test/node:v1.20.2}"
 ETCD=k8s.gcr.io/etcd:3.4.13-0
 say() { echo "k8s-images: $*" >&2; }
+
+case "$WHAT" in
+  lab-node) RECIPES=("$ROOT/test/kubernetes/images/lab-node") ;;
+  # the kind node's own files come from the real-cluster suite's recipe, under kind/ in the build context
+  kind-node) RECIPES=("$ROOT/test/kubernetes/images/kind-node" "$ROOT/test/kind/images/node") ;;
+  *) say "unknown image '$WHAT': lab-node or kind-node"; exit 2 ;;
+esac
 
 if ! docker image inspect "$BASE" >/dev/null 2>&1 || ! docker image inspect "$ETCD" >/dev/null 2>&1; then
   FIXTURE="${CKALAB_KIND_FIXTURE:-}"
@@ -29,19 +40,24 @@ fi
 
 hash=$({
   docker image inspect -f '{{.Id}}' "$BASE" "$ETCD"
-  (cd "$RECIPE" && find . -type f | LC_ALL=C sort | while read -r f; do
-    echo "$f $(stat -c %a "$f")"
-    cat "$f"
-  done)
+  for r in "${RECIPES[@]}"; do
+    (cd "$r" && find . -type f | LC_ALL=C sort | while read -r f; do
+      echo "$f $(stat -c %a "$f")"
+      cat "$f"
+    done)
+  done
 } | sha256sum | cut -c1-10)
-TAG="ckalab-k8s/lab-node:v1.20.2-$hash"
+TAG="ckalab-k8s/$WHAT:v1.20.2-$hash"
 if docker image inspect "$TAG" >/dev/null 2>&1; then
-  say "lab node image $TAG (cached)"
-else
-  say "building lab node image $TAG"
-  LOG=$(mktemp)
-  DOCKER_BUILDKIT=0 docker build --build-arg BASE="$BASE" --build-arg ETCD="$ETCD" --label io.ckalab.recipe="$hash" \
-    -t "$TAG" "$RECIPE" >"$LOG" 2>&1 || { tail -n 15 "$LOG" >&2; say "building $TAG failed"; rm -f "$LOG"; exit 1; }
-  rm -f "$LOG"
+  say "$WHAT image $TAG (cached)"
+  echo "$TAG"
+  exit 0
 fi
+say "building $WHAT image $TAG"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cp -a "${RECIPES[0]}/." "$WORK/ctx"
+[ "${#RECIPES[@]}" = 1 ] || cp -a "${RECIPES[1]}/." "$WORK/ctx/kind"
+DOCKER_BUILDKIT=0 docker build --build-arg BASE="$BASE" --build-arg ETCD="$ETCD" --label io.ckalab.recipe="$hash" \
+  -t "$TAG" "$WORK/ctx" >"$WORK/log" 2>&1 || { tail -n 15 "$WORK/log" >&2; say "building $TAG failed"; exit 1; }
 echo "$TAG"

@@ -322,6 +322,110 @@ export const FS_CASES: FsCase[] = [
     setup: [...tree('/tmp/tt'), 'cd /tmp && tar -cf /tmp/tt.tar tt'],
     command: 'tar -tf /tmp/tt.tar | sort',
   },
+  // du: GNU sizes in 1K blocks of what the files occupy (4 KiB blocks; directories 4096 bytes)
+  { id: 'du-dir', target: 'chroot', setup: tree('/tmp/dud'), command: 'du /tmp/dud' },
+  {
+    // The real order is the directory's on disk (hashed): compared sorted.
+    id: 'du-all',
+    target: 'chroot',
+    setup: tree('/tmp/dua'),
+    command: 'du -a /tmp/dua',
+    normalize: ['sorted'],
+  },
+  { id: 'du-summary-human', target: 'chroot', setup: tree('/tmp/dus'), command: 'du -sh /tmp/dus' },
+  { id: 'du-human', target: 'chroot', setup: tree('/tmp/duh'), command: 'du -h /tmp/duh' },
+  {
+    id: 'du-big-file',
+    target: 'chroot',
+    setup: ['rm -rf /tmp/dub', 'mkdir /tmp/dub', "printf '%03000000d' 0 > /tmp/dub/f"],
+    command: 'du -s /tmp/dub; du -h /tmp/dub/f',
+  },
+  { id: 'du-missing', target: 'chroot', command: 'du /nonexistent' },
+  // tree 2.1.0
+  { id: 'tree-dir', target: 'chroot', setup: tree('/tmp/trd'), command: 'tree /tmp/trd' },
+  { id: 'tree-level', target: 'chroot', setup: tree('/tmp/trl'), command: 'tree -L 1 /tmp/trl' },
+  {
+    id: 'tree-hidden-and-dirs',
+    target: 'chroot',
+    setup: [...tree('/tmp/trh'), 'touch /tmp/trh/.hidden', 'mkdir -p /tmp/trh/sub/deeper'],
+    command: 'tree -a /tmp/trh; tree -d /tmp/trh',
+  },
+  { id: 'tree-missing', target: 'chroot', command: 'tree /nonexistent' },
+  // file: what a lab directory holds
+  {
+    id: 'file-lab-files',
+    target: 'chroot',
+    setup: [
+      'rm -rf /tmp/fl',
+      'mkdir -p /tmp/fl/dir',
+      "printf 'apiVersion: v1\\nkind: Pod\\nmetadata:\\n  name: etcd\\n' > /tmp/fl/etcd.yaml",
+      "printf -- '-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ==\\n-----END CERTIFICATE-----\\n' > /tmp/fl/ca.crt",
+      "printf -- '-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA==\\n-----END RSA PRIVATE KEY-----\\n' > /tmp/fl/ca.key",
+      "printf -- '-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg==\\n-----END PRIVATE KEY-----\\n' > /tmp/fl/p8.key",
+      "printf -- '-----BEGIN PUBLIC KEY-----\\nMIIBIjANBgkqhkiG==\\n-----END PUBLIC KEY-----\\n' > /tmp/fl/sa.pub",
+      "printf '\\0\\0\\0\\0\\0\\0\\0\\0\\4\\0\\0\\0\\0\\0\\0\\0\\355\\332\\14\\355\\2\\0\\0\\0' > /tmp/fl/snapshot.db",
+      "printf '\\0\\0\\0\\0\\4\\0\\0\\0\\0\\0\\0\\0' > /tmp/fl/wal",
+      ': > /tmp/fl/empty',
+      "printf '#!/bin/bash\\necho hi\\n' > /tmp/fl/run.sh",
+    ],
+    command: 'cd /tmp/fl && file etcd.yaml ca.crt ca.key p8.key sa.pub snapshot.db wal empty run.sh dir',
+  },
+  { id: 'file-missing', target: 'chroot', command: 'file /nonexistent' },
+  {
+    id: 'file-brief',
+    target: 'chroot',
+    setup: ['printf "a: 1\\n" > /tmp/fb.yaml'],
+    command: 'file -b /tmp/fb.yaml',
+  },
+  // xxd and hexdump -C
+  { id: 'xxd-stdin', target: 'chroot', command: "printf 'hello world, this is etcd\\n' | xxd" },
+  {
+    id: 'xxd-file-limit',
+    target: 'chroot',
+    setup: ["printf '\\0\\1\\2\\3abcdefghijklmnopqrstuvwxyz0123456789' > /tmp/xx.bin"],
+    command: 'xxd -l 20 /tmp/xx.bin; xxd -p /tmp/xx.bin',
+  },
+  { id: 'xxd-missing', target: 'chroot', command: 'xxd /nonexistent' },
+  {
+    id: 'hexdump-canonical',
+    target: 'chroot',
+    command: "printf 'hello world, this is etcd\\n' | hexdump -C",
+  },
+  {
+    id: 'hexdump-repeats',
+    target: 'chroot',
+    setup: ["printf '%0100d' 0 > /tmp/hz.bin; printf 'end' >> /tmp/hz.bin"],
+    command: 'hexdump -C /tmp/hz.bin',
+  },
+  { id: 'hexdump-missing', target: 'chroot', command: 'hexdump -C /nonexistent' },
+  // cp -a keeps owner, group, mode and times
+  {
+    id: 'cp-archive-file',
+    target: 'chroot',
+    setup: [
+      'rm -rf /tmp/cpa /tmp/cpa-copy',
+      'mkdir /tmp/cpa',
+      "printf 'x\\n' > /tmp/cpa/f",
+      'chmod 640 /tmp/cpa/f',
+      'chown nobody:nogroup /tmp/cpa/f',
+      "touch -d '2024-02-03 04:05:06' /tmp/cpa/f",
+    ],
+    command: "cp -a /tmp/cpa/f /tmp/cpa-copy && stat -c '%a %U %G %y' /tmp/cpa-copy",
+  },
+  {
+    id: 'cp-archive-dir',
+    target: 'chroot',
+    setup: [
+      'rm -rf /tmp/cpd /tmp/cpd-copy',
+      'mkdir -p /tmp/cpd/sub',
+      "printf 'k\\n' > /tmp/cpd/sub/k",
+      'chmod 700 /tmp/cpd',
+      'chmod 600 /tmp/cpd/sub/k',
+      "touch -d '2024-02-03 04:05:06' /tmp/cpd/sub/k /tmp/cpd/sub /tmp/cpd",
+    ],
+    command:
+      "cp -a /tmp/cpd /tmp/cpd-copy && stat -c '%n %a %U %y' /tmp/cpd-copy /tmp/cpd-copy/sub /tmp/cpd-copy/sub/k",
+  },
   {
     id: 'cp-plain-new-file-mode',
     target: 'chroot',

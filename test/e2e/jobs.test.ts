@@ -1,5 +1,7 @@
 // Job control in the browser terminal on the simulator: a job put in the
-// background with & keeps printing while the learner runs the next command.
+// background with & keeps printing while the learner runs the next command;
+// Ctrl-Z stops a follower, `jobs` lists it, `fg` brings it back and Ctrl-C
+// ends it (bash 5.2's lines, test/shell/job-control-captures.md).
 
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -71,6 +73,40 @@ describe.skipIf(!haveChromium)('job control in the browser terminal (simulator)'
       'the Done notice',
     )
     expect(await terminalText(page)).toContain('tick-1')
+    await page.close()
+  }, 300_000)
+
+  it('Ctrl-Z stops kubectl get pods -w, jobs lists it, fg resumes it and Ctrl-C ends it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    await startLab(page)
+    const watch = 'kubectl get pods -n kube-system -w'
+    await typeLine(page, watch)
+    await waitForTerminal(page, (t) => /^etcd-controlplane +1\/1 +Running/m.test(t), 'the etcd pod line')
+    await page.keyboard.press('Control+z')
+    await waitForTerminal(
+      page,
+      (t) => t.includes(`^Z\n[1]+  Stopped                 ${watch}\nroot@controlplane:~# `),
+      'the Stopped line and the prompt',
+    )
+    await typeLine(page, 'echo $?')
+    await waitForTerminal(page, (t) => /echo \$\?\n148\n/.test(t), 'status 148')
+    await typeLine(page, 'jobs')
+    await waitForTerminal(
+      page,
+      (t) => t.includes(`jobs\n[1]+  Stopped                 ${watch}\n`),
+      'the jobs line',
+    )
+    await typeLine(page, 'fg')
+    await waitForTerminal(page, (t) => t.includes(`# fg\n${watch}`), 'fg naming the job')
+    await page.keyboard.press('Control+c')
+    await waitForTerminal(
+      page,
+      (t) => /\^C\nroot@controlplane:~#$/.test(t.trimEnd()),
+      'the prompt after Ctrl-C',
+    )
+    await typeLine(page, 'echo $?; jobs')
+    const text = await waitForTerminal(page, (t) => /echo \$\?; jobs\n130\n/.test(t), 'status 130')
+    expect(text).not.toMatch(/jobs\n130\n\[1\]/)
     await page.close()
   }, 300_000)
 })

@@ -6,7 +6,7 @@
 // origin, and bad storage (a corrupted attempt, no IndexedDB, a second tab)
 // gets a message while the learner goes on.
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,6 +87,23 @@ async function startLab(page: Page, lab: string): Promise<void> {
   await card.getByRole('button', { name: 'Practice' }).click()
   await page.waitForURL(/#\/attempt\//)
   await waitForPrompt(page)
+}
+
+/** The attempt rows this browser keeps in IndexedDB (what "delete my data" must empty). */
+async function storedRows(
+  page: Page,
+): Promise<{ id: string; lab: string; mode: string; deadline: number | null }[]> {
+  return (await page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('ckalab')
+    open.onsuccess = () => {
+      const db = open.result
+      if (!db.objectStoreNames.contains('attempts')) return resolve([])
+      const req = db.transaction('attempts', 'readonly').objectStore('attempts').getAll()
+      req.onsuccess = () => resolve(req.result.filter((r) => r && r.row && r.row.id).map((r) => r.row))
+      req.onerror = () => reject(req.error)
+    }
+    open.onerror = () => reject(open.error)
+  })`)) as { id: string; lab: string; mode: string; deadline: number | null }[]
 }
 
 async function editManifestInVim(page: Page): Promise<void> {
@@ -187,6 +204,135 @@ describe.skipIf(!haveChromium)('the static build, with no ckalab server', () => 
     const foreign = urls.filter((u) => !u.startsWith(`${origin}/`) && !/^(blob|data):/.test(u))
     expect(foreign).toEqual([])
     expect(pageErrors).toEqual([])
+    await context.close()
+  })
+
+  it('exports an attempt to a file that another browser imports and `ckalab grade --from-file` grades the same; "delete my data" empties the store', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ckalab-export-'))
+    try {
+      const context = await browser.newContext({
+        viewport: { width: 1500, height: 900 },
+        acceptDownloads: true,
+      })
+      const page = await context.newPage()
+      await startLab(page, LAB)
+      // Part of the work (the snapshot, not the restore): a report with passes and failures.
+      await runCommand(page, solutionLines().find((l) => l.includes('snapshot save')) as string, 60_000)
+      await page.getByRole('button', { name: 'Check my work' }).click()
+      await page.locator('.report[data-verdict]').waitFor({ timeout: 60_000 })
+      const verdicts = async (p: Page) =>
+        Object.fromEntries(
+          await p
+            .locator('.report[data-verdict] .check')
+            .evaluateAll((els) =>
+              els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-verdict')]),
+            ),
+        ) as Record<string, string>
+      const inBrowser = await verdicts(page)
+      expect(Object.values(inBrowser)).toContain('pass')
+      expect(Object.values(inBrowser)).toContain('fail')
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export' }).click(),
+      ])
+      const file = join(work, download.suggestedFilename())
+      await download.saveAs(file)
+      expect(download.suggestedFilename()).toMatch(
+        new RegExp(`^ckalab-${LAB}-[0-9a-f]{8}-\\d{4}-\\d\\d-\\d\\d\\.json$`),
+      )
+      const attemptUrl = page.url()
+      await context.close()
+
+      // A teacher's copy of ckalab grades the file as the browser did.
+      const cli = spawnSync(
+        process.execPath,
+        [join(REPO, 'bin/ckalab.mjs'), 'grade', '--from-file', file, '--format', 'json'],
+        { cwd: REPO, encoding: 'utf8', timeout: 120_000 },
+      )
+      expect(cli.stderr).toBe('')
+      const graded = JSON.parse(cli.stdout) as { lab: string; checks: { id: string; verdict: string }[] }
+      expect(graded.lab).toBe(LAB)
+      expect(Object.fromEntries(graded.checks.map((c) => [c.id, c.verdict]))).toEqual(inBrowser)
+      expect(cli.status).not.toBe(0)
+
+      // Another browser (a fresh context) imports it: the same attempt, its report and its files.
+      const other = await browser.newContext({ viewport: { width: 1500, height: 900 } })
+      const second = await other.newPage()
+      await second.goto(server.url)
+      await second.locator('article.card').first().waitFor({ timeout: 60_000 })
+      await second.locator('input[type="file"]').setInputFiles(file)
+      await second.waitForURL(/#\/attempt\//)
+      expect(second.url().split('#')[1]).toBe(attemptUrl.split('#')[1])
+      await waitForPrompt(second)
+      await second.locator('.report[data-verdict]').waitFor({ timeout: 30_000 })
+      expect(await verdicts(second)).toEqual(inBrowser)
+      await second.locator('.xterm').click()
+      expect((await runCommand(second, 'ls /opt/backup')).split('ls /opt/backup').pop()).toContain(
+        'etcd-snapshot.db',
+      )
+      expect((await storedRows(second)).map((r) => r.lab)).toEqual([LAB])
+
+      // "Delete my data": nothing stored, nothing in progress, the old link leads nowhere.
+      await second.goto(server.url)
+      await second.locator('.recent', { hasText: 'Continue' }).waitFor({ timeout: 30_000 })
+      const del = second.getByRole('button', { name: 'Delete my data' })
+      await del.click()
+      await second.getByRole('button', { name: 'Delete every attempt in this browser?' }).click()
+      await second.waitForEvent('load', { timeout: 30_000 })
+      await second.locator('article.card').first().waitFor({ timeout: 60_000 })
+      expect(await storedRows(second)).toEqual([])
+      expect(await second.locator('.recent').count()).toBe(0)
+      expect(await second.locator('article.card .progress-line').count()).toBe(0)
+      await second.goto(attemptUrl.replace(new URL(attemptUrl).origin, new URL(server.url).origin))
+      await second.locator('[role="alert"]', { hasText: 'no such attempt' }).waitFor({ timeout: 30_000 })
+      await other.close()
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps the deadline of an exam across a reload and a reset, and its final report shows the time used', async () => {
+    const context = await browser.newContext({ viewport: { width: 1500, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(server.url)
+    const card = page.locator('article.card[data-lab="etcd-client-setup"]')
+    await card.waitFor({ timeout: 60_000 })
+    await card.getByRole('button', { name: 'Exam: ' }).click()
+    await page.waitForURL(/#\/attempt\//)
+    await waitForPrompt(page)
+    await page.locator('.timer.countdown, .timer').first().waitFor()
+    const [row] = await storedRows(page)
+    expect(row.mode).toBe('exam')
+    expect(row.deadline).toBeGreaterThan(Date.now())
+    // No hints in an exam.
+    expect(await page.locator('.hints').count()).toBe(0)
+
+    // A reload: the same deadline, the clock still counting down.
+    await page.reload()
+    await waitForPrompt(page)
+    expect((await storedRows(page))[0].deadline).toBe(row.deadline)
+    const left = await page.locator('.timer').textContent()
+    expect(left).toMatch(/\d+:\d\d/)
+
+    // Reset: a fresh cluster, the same deadline (the clock keeps running).
+    await page.getByRole('button', { name: 'Reset', exact: true }).click()
+    await page.getByRole('button', { name: 'Reset? The clock keeps running' }).click()
+    await page.locator('main.attempt[data-state="ready"]').waitFor({ timeout: 120_000 })
+    await waitForPrompt(page)
+    expect((await storedRows(page))[0].deadline).toBe(row.deadline)
+
+    // Submit: the final report, with the time used.
+    await page.getByRole('button', { name: 'Submit', exact: true }).click()
+    await page.getByRole('button', { name: 'Submit now?' }).click()
+    await page.locator('.report').waitFor({ timeout: 60_000 })
+    await page.locator('main.attempt[data-state="submitted"]').waitFor({ timeout: 30_000 })
+    const used = await page.getByTestId('time-used').textContent()
+    expect(used).toMatch(/^\d+:\d\d/)
+    // Reload: the submitted exam as it ended, report and time used included.
+    await page.reload()
+    await page.getByTestId('time-used').waitFor({ timeout: 30_000 })
+    expect(await page.locator('.report a', { hasText: 'JSON' }).count()).toBeGreaterThan(0)
     await context.close()
   })
 

@@ -136,16 +136,7 @@ function prepare(node: string, labImage: string, started: number, reused: boolea
         stdio: 'ignore',
       },
     )
-    // the image into the node's containerd, as a registry-less cluster gets it
-    const save = spawnSync(
-      'bash',
-      ['-c', `docker save "$1" | docker exec -i "$2" ctr -n k8s.io images import -`, 'x', labImage, node],
-      {
-        encoding: 'utf8',
-        timeout: 300_000,
-      },
-    )
-    if (save.status !== 0) throw new Error(`importing ${labImage} into ${node} failed: ${save.stderr}`)
+    importImage(node, labImage)
     const ip = run('docker', [
       'inspect',
       '-f',
@@ -179,6 +170,28 @@ function prepare(node: string, labImage: string, started: number, reused: boolea
       startSeconds: Math.round((Date.now() - started) / 1000),
     }
   }
+}
+
+/** An image into the node's containerd, as a registry-less cluster gets it; seconds taken. */
+export function importImage(node: string, image: string): number {
+  const started = Date.now()
+  const save = spawnSync(
+    'bash',
+    ['-c', `docker save "$1" | docker exec -i "$2" ctr -n k8s.io images import -`, 'x', image, node],
+    { encoding: 'utf8', timeout: 300_000 },
+  )
+  if (save.status !== 0) throw new Error(`importing ${image} into ${node} failed: ${save.stderr}`)
+  return Math.round((Date.now() - started) / 1000)
+}
+
+/** The kind node lab image (scripts/ci/k8s-images.sh kind-node, cached by recipe), built when missing. */
+export function kindNodeImage(): string {
+  return (
+    process.env.CKALAB_TEST_K8S_KIND_NODE_IMAGE ||
+    run('bash', [join(ROOT, 'scripts/ci/k8s-images.sh'), 'kind-node'], { timeoutMs: 900_000 })
+      .split('\n')
+      .pop()!
+  )
 }
 
 export function removeApiServer(node: string, kubeconfig?: string): void {

@@ -1,5 +1,6 @@
 import { CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { probeKubernetes } from '../../simulator/src/cli/doctor'
 import {
   KubernetesApiError,
   KubernetesCapacityError,
@@ -7,7 +8,7 @@ import {
   type KubernetesDriverOptions,
   PodGoneError,
 } from '../../simulator/src/drivers/kubernetes'
-import { ATTEMPT_LABEL } from '../../simulator/src/drivers/kubernetes/objects'
+import { ATTEMPT_LABEL, selector } from '../../simulator/src/drivers/kubernetes/objects'
 import type { Environment, Progress } from '../../simulator/src/seam'
 import { startHarness } from '../protocol/harness'
 import { kubectl } from './cluster'
@@ -170,6 +171,70 @@ describe('kubernetes driver on a real 1.20 API server', () => {
   }, 240_000)
 })
 
+/**
+ * The NetworkPolicies of a namespace with two environments, read back from the API server, select what they
+ * should: the deny-all policy every lab pod (allowing nothing), each environment's policy its own pods, open to
+ * and from them only. (The test node's bridge plugin does not enforce policies: docs/scale.md.)
+ */
+async function expectPoliciesSelect(ns: string, envs: [Environment, Environment]): Promise<void> {
+  const names = async (labels: Record<string, string> | undefined) =>
+    (await core().listNamespacedPod({ namespace: ns, labelSelector: selector(labels ?? {}) })).items
+      .map((p) => p.metadata?.name)
+      .sort()
+  const podsOfEnv = async (id: string) => (await podsOf(ns, id)).map((p) => p.metadata?.name).sort()
+  const all = [...(await podsOfEnv(envs[0]!.id)), ...(await podsOfEnv(envs[1]!.id))].sort()
+  expect(all).toHaveLength(2)
+  const policies = (
+    await admin().makeApiClient(NetworkingV1Api).listNamespacedNetworkPolicy({ namespace: ns })
+  ).items
+  const byName = new Map(policies.map((p) => [p.metadata?.name, p]))
+  expect([...byName.keys()].sort()).toEqual(
+    ['ckalab-deny-between-learners', `ckalab-${envs[0]!.id}`, `ckalab-${envs[1]!.id}`].sort(),
+  )
+  const deny = byName.get('ckalab-deny-between-learners')!
+  expect(deny.spec?.policyTypes).toEqual(['Ingress', 'Egress'])
+  expect(deny.spec?.ingress ?? []).toEqual([])
+  expect(deny.spec?.egress ?? []).toEqual([])
+  expect(await names(deny.spec?.podSelector?.matchLabels)).toEqual(all)
+  for (const env of envs) {
+    const own = byName.get(`ckalab-${env.id}`)!
+    const mine = await podsOfEnv(env.id)
+    expect(own.spec?.policyTypes).toEqual(['Ingress', 'Egress'])
+    expect(await names(own.spec?.podSelector?.matchLabels)).toEqual(mine)
+    // one peer each way, by pod labels only: no namespace selector, address block or port opens more
+    expect(own.spec?.ingress).toHaveLength(1)
+    expect(own.spec?.ingress?.[0]?._from).toHaveLength(1)
+    expect(Object.keys(own.spec?.ingress?.[0]?._from?.[0] ?? {})).toEqual(['podSelector'])
+    expect(await names(own.spec?.ingress?.[0]?._from?.[0]?.podSelector?.matchLabels)).toEqual(mine)
+    expect(own.spec?.egress).toHaveLength(1)
+    expect(own.spec?.egress?.[0]?.to).toHaveLength(1)
+    expect(Object.keys(own.spec?.egress?.[0]?.to?.[0] ?? {})).toEqual(['podSelector'])
+    expect(await names(own.spec?.egress?.[0]?.to?.[0]?.podSelector?.matchLabels)).toEqual(mine)
+  }
+}
+
+describe('kubernetes driver: ckalab doctor', () => {
+  it('ckalab doctor: usable with the API server, the rights and the namespace; a missing namespace is named', async () => {
+    const base = { CKALAB_K8S_IMAGE: api.labImage, CKALAB_K8S_KUBECONFIG: api.kubeconfig }
+    const ok = await probeKubernetes({ ...base, CKALAB_K8S_NAMESPACE: 'ckalab-labs' })
+    expect(ok).toEqual({
+      name: 'kubernetes',
+      ok: true,
+      detail: `usable: API server ${api.server} answers, RBAC allows pods, pods/exec and network policies in ckalab-labs; namespace ckalab-labs present`,
+    })
+    const later = await probeKubernetes({ ...base, CKALAB_K8S_NAMESPACE: 'ckalab-not-yet' })
+    expect(later.ok).toBe(true)
+    expect(later.detail).toMatch(/namespace ckalab-not-yet missing: ckalab makes it at the first start$/)
+    const gone = await probeKubernetes({
+      ...base,
+      CKALAB_K8S_NAMESPACE: 'ckalab-not-yet',
+      CKALAB_K8S_CREATE_NAMESPACE: '0',
+    })
+    expect(gone.ok).toBe(false)
+    expect(gone.detail).toMatch(/missing: apply the manifests \(kubectl apply -k deploy\/kubernetes\/base\)$/)
+  })
+})
+
 describe('kubernetes driver: capacity, reaping, deletion and what goes wrong', () => {
   it('capacity: a pod the scheduler cannot place shows "Waiting for capacity", starts when room frees up', async () => {
     // the node has 2 CPUs and the control plane requests 650m: one lab of 1 CPU fits, a second does not
@@ -226,10 +291,11 @@ describe('kubernetes driver: capacity, reaping, deletion and what goes wrong', (
     expect(left.items.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([])
   }, 120_000)
 
-  it('reap: environments no live attempt owns are deleted; live ones stay', async () => {
+  it('reap: environments no live attempt owns are deleted; live ones stay (and the policies keep learners apart)', async () => {
     const a = driver({ namespace: 'ckalab-reap' })
     const [live, orphan] = await Promise.all([a.create(spec), a.create(spec)])
     try {
+      await expectPoliciesSelect('ckalab-reap', [live, orphan])
       const other = driver({ namespace: 'ckalab-reap' }) // another server process, after a crash
       expect(await other.reap([live.id], { minAgeMs: 60_000 })).toEqual([]) // too young: maybe still being made
       expect(await other.reap([live.id], { minAgeMs: 0 })).toEqual([orphan.id])

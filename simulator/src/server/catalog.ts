@@ -32,6 +32,16 @@ function detail(lab: Lab): LabDetail {
   }
 }
 
+/**
+ * Whether a lab that names `labDrivers` can run on the server's driver. The
+ * kubernetes driver runs each lab node as a kind node in a pod, so it takes
+ * the labs written for kind (a multi-node lab is refused when it starts, with
+ * a message that names the kind driver).
+ */
+export function runnableOn(labDrivers: readonly string[], driver: string): boolean {
+  return labDrivers.includes(driver) || (driver === 'kubernetes' && labDrivers.includes('kind'))
+}
+
 export async function createLabCatalog(root?: string): Promise<LabCatalog> {
   const { DEFAULT_LABS_DIR, loadLabs } = await import('../grader/loader')
   const { labs, problems } = await loadLabs(root ?? DEFAULT_LABS_DIR)

@@ -10,6 +10,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws'
 import type { Driver } from '../seam'
 import { AccessKey, checkStateChange, isLoopbackHost } from './access'
 import { AttemptError, AttemptManager } from './attempts'
+import { runnableOn } from './catalog'
 import { ClassRoutes } from './classes/routes'
 import { WarmPool } from './classes/warm-pool'
 import { FrameGate, type GateLimits } from './frame-gate'
@@ -195,7 +196,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return sendJson(res, 200, {
         driver: { name: opts.driver.name, ok: probe.ok, reason: probe.reason ?? null },
         command,
-        labs: labs.map((l) => ({ ...l, runnableHere: l.drivers.includes(opts.driver.name) })),
+        labs: labs.map((l) => ({ ...l, runnableHere: runnableOn(l.drivers, opts.driver.name) })),
         errors,
       })
     }

@@ -4,6 +4,7 @@ import { utf8FromByteString } from './byte-string'
 import type { SimCluster } from './cluster'
 import type { CommandResult, OutputStream, SimCommand, SimCommandContext, Tty } from './commands/types'
 import { cooperate } from './shell/cooperate'
+import { JOB_MARKER, joinGate } from './shell/stop'
 import { PIPELINE_MARKER, StreamTransform, TTY_MARKER } from './shell/stream-transform'
 import { shellFs } from './shell/tty-device'
 import { WatchedFs } from './vfs/watched-fs'
@@ -113,8 +114,12 @@ export function bindCommand(
     const env: Record<string, string> = { ...(jb.exportedEnv ?? Object.fromEntries(jb.env)) }
     const marker = env[TTY_MARKER] ?? jb.env.get(TTY_MARKER)
     const pipeline = pipelineOf(env[PIPELINE_MARKER] ?? jb.env.get(PIPELINE_MARKER))
+    const job = env[JOB_MARKER] ?? jb.env.get(JOB_MARKER)
     delete env[TTY_MARKER]
     delete env[PIPELINE_MARKER]
+    delete env[JOB_MARKER]
+    // Ctrl-Z reaches the command through its line's gate (shell/stop.ts).
+    joinGate(jb.signal, job)
     const streams = commandStreams(marker, binding.terminal)
     const ctx: SimCommandContext = {
       node,
@@ -142,6 +147,8 @@ export function bindCommand(
         let lineEnv = opts?.env
         // The nested line's commands write where this one writes: tell them, as the shell told it.
         if (opts?.inherit && marker) lineEnv = { ...(lineEnv ?? {}), [TTY_MARKER]: marker }
+        // A line a command runs is part of the same job.
+        if (job) lineEnv = { ...(lineEnv ?? {}), [JOB_MARKER]: job }
         const r = await jb.exec(line, { cwd: opts?.cwd ?? jb.cwd, stdin: opts?.stdin, env: lineEnv })
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }
       },

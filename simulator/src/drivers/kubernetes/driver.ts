@@ -30,6 +30,7 @@ import {
   labPod,
   MANAGED_BY,
   MANAGER,
+  NODE_CONTAINER,
   NODE_LABEL,
   type PodOptions,
   type Resources,
@@ -151,6 +152,29 @@ export class KubernetesDriver implements Driver {
     return { ok: true }
   }
 
+  /**
+   * Whether the labs namespace exists, for `ckalab doctor`: 'unknown' when ckalab may not read namespaces
+   * (its Role is namespaced) — its pods then tell, on the first start.
+   */
+  async namespaceState(): Promise<'present' | 'missing' | 'terminating' | 'unknown'> {
+    try {
+      const ns = await this.call(`read the namespace ${this.namespace}`, () =>
+        this.core.readNamespace({ name: this.namespace }),
+      )
+      return ns.status?.phase === 'Terminating' ? 'terminating' : 'present'
+    } catch (e) {
+      if (e instanceof KubernetesApiError && (e.kind === 'not-found' || e.kind === 'namespace-missing'))
+        return 'missing'
+      if (e instanceof KubernetesApiError && e.kind === 'forbidden') return 'unknown'
+      throw e
+    }
+  }
+
+  /** Would create() make the namespace when it is missing. */
+  get createsNamespace(): boolean {
+    return this.opts.createNamespace !== false
+  }
+
   startWarmPool(onError?: (e: unknown) => void, make: CreateFn = (s, p, sig) => this.createFresh(s, p, sig)) {
     this.pool = startWarmPool(this.pool, this.opts.warmPool, make, onError)
   }
@@ -192,6 +216,11 @@ export class KubernetesDriver implements Driver {
     if (!image)
       throw new KubernetesCreateError(
         `no lab node image is configured for Kubernetes ${spec.kubernetes}; set CKALAB_K8S_IMAGE (or CKALAB_K8S_IMAGE_${spec.kubernetes.replace('.', '_')})`,
+      )
+    if (this.opts.privileged && spec.controlPlanes + (spec.workers ?? 0) > 1)
+      throw new KubernetesCreateError(
+        'a kind node pod boots a one-node cluster of its own, and joining pods into one cluster is not built yet: ' +
+          'labs with more than one node need the kind driver (docs/scale.md)',
       )
     const emit = monotone(onProgress)
     signal?.throwIfAborted()
@@ -258,7 +287,9 @@ export class KubernetesDriver implements Driver {
       const now = Date.now()
       if (state.kind === 'ready') return
       if (state.kind === 'failed')
-        throw new KubernetesCreateError(`the lab node could not start: ${state.why}`)
+        throw new KubernetesCreateError(
+          `the lab node could not start: ${state.why}${await this.logTail(pods)}`,
+        )
       if (state.kind === 'waiting-capacity') {
         waitingSince ??= now
         scheduledAt = undefined
@@ -276,10 +307,34 @@ export class KubernetesDriver implements Driver {
         emit({ fraction: state.step.startsWith('Starting') ? 0.6 : 0.3, step: state.step })
         if (now - scheduledAt >= readyTimeout)
           throw new KubernetesCreateError(
-            `the lab node was not ready ${Math.round(readyTimeout / 1000)} s after it was placed (${state.step}); it was deleted`,
+            `the lab node was not ready ${Math.round(readyTimeout / 1000)} s after it was placed (${state.step}); it was deleted${await this.logTail(pods)}`,
           )
       }
       await sleep(this.opts.pollMs ?? 1000, signal)
+    }
+  }
+
+  /**
+   * The last lines a lab node that did not come up printed (a kind node pod prints its bring-up), read before
+   * its pod is deleted so the instructor sees why; empty when there is nothing to read or no right to read it.
+   */
+  private async logTail(pods: V1Pod[]): Promise<string> {
+    const pod = pods.find((p) => !p.status?.containerStatuses?.[0]?.ready) ?? pods[0]
+    const name = pod?.metadata?.name
+    if (!name) return ''
+    try {
+      const log = await this.call(`read the log of ${name}`, () =>
+        this.core.readNamespacedPodLog({
+          name,
+          namespace: this.namespace,
+          container: NODE_CONTAINER,
+          tailLines: 8,
+        }),
+      )
+      const text = String(log).trim()
+      return text ? `; the log of ${name} ends:\n${text}` : ''
+    } catch {
+      return ''
     }
   }
 

@@ -7,7 +7,7 @@ import type { KubernetesDriverOptions } from './driver'
 //   CKALAB_K8S_KUBECONFIG      a kubeconfig file; unset: the pod's service account in a cluster, else KUBECONFIG
 //   CKALAB_K8S_NAMESPACE       namespace of the lab pods (default ckalab-labs)
 //   CKALAB_K8S_IMAGE           the lab node image for every version, or `1.20=repo/node:tag,1.34=…`
-//   CKALAB_K8S_PRIVILEGED      1: lab node pods run privileged (node images with their own container engine)
+//   CKALAB_K8S_PRIVILEGED      1: the lab node image is a kind node, run as a privileged pod (docs/scale.md)
 //   CKALAB_K8S_CPU / _MEMORY   requests of each lab node pod, e.g. 500m / 1Gi (limits: CKALAB_K8S_CPU_LIMIT / _MEMORY_LIMIT)
 //   CKALAB_K8S_NODE_SELECTOR   `key=value,…` for the lab node pool
 //   CKALAB_K8S_CAPACITY_WAIT   seconds a start may wait for room in the cluster (default 600)

@@ -48,7 +48,7 @@ describe('lab pod objects', () => {
     expect(c?.volumeMounts).toBeUndefined()
   })
 
-  it('a privileged node image asks for privileged, and nothing else changes', () => {
+  it('a kind node pod: privileged, tmpfs /run and /tmp, containerd on an emptyDir, kind’s labels, no host path', () => {
     const node = labNodeNames(spec)[0]!
     const pod = labPod(
       {
@@ -59,9 +59,21 @@ describe('lab pod objects', () => {
       },
       { prefix: 'ckalab-', id: 'x', spec, index: 0, node },
     )
-    expect(pod.spec?.containers[0]?.securityContext).toEqual({ privileged: true })
+    const c = pod.spec?.containers[0]
+    expect(c?.securityContext).toEqual({ privileged: true })
     expect(pod.spec?.nodeSelector).toEqual({ pool: 'labs' })
     expect(pod.spec?.automountServiceAccountToken).toBe(false)
+    expect(pod.spec?.hostname).toBe('backup-lab-control-plane')
+    expect(pod.metadata?.labels).toMatchObject({
+      'io.x-k8s.kind.cluster': 'ckalab-x',
+      'io.x-k8s.kind.role': 'control-plane',
+    })
+    expect(c?.volumeMounts?.map((m) => m.mountPath)).toEqual(['/var/lib/containerd', '/run', '/tmp'])
+    const volumes = Object.fromEntries((pod.spec?.volumes ?? []).map((v) => [v.name, v]))
+    expect(volumes.run?.emptyDir).toEqual({ medium: 'Memory' })
+    expect(volumes.tmp?.emptyDir).toEqual({ medium: 'Memory' })
+    expect(volumes.containerd?.emptyDir).toEqual({})
+    expect(pod.spec?.volumes?.some((v) => v.hostPath)).toBe(false)
   })
 
   it('network policies: deny everything between ckalab pods, allow an environment to reach itself', () => {

@@ -11,6 +11,9 @@ export const ATTEMPT_LABEL = 'ckalab.dev/environment'
 export const NODE_LABEL = 'ckalab.dev/node'
 export const ROLE_LABEL = 'ckalab.dev/role'
 export const PROFILE_LABEL = 'ckalab.dev/kubernetes'
+/** The labels kind puts on its node containers, on kind node pods too (same names, same meaning). */
+export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster'
+export const KIND_ROLE_LABEL = 'io.x-k8s.kind.role'
 export const SPEC_ANNOTATION = 'ckalab.dev/spec'
 /** The container of a lab pod that is the lab node. */
 export const NODE_CONTAINER = 'node'
@@ -29,7 +32,10 @@ export interface Resources {
 export interface PodOptions {
   image: string
   resources: Resources
-  /** A node image that runs a container engine needs it (docs/scale.md); the stand-in does not. */
+  /**
+   * The pod is a kind node (a node image whose PID 1 runs containerd, the kubelet and a kubeadm control
+   * plane, docs/scale.md): privileged, with the mounts a kind node container gets. The stand-in needs none.
+   */
   privileged?: boolean
   nodeSelector?: Record<string, string>
   tolerations?: V1Toleration[]
@@ -97,6 +103,9 @@ export function labPod(
         [NODE_LABEL]: node.node,
         [ROLE_LABEL]: node.role,
         [PROFILE_LABEL]: at.spec.kubernetes,
+        ...(opts.privileged
+          ? { [KIND_CLUSTER_LABEL]: `${at.prefix}${at.id}`, [KIND_ROLE_LABEL]: node.role }
+          : {}),
       },
       annotations: { [SPEC_ANNOTATION]: JSON.stringify(at.spec) },
     },
@@ -124,11 +133,31 @@ export function labPod(
             periodSeconds: 2,
             failureThreshold: 1,
           },
+          ...(opts.privileged ? { volumeMounts: KIND_NODE_MOUNTS } : {}),
         },
       ],
+      ...(opts.privileged ? { volumes: KIND_NODE_VOLUMES } : {}),
     },
   }
 }
+
+/**
+ * What kind gives a node container, as pod volumes: /run and /tmp as tmpfs (systemd-style nodes expect
+ * them empty at boot; the readiness marker lives in /run), and containerd's store on an emptyDir, because
+ * its overlayfs snapshots cannot sit on the pod's own overlay root filesystem. No hostPath: kind's read-only
+ * /lib/modules serves kube-proxy's module loading, and a lab node runs no kube-proxy (nor has every node a
+ * /lib/modules to share).
+ */
+const KIND_NODE_VOLUMES = [
+  { name: 'containerd', emptyDir: {} },
+  { name: 'run', emptyDir: { medium: 'Memory' } },
+  { name: 'tmp', emptyDir: { medium: 'Memory' } },
+]
+const KIND_NODE_MOUNTS = [
+  { name: 'containerd', mountPath: '/var/lib/containerd' },
+  { name: 'run', mountPath: '/run' },
+  { name: 'tmp', mountPath: '/tmp' },
+]
 
 /**
  * Nothing reaches a lab pod and a lab pod reaches nothing, except the other

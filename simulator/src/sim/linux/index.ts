@@ -4,7 +4,10 @@ import type { SimCommand } from '../commands/types'
 import { followingTail } from '../shell/follow'
 import { installCommand, tarCommand } from './archive'
 import { chgrpCommand, chownCommand } from './chown'
+import { archiveCp } from './cp-archive'
 import { curlCommands } from './curl'
+import { dateCommand } from './date'
+import { fileToolCommands } from './filetools'
 import { gatedCommands } from './gate'
 import { idCommand, whoamiCommand } from './identity'
 import { kubeadmCommands } from './kubeadm'
@@ -35,8 +38,11 @@ export const linuxCommands: SimCommand[] = [
   realpathCommand,
   readlinkCommand,
   // tail -f follows after the permission check (listed after the shell's own tail, so it replaces it).
-  ...gatedCommands.map((c) => (c.name === 'tail' ? followingTail(c) : c)),
+  // cp -a and -p keep modes, owners and times on top of the permission check.
+  ...gatedCommands.map((c) => (c.name === 'tail' ? followingTail(c) : c.name === 'cp' ? archiveCp(c) : c)),
   tarCommand,
+  dateCommand,
+  ...fileToolCommands,
   installCommand,
   ...curlCommands,
   ...manCommands,

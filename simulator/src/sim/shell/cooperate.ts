@@ -1,3 +1,5 @@
+import { gateOf } from './stop'
+
 // A simulated shell runs on the same event loop as everything else in the
 // process (other learners' terminals in the server, the page in a browser).
 // Awaiting already-settled promises never lets that loop run, so a busy loop
@@ -30,6 +32,12 @@ export function abortError(): Error {
 /** Give the event loop a turn if this slice is used up; throws an AbortError once `signal` is aborted. */
 export async function cooperate(signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) throw abortError()
+  // A stopped job (Ctrl-Z) waits here until it is continued or killed.
+  const gate = gateOf(signal)
+  if (gate?.stopped) {
+    await gate.wait(signal)
+    if (signal?.aborted) throw abortError()
+  }
   if (now() - sliceStart < SLICE_MS) return
   await new Promise<void>((resolve) => macrotask(resolve))
   sliceStart = now()

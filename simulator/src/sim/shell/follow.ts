@@ -26,6 +26,8 @@ export const sleepCommand: SimCommand = {
     const ms = sleepMs(ctx.args)
     if (typeof ms === 'string') return { stdout: '', stderr: ms, exitCode: 1 }
     await ctx.node.cluster.clock.sleep(ms, ctx.signal)
+    // Stopped (Ctrl-Z) while sleeping: the time runs on, the process ends only once continued.
+    await cooperate(ctx.signal)
     return { stdout: '', stderr: '', exitCode: 0 }
   },
 }

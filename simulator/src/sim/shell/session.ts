@@ -3,8 +3,10 @@ import { parse } from 'just-bash'
 import type { Tty } from '../commands/types'
 import type { SimNode } from '../node'
 import { judgeInput, type ParseVerdict } from './incomplete'
-import { JobTable } from './jobs'
+import { type Job, JobTable } from './jobs'
 import { absorbResult, childState, newState, type ShellState, wrapLine } from './shell-state'
+import { gateFor, JOB_MARKER, nameGate } from './stop'
+import { runsAProgram } from './stoppable'
 import { StreamTransform } from './stream-transform'
 
 // An interactive (or `bash -s`-like) shell on one simulated node: runs one
@@ -39,6 +41,12 @@ export interface RunOutput {
   farewell?: string
   interrupted?: boolean
 }
+
+/** Which builtin the previous line was, for bash's second-`exit` rule. */
+type LastBuiltin = 'exit' | 'jobs' | 'other'
+
+/** bash's `exit`/`logout` typed alone, with an optional status. */
+const EXIT_LINE = /^(exit|logout)(\s+\S+)?$/
 
 const LIMIT_TEXT = /, increase executionLimits\.\w+/g
 const MAX_HISTORY = 1000
@@ -117,6 +125,9 @@ export class ShellSession {
   private readonly jobs = new JobTable()
   private readonly interactive: boolean
   private readonly mergeStderr: boolean
+  /** Ctrl-Z for what runs in the foreground now; undefined at the prompt. */
+  private foreground: (() => boolean) | undefined
+  private lastBuiltin: LastBuiltin = 'other'
 
   constructor(
     readonly node: SimNode,
@@ -199,6 +210,11 @@ export class ShellSession {
   async run(text: string, signal?: AbortSignal): Promise<RunOutput> {
     if (this.stack.length === 0) return { stdout: '', stderr: '', status: 0, exited: 0 }
     if (!text.trim()) return { stdout: '', stderr: '', status: this.state.lastStatus }
+    const previousBuiltin = this.lastBuiltin
+    const first = text.trim().split(/\s+/)[0]
+    this.lastBuiltin = first === 'exit' || first === 'logout' ? 'exit' : first === 'jobs' ? 'jobs' : 'other'
+    const refused = this.refuseExit(text.trim(), previousBuiltin)
+    if (refused) return refused
     const verdict = judgeInput(text)
     if (verdict.kind === 'error') {
       this.state.lastStatus = 2
@@ -217,8 +233,117 @@ export class ShellSession {
       const job = await this.jobControl(text, signal)
       if (job) return job
     }
-    const result = await this.execute(text, signal)
+    const result = this.options.terminal
+      ? await this.executeForeground(text, signal)
+      : await this.execute(text, signal)
+    // Leaving the shell hangs up its jobs (SIGHUP, and SIGCONT to stopped ones).
+    if (result.exited !== undefined) this.jobs.stopAll()
     return result
+  }
+
+  /**
+   * Ctrl-Z: stop what runs in the foreground (a command, or a job brought
+   * back with `fg`). False when nothing there can stop, as for a loop of
+   * builtins, which the shell itself runs.
+   */
+  suspend(): boolean {
+    return this.foreground?.() ?? false
+  }
+
+  /**
+   * bash refuses the first `exit` while jobs are stopped (checkjobs is off, so
+   * running jobs do not count); a second one right after, or one after `jobs`,
+   * exits. Only the outermost shell owns the terminal's jobs here.
+   */
+  private refuseExit(text: string, previous: LastBuiltin): RunOutput | undefined {
+    if (!this.options.terminal || this.stack.length !== 1 || !EXIT_LINE.test(text)) return undefined
+    if (previous !== 'other' || !this.jobs.hasStopped()) return undefined
+    const logout = text.startsWith('logout')
+    if (logout && !this.state.login) return undefined
+    this.state.lastStatus = 1
+    return {
+      stdout: '',
+      // `exit` names itself as bash's exit builtin does (`logout` in a login shell); `logout` does not.
+      stderr: `${logout ? '' : this.state.login ? 'logout\n' : 'exit\n'}There are stopped jobs.\n`,
+      status: 1,
+    }
+  }
+
+  /**
+   * Run a line in the terminal's foreground: Ctrl-C (the caller's `signal`)
+   * interrupts it, Ctrl-Z stops it and makes it a job, and the prompt comes
+   * back with status 148 while it waits for `fg` or `bg`.
+   */
+  private async executeForeground(text: string, signal?: AbortSignal): Promise<RunOutput> {
+    const controller = new AbortController()
+    const relay = () => controller.abort('INT')
+    if (signal?.aborted) relay()
+    else signal?.addEventListener('abort', relay, { once: true })
+    const detached = { value: false }
+    const gate = gateFor(controller.signal)
+    const named = nameGate(gate)
+    const running = this.execute(text, controller.signal, detached, named.name)
+    void running.finally(named.release)
+    let stopped: (out: RunOutput) => void = () => {}
+    const stop = new Promise<RunOutput>((resolve) => {
+      stopped = resolve
+    })
+    const terminal = this.options.terminal
+    const state = this.state
+    const stoppable = runsAProgram(text)
+    this.foreground = () => {
+      if (!stoppable) return false
+      detached.value = true
+      this.foreground = undefined
+      signal?.removeEventListener('abort', relay)
+      // From now on its output and its end are a job's: printed as they come, not taken as the line's.
+      const finished = running.then((out) => {
+        const rest = out.stdout + out.stderr
+        if (rest) terminal?.(rest)
+        return out.status
+      })
+      const job = this.jobs.adoptStopped(text.trim(), controller, finished)
+      state.lastStatus = 148
+      stopped({ stdout: `\n${this.jobs.describe(job)}`, stderr: '', status: 148 })
+      return true
+    }
+    gate.requestStop = () => this.suspend()
+    try {
+      return await Promise.race([running, stop])
+    } finally {
+      gate.requestStop = undefined
+      this.foreground = undefined
+      signal?.removeEventListener('abort', relay)
+    }
+  }
+
+  /** Wait in the foreground for a job `fg` brought back; Ctrl-C interrupts it, Ctrl-Z stops it again. */
+  private async foregroundJob(job: Job, signal?: AbortSignal): Promise<RunOutput> {
+    let settle: (out: RunOutput) => void = () => {}
+    const outcome = new Promise<RunOutput>((resolve) => {
+      settle = resolve
+    })
+    const onAbort = () => {
+      job.controller.abort('INT')
+      job.gate.resume()
+      settle({ stdout: '', stderr: '', status: 130, interrupted: true })
+    }
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+    this.foreground = () => {
+      this.foreground = undefined
+      const line = this.jobs.stop(job)
+      settle({ stdout: `\n${line}`, stderr: '', status: 148 })
+      return true
+    }
+    job.gate.requestStop = () => this.suspend()
+    try {
+      return await Promise.race([job.done.then((status) => ({ stdout: '', stderr: '', status })), outcome])
+    } finally {
+      job.gate.requestStop = undefined
+      this.foreground = undefined
+      signal?.removeEventListener('abort', onAbort)
+    }
   }
 
   /** `[1]+  Done …` lines for background jobs that ended, shown before the next prompt. */
@@ -231,24 +356,25 @@ export class ShellSession {
     const builtin = this.jobs.builtin(text)
     if (builtin) {
       let status = builtin.status
-      let stdout = builtin.stdout
-      if (builtin.waitFor?.length) {
+      const stdout = builtin.stdout
+      if (builtin.foreground) {
         // `fg` names the job before it takes the terminal.
         this.options.terminal?.(stdout)
-        stdout = ''
-        // Ctrl-C reaches the job brought to the foreground; `wait` itself just stops waiting.
-        const fg = /^\s*fg\b/.test(text)
-        const onAbort = () => {
-          if (fg) for (const j of builtin.waitFor ?? []) j.controller.abort()
-        }
-        signal?.addEventListener('abort', onAbort, { once: true })
-        const aborted = new Promise<number>((resolve) =>
-          signal?.addEventListener('abort', () => resolve(130)),
-        )
+        builtin.foreground.gate.resume(true)
+        const out = await this.foregroundJob(builtin.foreground, signal)
+        // A job that ended in the foreground is not reported as Done.
+        if (out.status !== 148) this.jobs.takeNotices()
+        this.state.lastStatus = out.status
+        return { ...out, stderr: builtin.stderr + out.stderr }
+      }
+      if (builtin.waitFor?.length) {
+        // `wait` itself stops waiting on Ctrl-C; the jobs go on.
+        const aborted = new Promise<number>((resolve) => {
+          if (signal?.aborted) resolve(130)
+          signal?.addEventListener('abort', () => resolve(130))
+        })
         const statuses = await Promise.race([Promise.all(builtin.waitFor.map((j) => j.done)), aborted])
-        signal?.removeEventListener('abort', onAbort)
         status = typeof statuses === 'number' ? statuses : (statuses[statuses.length - 1] ?? 0)
-        if (fg) this.jobs.takeNotices()
       }
       this.state.lastStatus = status
       return {
@@ -264,14 +390,18 @@ export class ShellSession {
     const terminal = this.options.terminal
     const job = this.jobs.start(body, async (jobSignal) => {
       const { script, env } = wrapLine(state, body, JSON.stringify(this.history), this.mergeStderr)
+      const named = nameGate(gateFor(jobSignal))
+      env[JOB_MARKER] = named.name
       this.transform.arm(this.options.ttyPath ?? '/dev/pts/0')
-      const r = await this.bash.exec(script, {
-        env,
-        replaceEnv: true,
-        cwd: state.cwd,
-        signal: jobSignal,
-        rawScript: true,
-      })
+      const r = await this.bash
+        .exec(script, {
+          env,
+          replaceEnv: true,
+          cwd: state.cwd,
+          signal: jobSignal,
+          rawScript: true,
+        })
+        .finally(named.release)
       const rest = (r.stdout + r.stderr).replace(/^bash: execution aborted\n?/m, '')
       if (rest) terminal?.(rest)
       return r.env?.__CKALAB_STATUS !== undefined ? Number(r.env.__CKALAB_STATUS) || 0 : r.exitCode
@@ -306,10 +436,16 @@ export class ShellSession {
     return false
   }
 
-  private async execute(text: string, signal?: AbortSignal): Promise<RunOutput> {
+  private async execute(
+    text: string,
+    signal?: AbortSignal,
+    detached?: { value: boolean },
+    gateName?: string,
+  ): Promise<RunOutput> {
     const state = this.state
     this.transform.arm(this.options.terminal ? (this.options.ttyPath ?? '/dev/pts/0') : undefined)
     const { script, env } = wrapLine(state, text, JSON.stringify(this.history), this.mergeStderr)
+    if (gateName) env[JOB_MARKER] = gateName
     let result: Awaited<ReturnType<Bash['exec']>>
     try {
       result = await this.bash.exec(script, {
@@ -323,6 +459,13 @@ export class ShellSession {
       // just-bash should never throw, but a broken command must not end the session.
       state.lastStatus = 1
       return { stdout: '', stderr: `bash: ${(err as Error)?.message ?? err}\n`, status: 1 }
+    }
+    if (detached?.value) {
+      // Stopped with Ctrl-Z and ended as a job: the shell's state is no longer this line's to change.
+      const quiet = (t: string) => t.replace(/^bash: execution aborted\n?/m, '')
+      const code = result.env?.__CKALAB_STATUS
+      const status = signal?.aborted ? 143 : code !== undefined ? Number(code) || 0 : result.exitCode
+      return { stdout: quiet(result.stdout), stderr: quiet(result.stderr), status }
     }
     const limited = LIMIT_TEXT.test(result.stderr) || LIMIT_TEXT.test(result.stdout)
     LIMIT_TEXT.lastIndex = 0

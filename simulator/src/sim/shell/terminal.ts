@@ -168,8 +168,16 @@ export class ShellTerminal implements TerminalStream {
         return
       }
       const ctrlC = text.indexOf('\x03')
-      if (ctrlC >= 0) {
+      const ctrlZ = text.indexOf('\x1a')
+      if (ctrlC >= 0 && (ctrlZ < 0 || ctrlC < ctrlZ)) {
         this.interruptRunning()
+        return
+      }
+      if (ctrlZ >= 0) {
+        // The terminal echoes ^Z whether or not anything stops (a loop of builtins does not).
+        this.typeAhead += text.slice(0, ctrlZ)
+        this.emit('^Z')
+        this.session.suspend()
         return
       }
       // Beyond the bound the newest keys are refused (a bell), never older ones silently lost.
