@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib'
 import react from '@vitejs/plugin-react'
 import { build, type Plugin } from 'vite'
 import { parse as parseYaml } from 'yaml'
-import { DEFAULT_LABS_DIR, loadLabs } from '../simulator/src/labs/loader'
+import { DEFAULT_LABS_DIR, loadLabs } from '../simulator/src/grader/loader'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const web = join(repo, 'web')

@@ -13,10 +13,8 @@ if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.
   echo "ckalab: building the web app…" >&2
   npx vite build --config web/vite.config.ts --logLevel warn >&2
 fi
-# Compile the server when it is missing or older than its sources (or the installed packages):
-# production runs plain JavaScript; `npx ckalab` and the tests run the TypeScript through tsx.
-if [ ! -f simulator/dist/cli/main.js ] || [ -n "$(find simulator/src scripts/build-server.mjs package-lock.json -newer simulator/dist/cli/main.js -print -quit 2>/dev/null)" ]; then
-  echo "ckalab: compiling the server…" >&2
-  node scripts/build-server.mjs >&2
-fi
+# Compile the server when it is missing or was built from other sources (a hash of the sources and
+# the package lock, kept beside the build): production runs plain JavaScript; `npx ckalab` and the
+# tests run the TypeScript through tsx.
+node scripts/build-server.mjs --if-stale >&2
 exec node simulator/dist/cli/main.js start "$@"

@@ -49,8 +49,9 @@ else
   trap '[ -n "$clusters_pid" ] && stop_tree "$clusters_pid"' EXIT
 fi
 
-step "typecheck"
+step "typecheck and the import rules between folders"
 npx tsc -p tsconfig.json --noEmit
+node scripts/check-deps.mjs
 
 step "lint and format"
 npx biome check .

@@ -6,9 +6,9 @@ import {
   memberList,
   normalizePath,
   settledEtcd,
-} from '../../simulator/src/labs/kit/etcd'
-import { judgeSnapshot, judgeUndo, waitForApiserver } from '../../simulator/src/labs/kit/restore'
-import type { Check, Probe } from '../../simulator/src/labs/types'
+} from '../../simulator/src/grader/kit/etcd'
+import { judgeSnapshot, judgeUndo, waitForApiserver } from '../../simulator/src/grader/kit/restore'
+import type { Check, Probe } from '../../simulator/src/grader/types'
 
 // Checks for etcd-backup-restore. They judge what the cluster does, so every
 // valid way of restoring passes (hostPath only, consistent rename, a parent

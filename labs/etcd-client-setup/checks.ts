@@ -1,4 +1,4 @@
-import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/labs/types'
+import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/grader/types'
 
 // Checks for etcd-client-setup: run the commands the way the task says — in a
 // new terminal (a new interactive login shell as root), no flags — and judge

@@ -4,9 +4,9 @@ import {
   type Member,
   memberList,
   parseJsonBig,
-} from '../../simulator/src/labs/kit/etcd'
-import { judgeSnapshot, judgeUndo } from '../../simulator/src/labs/kit/restore'
-import type { Check, CheckContext, Probe } from '../../simulator/src/labs/types'
+} from '../../simulator/src/grader/kit/etcd'
+import { judgeSnapshot, judgeUndo } from '../../simulator/src/grader/kit/restore'
+import type { Check, CheckContext, Probe } from '../../simulator/src/grader/types'
 
 // Checks for etcd-ha-restore: every member is asked on its own endpoint, so a
 // node left on the old data, or three one-member clusters made with default

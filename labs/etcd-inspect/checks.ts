@@ -1,5 +1,5 @@
-import { endpointStatus, hexId, type Member, memberList } from '../../simulator/src/labs/kit/etcd'
-import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/labs/types'
+import { endpointStatus, hexId, type Member, memberList } from '../../simulator/src/grader/kit/etcd'
+import type { Check, CheckContext, CheckOutcome } from '../../simulator/src/grader/types'
 
 // Checks for etcd-inspect: the learner's answers against what this cluster's
 // etcd says right now. Formatting is forgiven (spaces, commas, case, a "v"

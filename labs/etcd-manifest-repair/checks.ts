@@ -5,9 +5,9 @@ import {
   etcdHasKey,
   etcdHealthy,
   normalizePath,
-} from '../../simulator/src/labs/kit/etcd'
-import { waitForApiserver } from '../../simulator/src/labs/kit/restore'
-import type { Check } from '../../simulator/src/labs/types'
+} from '../../simulator/src/grader/kit/etcd'
+import { waitForApiserver } from '../../simulator/src/grader/kit/restore'
+import type { Check } from '../../simulator/src/grader/types'
 
 // Checks for etcd-manifest-repair: etcd runs, on the node's existing data
 // (not a new empty cluster), and the apiserver serves that data again.

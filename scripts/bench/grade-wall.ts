@@ -10,9 +10,9 @@
 // and what a check said it was waiting for.
 
 import { SimDriver } from '../../simulator/src/drivers/sim'
-import { evaluateTriggers, runSetup } from '../../simulator/src/labs/lifecycle'
-import { loadLabs } from '../../simulator/src/labs/loader'
-import { runChecks } from '../../simulator/src/labs/runner'
+import { evaluateTriggers, runSetup } from '../../simulator/src/grader/lifecycle'
+import { loadLabs } from '../../simulator/src/grader/loader'
+import { runChecks } from '../../simulator/src/grader/runner'
 
 const [labId = 'etcd-backup-restore', mode = 'solved', pause = '0'] = process.argv.slice(2)
 // CKALAB_LABS_DIR times another checkout's labs (e.g. to compare with main).

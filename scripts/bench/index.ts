@@ -16,7 +16,7 @@ const MODULES: BenchModule[] = [
     load: () => import('../../simulator/src/sim/k8s/bench'),
     fn: 'benchK8s',
   },
-  { title: 'grading', load: () => import('../../simulator/src/labs/bench'), fn: 'benchLabs' },
+  { title: 'grading', load: () => import('./grading'), fn: 'benchLabs' },
   { title: 'web server and terminals', load: () => import('./server'), fn: 'benchServer' },
   {
     title: 'isolation under attack (20 attempts in worker threads)',

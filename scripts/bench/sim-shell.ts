@@ -1,7 +1,7 @@
-import '../../simulator/src/sim/index'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
 import { ShellSession } from '../../simulator/src/sim/shell/session'
+import { standardParts } from '../../simulator/src/sim/standard'
 import { percentile, timeRuns } from './stats'
 
 // Figures for the simulated node and its shell: how long a node takes to
@@ -17,7 +17,10 @@ function gc(): void {
 }
 
 async function newCluster(): Promise<SimCluster> {
-  return createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock: new VirtualClock() })
+  return createSimCluster(
+    { controlPlanes: 1, kubernetes: '1.34' },
+    { ...standardParts(), clock: new VirtualClock() },
+  )
 }
 
 export async function benchSimShell(): Promise<Record<string, number>> {

@@ -102,7 +102,7 @@ describe('a class on the fake driver', () => {
 
     const json = (await h.instructor('GET', `/api/classes/${c.id}/export.json`)).body
     const ajv = new Ajv({ strict: false, validateFormats: false })
-    ajv.addSchema(JSON.parse(readFileSync('simulator/src/labs/report.schema.json', 'utf8')))
+    ajv.addSchema(JSON.parse(readFileSync('simulator/src/grader/report.schema.json', 'utf8')))
     const validate = ajv.compile(
       JSON.parse(readFileSync('simulator/src/server/classes/class-export.schema.json', 'utf8')),
     )

@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
-import '../../simulator/src/sim/index'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
+import { standardParts } from '../../simulator/src/sim/standard'
 import type { Normalizer } from './fs-cases'
 import { normalize } from './normalize'
 
@@ -37,7 +37,10 @@ const clusters = new Map<string, Promise<SimCluster>>()
 function clusterFor(profile: '1.20' | '1.31' | '1.34'): Promise<SimCluster> {
   let c = clusters.get(profile)
   if (!c) {
-    c = createSimCluster({ controlPlanes: 1, kubernetes: profile }, { clock: new VirtualClock() })
+    c = createSimCluster(
+      { controlPlanes: 1, kubernetes: profile },
+      { ...standardParts(), clock: new VirtualClock() },
+    )
     clusters.set(profile, c)
   }
   return c

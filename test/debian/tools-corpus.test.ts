@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import YAML from 'yaml'
-import '../../simulator/src/sim/index'
 import type { ProfileId } from '../../simulator/src/seam'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
+import { standardParts } from '../../simulator/src/sim/standard'
 
 // Replays every case of corpus/tools/ (captured from real Debian 12 tools by
 // capture-tools.mjs) on a simulated node and compares stdout, stderr and the
@@ -87,7 +87,7 @@ function clusterFor(profile: ProfileId): Promise<SimCluster> {
     // Named like the fixture's cluster, so node names in outputs agree.
     c = createSimCluster(
       { controlPlanes: 1, kubernetes: profile, name: 'i11tools' },
-      { clock: new VirtualClock() },
+      { ...standardParts(), clock: new VirtualClock() },
     )
     clusters.set(profile, c)
   }

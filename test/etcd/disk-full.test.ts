@@ -7,7 +7,7 @@
 // kept in the db, so it is still raised after a restart, as the real member
 // showed (real-etcd-3.5.16-nospace-restart.txt).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createSimCluster, VirtualClock } from '../../simulator/src/sim/index'
+import { createSimCluster, standardParts, VirtualClock } from '../../simulator/src/sim/index'
 
 const PKI = '/etc/kubernetes/pki'
 const E = `etcdctl --endpoints=https://127.0.0.1:2379 --cacert=${PKI}/etcd/ca.crt --cert=${PKI}/etcd/server.crt --key=${PKI}/etcd/server.key`
@@ -21,7 +21,7 @@ describe('etcd on a full node disk (1.31 profile)', () => {
   beforeAll(async () => {
     cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.31' },
-      { clock: new VirtualClock(), seed: 'disk-full' },
+      { ...standardParts(), clock: new VirtualClock(), seed: 'disk-full' },
     )
     await cluster.settle(60_000)
   }, 60_000)

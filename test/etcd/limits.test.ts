@@ -6,7 +6,7 @@
 // refused write is never answered OK and is not kept.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // The whole simulated node: its kubelet restarts etcd when the manifest changes.
-import { createSimCluster, VirtualClock } from '../../simulator/src/sim/index'
+import { createSimCluster, standardParts, VirtualClock } from '../../simulator/src/sim/index'
 
 const PKI = '/etc/kubernetes/pki'
 const E = `etcdctl --endpoints=https://127.0.0.1:2379 --cacert=${PKI}/etcd/ca.crt --cert=${PKI}/etcd/server.crt --key=${PKI}/etcd/server.key`
@@ -23,7 +23,7 @@ describe('etcd limits on the 1.31 profile (etcd 3.5)', () => {
   beforeAll(async () => {
     cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.31' },
-      { clock: new VirtualClock(), seed: 'limits' },
+      { ...standardParts(), clock: new VirtualClock(), seed: 'limits' },
     )
     await cluster.settle(60_000)
   }, 60_000)

@@ -7,10 +7,13 @@
 // Only the etcd part of the simulator is loaded (its static boot starts etcd),
 // so other parts' data does not move these outputs.
 import { describe, expect, test } from 'vitest'
+import type { ProfileId } from '../../simulator/src/seam'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster } from '../../simulator/src/sim/cluster'
-import '../../simulator/src/sim/etcd/index'
-import type { ProfileId } from '../../simulator/src/seam'
+import { etcdCommands, etcdStaticBootPlugin } from '../../simulator/src/sim/etcd/index'
+
+// etcd alone: its commands, and members started from their manifests at creation (no kubelet).
+const ETCD_ONLY = { plugins: [etcdStaticBootPlugin], commands: etcdCommands }
 
 const PKI = '/etc/kubernetes/pki'
 const CERTS = `--cacert=${PKI}/etcd/ca.crt --cert=${PKI}/etcd/server.crt --key=${PKI}/etcd/server.key`
@@ -121,7 +124,7 @@ for (const profile of ['1.20', '1.31', '1.34'] as ProfileId[]) {
     test('every command, as committed', async () => {
       const cluster = await createSimCluster(
         { controlPlanes: 1, kubernetes: profile },
-        { clock: new VirtualClock(), seed: 'golden' },
+        { ...ETCD_ONLY, clock: new VirtualClock(), seed: 'golden' },
       )
       try {
         const node = cluster.nodes[0]

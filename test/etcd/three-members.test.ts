@@ -6,9 +6,18 @@
 import { describe, expect, test } from 'vitest'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
-import { etcdArgsFromManifest, etcdRuntime, startEtcd } from '../../simulator/src/sim/etcd/index'
+import {
+  etcdArgsFromManifest,
+  etcdCommands,
+  etcdRuntime,
+  etcdStaticBootPlugin,
+  startEtcd,
+} from '../../simulator/src/sim/etcd/index'
 import type { EtcdProcess } from '../../simulator/src/sim/etcd/server'
 import type { SimNode } from '../../simulator/src/sim/node'
+
+// etcd alone: its commands, and members started from their manifests at creation (no kubelet).
+const ETCD_ONLY = { plugins: [etcdStaticBootPlugin], commands: etcdCommands }
 
 const E =
   'etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key'
@@ -36,7 +45,7 @@ describe('three stacked etcd members', () => {
   test('one cluster, quorum, partial and consistent restore', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 3, kubernetes: '1.34' },
-      { clock: new VirtualClock() },
+      { ...ETCD_ONLY, clock: new VirtualClock() },
     )
     const [n1, n2, n3] = cluster.nodes as [SimNode, SimNode, SimNode]
     try {
@@ -117,7 +126,7 @@ describe('snapshot save without certificates', () => {
   test('hangs until interrupted; the .part file stays as after a real Ctrl-C', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.31' },
-      { clock: new VirtualClock() },
+      { ...ETCD_ONLY, clock: new VirtualClock() },
     )
     try {
       const node = cluster.nodes[0] as SimNode
@@ -141,7 +150,7 @@ describe('data on disk', () => {
   test('the member writes its db as it changes; a deleted data dir does not come back', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.20' },
-      { clock: new VirtualClock() },
+      { ...ETCD_ONLY, clock: new VirtualClock() },
     )
     try {
       const node = cluster.nodes[0] as SimNode

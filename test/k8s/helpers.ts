@@ -1,13 +1,16 @@
-import '../../simulator/src/sim/index'
 import type { ClusterSpec } from '../../simulator/src/seam'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
 import { apiClientFor } from '../../simulator/src/sim/k8s/client'
 import { agentOf, k8sWorld } from '../../simulator/src/sim/k8s/world'
 import type { SimNode } from '../../simulator/src/sim/node'
+import { standardParts } from '../../simulator/src/sim/standard'
 
 export async function cluster(spec: Partial<ClusterSpec> = {}): Promise<SimCluster> {
-  return createSimCluster({ controlPlanes: 1, kubernetes: '1.34', ...spec }, { clock: new VirtualClock() })
+  return createSimCluster(
+    { controlPlanes: 1, kubernetes: '1.34', ...spec },
+    { ...standardParts(), clock: new VirtualClock() },
+  )
 }
 
 /** Let simulated time pass and the work it started finish. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { VirtualClock } from '../../simulator/src/sim/clock'
 import { createSimCluster } from '../../simulator/src/sim/cluster'
 import { apiClientFor } from '../../simulator/src/sim/k8s/client'
+import { standardParts } from '../../simulator/src/sim/standard'
 import { cluster, deployments, pass, running } from './helpers'
 
 describe('serialization', () => {
@@ -26,6 +27,7 @@ describe('serialization', () => {
     const state = await c.serialize()
     await c.dispose()
     const back = await createSimCluster(state.spec, {
+      ...standardParts(),
       restore: JSON.parse(JSON.stringify(state)),
       clock: new VirtualClock(state.now),
     })

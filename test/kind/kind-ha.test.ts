@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KindDriver } from '../../simulator/src/drivers/kind'
-import { loadLabs } from '../../simulator/src/labs/loader'
-import { tryLab } from '../../simulator/src/labs/try'
+import { loadLabs } from '../../simulator/src/grader/loader'
+import { tryLab } from '../../simulator/src/grader/try'
 import type { Environment, Progress } from '../../simulator/src/seam'
 import {
   containersOf,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import '../../simulator/src/sim/index'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
 import type { SimCommandContext } from '../../simulator/src/sim/commands/types'
 import { kubectlCommands } from '../../simulator/src/sim/k8s/kubectl/index'
+import { standardParts } from '../../simulator/src/sim/standard'
 
 // kubectl on a simulated kubeadm node: the real apiserver model (objects in
 // etcd), the kubelet's static pods, exec into the etcd container.
@@ -18,7 +18,7 @@ const CERTS =
 
 describe.each(['1.20', '1.31', '1.34'] as const)('profile %s', (profile) => {
   test('get pods -A shows the static pods as mirror pods; get nodes shows the version', async () => {
-    cluster = await createSimCluster({ controlPlanes: 1, kubernetes: profile })
+    cluster = await createSimCluster({ controlPlanes: 1, kubernetes: profile }, standardParts())
     const node = cluster.nodes[0]
     const r = await node.exec('kubectl get pods -A')
     expect(r.exitCode).toBe(0)
@@ -33,7 +33,7 @@ describe.each(['1.20', '1.31', '1.34'] as const)('profile %s', (profile) => {
   })
 
   test('exec etcdctl in the etcd pod lists the member; logs show etcd lines', async () => {
-    cluster = await createSimCluster({ controlPlanes: 1, kubernetes: profile })
+    cluster = await createSimCluster({ controlPlanes: 1, kubernetes: profile }, standardParts())
     const node = cluster.nodes[0]
     const r = await node.exec(`kubectl -n kube-system exec etcd-controlplane -- etcdctl ${CERTS} member list`)
     expect(r.stderr).toBe('')
@@ -46,7 +46,7 @@ describe.each(['1.20', '1.31', '1.34'] as const)('profile %s', (profile) => {
   })
 
   test('create deployment, rollout status on the clock, describe the etcd pod host paths', async () => {
-    cluster = await createSimCluster({ controlPlanes: 1, kubernetes: profile })
+    cluster = await createSimCluster({ controlPlanes: 1, kubernetes: profile }, standardParts())
     const node = cluster.nodes[0]
     expect((await node.exec('kubectl create deployment web --image=nginx --replicas=2')).stdout).toBe(
       'deployment.apps/web created\n',
@@ -63,7 +63,7 @@ describe.each(['1.20', '1.31', '1.34'] as const)('profile %s', (profile) => {
 })
 
 test('exec sh -c works in the 3.4 image (it has a shell) and sees the container paths', async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.20' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.20' }, standardParts())
   const r = await cluster.nodes[0].exec(
     'kubectl -n kube-system exec etcd-controlplane -- sh -c "ls /var/lib/etcd"',
   )
@@ -71,7 +71,7 @@ test('exec sh -c works in the 3.4 image (it has a shell) and sees the container 
 })
 
 test('exec sh in the distroless 3.6 image fails with the runtime error', async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, standardParts())
   const r = await cluster.nodes[0].exec('kubectl -n kube-system exec etcd-controlplane -- sh -c "ls /"')
   expect(r.exitCode).toBe(1)
   expect(r.stderr).toMatch(
@@ -80,7 +80,7 @@ test('exec sh in the distroless 3.6 image fails with the runtime error', async (
 })
 
 test('with the apiserver manifest moved away, kubectl reports the refused connection', async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, standardParts())
   const node = cluster.nodes[0]
   await node.exec('mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/')
   await cluster.settle(30_000)
@@ -96,7 +96,7 @@ test('with the apiserver manifest moved away, kubectl reports the refused connec
 })
 
 test('kubectl get pods -A: p50 under 3 ms through the command function', async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, standardParts())
   const node = cluster.nodes[0]
   const cmd = kubectlCommands[0]
   const ctx: SimCommandContext = {
@@ -121,7 +121,7 @@ test('kubectl get pods -A: p50 under 3 ms through the command function', async (
 })
 
 test('1.20 version prints both version.Info structs in field order', async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.20' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.20' }, standardParts())
   const r = await cluster.nodes[0].exec('kubectl version')
   expect(r.exitCode).toBe(0)
   expect(r.stdout).toMatch(

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import '../../simulator/src/sim/index'
 import { RealClock } from '../../simulator/src/sim/clock'
 import { createSimCluster } from '../../simulator/src/sim/cluster'
+import { standardParts } from '../../simulator/src/sim/standard'
 
 // etcd-inspect's setup hands leadership away from cp1. On the simulator, as a
 // learner's attempt runs it (real time), it polls for the new leader instead
@@ -12,7 +12,10 @@ const SETUP = readFileSync(new URL('../../labs/etcd-inspect/setup.sh', import.me
 
 describe('etcd-inspect setup on the simulator', () => {
   it('moves leadership off the local member within seconds, not a fixed 50 s wait', async () => {
-    const c = await createSimCluster({ controlPlanes: 3, kubernetes: '1.34' }, { clock: new RealClock() })
+    const c = await createSimCluster(
+      { controlPlanes: 3, kubernetes: '1.34' },
+      { ...standardParts(), clock: new RealClock() },
+    )
     try {
       const cp1 = c.nodes[0]
       if (!cp1) throw new Error('no node')

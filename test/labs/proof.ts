@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { SimDriver } from '../../simulator/src/drivers/sim'
-import { loadLabs } from '../../simulator/src/labs/loader'
-import { type TryResult, tryLab } from '../../simulator/src/labs/try'
-import type { Lab, Verdict } from '../../simulator/src/labs/types'
+import { loadLabs } from '../../simulator/src/grader/loader'
+import { type TryResult, tryLab } from '../../simulator/src/grader/try'
+import type { Lab, Verdict } from '../../simulator/src/grader/types'
 import type { ProfileId } from '../../simulator/src/seam'
 
 // The proof every lab ships with, replayed on the simulator: the reference

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
-import { tryCommand } from '../../simulator/src/labs/cli'
-import { DEFAULT_LABS_DIR } from '../../simulator/src/labs/loader'
+import { tryCommand } from '../../simulator/src/cli/lab-commands'
+import { DEFAULT_LABS_DIR } from '../../simulator/src/grader/loader'
 
 // `ckalab try` end to end on the simulator: report formats, transcript, exit codes.
 
 const schema = JSON.parse(
-  await readFile(new URL('../../simulator/src/labs/report.schema.json', import.meta.url), 'utf8'),
+  await readFile(new URL('../../simulator/src/grader/report.schema.json', import.meta.url), 'utf8'),
 )
 const ajv = new Ajv({ strict: false, allErrors: true })
 ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)

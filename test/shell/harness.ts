@@ -1,9 +1,8 @@
 import xtermHeadless from '@xterm/headless'
-import type { TerminalStream } from '../../simulator/src/seam'
-import '../../simulator/src/sim/index'
-import type { ProfileId } from '../../simulator/src/seam'
+import type { ProfileId, TerminalStream } from '../../simulator/src/seam'
 import { RealClock } from '../../simulator/src/sim/clock'
 import { createSimCluster, type SimCluster } from '../../simulator/src/sim/cluster'
+import { standardParts } from '../../simulator/src/sim/standard'
 
 // Drives a simulated node's terminal the way a person would and reads the
 // screen back from a headless xterm, so tests assert what a learner sees.
@@ -36,7 +35,7 @@ export async function openScreen(
     opts.cluster ??
     (await createSimCluster(
       { controlPlanes: 1, kubernetes: opts.kubernetes ?? '1.34' },
-      { clock: new RealClock() },
+      { ...standardParts(), clock: new RealClock() },
     ))
   const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 })
   const node = cluster.nodes[0]

@@ -25,6 +25,6 @@ export async function loadExport<T>(
 
 export const loaders = {
   server: () => import('../server/cli') as Promise<Record<string, unknown>>,
-  labs: () => import('../labs/cli') as Promise<Record<string, unknown>>,
+  labs: () => import('./lab-commands') as Promise<Record<string, unknown>>,
   classes: () => import('../server/classes/cli') as Promise<Record<string, unknown>>,
 }

@@ -1,12 +1,12 @@
 // The one adapter between the server's LabCatalog port and ckalab's labs and
-// grading code (simulator/src/labs). Labs are loaded once at start (from
+// grading code (simulator/src/grader). Labs are loaded once at start (from
 // labs/ by the server; bundled at build time by the static build, which
 // calls catalogOf with them). Only createLabCatalog needs Node.
 
-import { renderJunit } from '../labs/junit'
-import { evaluateTriggers, gradeLab, runSetup } from '../labs/lifecycle'
-import { referenceSolution } from '../labs/solution'
-import type { Lab, Report as LabReport, LintProblem } from '../labs/types'
+import { renderJunit } from '../grader/junit'
+import { evaluateTriggers, gradeLab, runSetup } from '../grader/lifecycle'
+import { referenceSolution } from '../grader/solution'
+import type { Lab, Report as LabReport, LintProblem } from '../grader/types'
 import type { Environment, ProfileId } from '../seam'
 import type { CheckProgress, Facts, LabCatalog, LabDetail, LabSummary, Report } from './ports'
 
@@ -43,7 +43,7 @@ export function runnableOn(labDrivers: readonly string[], driver: string): boole
 }
 
 export async function createLabCatalog(root?: string): Promise<LabCatalog> {
-  const { DEFAULT_LABS_DIR, loadLabs } = await import('../labs/loader')
+  const { DEFAULT_LABS_DIR, loadLabs } = await import('../grader/loader')
   const { labs, problems } = await loadLabs(root ?? DEFAULT_LABS_DIR)
   return catalogOf(labs, problems)
 }

@@ -2,8 +2,8 @@
 // and keeps it running until SIGINT/SIGTERM. The CLI entry calls
 // `serveCommand(argv)` with the arguments after "serve".
 
-import { homedir, networkInterfaces } from 'node:os'
-import { join, resolve } from 'node:path'
+import { networkInterfaces } from 'node:os'
+import { resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Driver, ProfileId } from '../seam'
 import { isProfileId, PROFILES } from '../sim/profiles'
@@ -13,6 +13,7 @@ import { instructorUrl } from './classes/instructor-key'
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log'
 import type { LabCatalog } from './ports'
 import { type RunningServer, startServer } from './server'
+import { defaultDataDir } from './store'
 import { type LoadedTls, loadTls } from './tls'
 
 export interface ServeOptions {
@@ -47,9 +48,8 @@ function kubernetesVersion(value: string): ProfileId {
   return value
 }
 
-export function defaultDataDir(): string {
-  return process.env.CKALAB_DATA_DIR ?? join(homedir(), '.ckalab')
-}
+// Re-exported for the other commands that read the server's data dir (`ckalab class …`).
+export { defaultDataDir }
 
 export function parseServeArgs(argv: string[]): ServeOptions {
   const cmd = new Command('ckalab serve')

@@ -29,11 +29,11 @@ export interface LabDetail extends LabSummary {
 }
 
 // The grade report is the grader's type; the server and the page use it as is.
-import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../labs/types'
+import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../grader/types'
 
 export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 
-import type { CheckProgress } from '../labs/runner'
+import type { CheckProgress } from '../grader/runner'
 
 export type { CheckProgress }
 

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Facts, Report } from './ports'
@@ -18,6 +19,11 @@ import {
 
 export type { AttemptMode, AttemptRow, AttemptState, AttemptStore, EventRow, ScreenRow } from './store-types'
 export { CorruptPartError } from './store-types'
+
+/** Where the server keeps its data unless told otherwise (`--data-dir`, CKALAB_DATA_DIR). */
+export function defaultDataDir(): string {
+  return process.env.CKALAB_DATA_DIR ?? join(homedir(), '.ckalab')
+}
 
 // Each entry moves the schema one version forward; never edit a shipped one.
 const MIGRATIONS: string[] = [

@@ -3,6 +3,7 @@ import { SimDriver } from '../drivers/sim'
 import { VirtualClock } from './clock'
 import { createSimCluster, planNodes } from './cluster'
 import { NODE_DISK_QUOTA_BYTES } from './node'
+import { standardParts } from './standard'
 
 describe('simulated cluster', () => {
   it('names nodes like a lab expects: controlplane alone, kind-style when named', () => {
@@ -15,7 +16,7 @@ describe('simulated cluster', () => {
   it('seeds a kubeadm control plane filesystem', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.34' },
-      { clock: new VirtualClock() },
+      { ...standardParts(), clock: new VirtualClock() },
     )
     const node = cluster.nodes[0]
     const r = await node.exec('ls /etc/kubernetes/manifests; cat /etc/hostname; ls /etc/kubernetes/pki/etcd')
@@ -32,7 +33,7 @@ describe('simulated cluster', () => {
   it('answers an unknown command like bash', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.20' },
-      { clock: new VirtualClock() },
+      { ...standardParts(), clock: new VirtualClock() },
     )
     const r = await cluster.nodes[0].exec('foo')
     expect(r.stderr).toBe('bash: foo: command not found\n')
@@ -53,7 +54,7 @@ describe('simulated cluster', () => {
   it('serializes again after changes without serving stale files', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.34' },
-      { clock: new VirtualClock() },
+      { ...standardParts(), clock: new VirtualClock() },
     )
     const node = cluster.nodes[0]
     await node.exec('mkdir -p /opt/d && echo one > /opt/d/f && echo keep > /opt/k')
@@ -71,7 +72,7 @@ describe('simulated cluster', () => {
   it('refuses a write past the node quota with ENOSPC and keeps working', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.34' },
-      { clock: new VirtualClock() },
+      { ...standardParts(), clock: new VirtualClock() },
     )
     const node = cluster.nodes[0]
     // Fill the disk directly (fast), then let the shell hit the limit. Bytes kept, not the sizes a disk would show.

@@ -1,14 +1,18 @@
-import type { ClusterSpec, Environment } from '../seam'
+import type { ClusterSpec, Environment, TerminalSize, TerminalStream } from '../seam'
 import { type Clock, RealClock, VirtualClock } from './clock'
+import { commandTable } from './commands/table'
+import type { SimCommand } from './commands/types'
 import { Network } from './net'
 import { SimNode } from './node'
 import { CertRegistry, type PemInfo } from './pki'
 import { getProfile, type Profile } from './profiles'
 import { SEED_DIR_MODES, SEED_DIRS, type SeedNode, seedNode } from './vfs/seed'
 
-// A simulated cluster: the nodes, the network between them, the clock and the
-// parts that model Kubernetes (etcd members, kubelets, the apiserver), which
-// attach themselves as plugins so this file knows none of them.
+// A simulated cluster: the nodes, the network between them, the clock, and the
+// parts it is composed of, given by the caller (`standardParts()` in
+// standard.ts is a whole kubeadm node): plugins that model Kubernetes (etcd
+// members, kubelets, the apiserver), the commands of every node, and the
+// interactive shell. This file knows none of them.
 
 export interface ClusterPlugin {
   name: string
@@ -16,23 +20,23 @@ export interface ClusterPlugin {
   attach(cluster: SimCluster): void | Promise<void>
 }
 
-const plugins: ClusterPlugin[] = []
+/** Opens an interactive shell on a node. */
+export type TerminalFactory = (node: SimNode, size: TerminalSize) => Promise<TerminalStream>
 
-export function registerClusterPlugin(plugin: ClusterPlugin): void {
-  const i = plugins.findIndex((p) => p.name === plugin.name)
-  if (i >= 0) plugins[i] = plugin
-  else plugins.push(plugin)
-}
-
-export function unregisterClusterPlugin(name: string): void {
-  const i = plugins.findIndex((p) => p.name === name)
-  if (i >= 0) plugins.splice(i, 1)
+/** What a simulated cluster is made of, beyond its nodes' files. */
+export interface SimParts {
+  /** Attached in this order to every new or restored cluster. */
+  plugins: readonly ClusterPlugin[]
+  /** Every node's commands beside bash's builtins; a later one of the same name replaces an earlier one. */
+  commands: readonly SimCommand[]
+  /** The interactive shell `openTerminal` gives; a cluster without one offers exec only. */
+  terminal?: TerminalFactory
 }
 
 /** How old a fresh simulated cluster is when its lab opens, unless the spec says otherwise. */
 export const DEFAULT_CLUSTER_AGE_MINUTES = 3 * 24 * 60 + 4 * 60 + 17
 
-export interface CreateOptions {
+export interface CreateOptions extends SimParts {
   clock?: Clock
   /** Same seed → same certificates, ids and names. */
   seed?: string
@@ -110,6 +114,10 @@ export class SimCluster implements Environment {
   readonly extensions = new Map<string, unknown>()
   /** Plugins' serializers, called by serialize(). */
   readonly stateSavers = new Map<string, () => unknown>()
+  /** Every node's commands by name (the composition's `commands`). */
+  readonly commands: ReadonlyMap<string, SimCommand>
+  readonly plugins: readonly ClusterPlugin[]
+  readonly terminal: TerminalFactory | undefined
   private disposed = false
   private changeListeners = new Set<() => void>()
 
@@ -118,9 +126,13 @@ export class SimCluster implements Environment {
     readonly spec: ClusterSpec,
     readonly clock: Clock,
     readonly seed: string,
+    parts: SimParts,
   ) {
     this.profile = getProfile(spec.kubernetes)
     this.certs = new CertRegistry()
+    this.commands = commandTable(parts.commands)
+    this.plugins = [...parts.plugins]
+    this.terminal = parts.terminal
   }
 
   node(name: string): SimNode | undefined {
@@ -303,13 +315,14 @@ async function restoreFiles(node: SimNode, saved: Record<string, SerializedFile>
 
 let counter = 0
 
-export async function createSimCluster(spec: ClusterSpec, opts: CreateOptions = {}): Promise<SimCluster> {
+/** A cluster for `spec` made of the given parts (see `standardParts()` for a whole kubeadm node). */
+export async function createSimCluster(spec: ClusterSpec, opts: CreateOptions): Promise<SimCluster> {
   const restore = opts.restore
   const effectiveSpec = restore?.spec ?? spec
   const seed = restore?.seed ?? opts.seed ?? 'ckalab'
   const id = restore?.id ?? opts.id ?? `sim-${Date.now().toString(36)}-${(counter++).toString(36)}`
   const clock = opts.clock ?? (restore ? new RealClock(restore.now) : new VirtualClock())
-  const cluster = new SimCluster(id, effectiveSpec, clock, seed)
+  const cluster = new SimCluster(id, effectiveSpec, clock, seed, opts)
   if (restore) cluster.certs = CertRegistry.fromJSON(restore.certs)
   // A fresh cluster boots in the past: kubeadm ran days before the learner arrives.
   const ageMs = restore ? 0 : (effectiveSpec.ageMinutes ?? DEFAULT_CLUSTER_AGE_MINUTES) * 60_000
@@ -354,5 +367,5 @@ async function bootNodes(
     if (p.role === 'control-plane') earlier.push(p)
   }
   if (restore) cluster.extensions.set('restore', restore.plugins)
-  for (const plugin of plugins) await plugin.attach(cluster)
+  for (const plugin of cluster.plugins) await plugin.attach(cluster)
 }

@@ -1,11 +1,15 @@
-// Loading this module registers every simulated command and cluster plugin.
-// Import it (or the sim driver, which does) before creating a cluster.
-import './etcd/index'
-import './k8s/index'
-import './shell/index'
-import './linux/index'
-import './editors/index'
+// The simulator's public face: a cluster is built from explicit parts,
+// `createSimCluster(spec, { ...standardParts(), clock })` for a whole kubeadm node.
+// Importing this module registers nothing.
 
 export { type Clock, RealClock, VirtualClock } from './clock'
-export { createSimCluster, type SerializedCluster, SimCluster } from './cluster'
+export {
+  type ClusterPlugin,
+  createSimCluster,
+  type SerializedCluster,
+  SimCluster,
+  type SimParts,
+  type TerminalFactory,
+} from './cluster'
 export { SimNode } from './node'
+export { standardParts } from './standard'

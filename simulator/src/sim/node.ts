@@ -2,7 +2,6 @@ import { Bash, type CustomCommand, defineCommand, type IFileSystem, InMemoryFs }
 import type { ExecOptions, ExecResult, Node, TerminalSize, TerminalStream } from '../seam'
 import { utf8FromByteString } from './byte-string'
 import type { SimCluster } from './cluster'
-import { allCommands } from './commands/registry'
 import type { CommandResult, OutputStream, SimCommand, SimCommandContext, Tty } from './commands/types'
 import { cooperate } from './shell/cooperate'
 import { JOB_MARKER, joinGate } from './shell/stop'
@@ -178,8 +177,6 @@ export class SimNode implements Node {
   readonly fs: WatchedFs
   private execBash: Bash | undefined
   private disposers: Array<() => void> = []
-  /** Opens the interactive shell; installed by the shell module so this file stays small. */
-  static terminalFactory: ((node: SimNode, size: TerminalSize) => Promise<TerminalStream>) | undefined
 
   constructor(init: SimNodeInit) {
     this.name = init.name
@@ -206,7 +203,7 @@ export class SimNode implements Node {
   /** The commands of this node, wrapped for just-bash, bound to one shell's terminal. */
   private wrapCommands(binding: ShellBinding): CustomCommand[] {
     const out: CustomCommand[] = []
-    for (const command of allCommands()) {
+    for (const command of this.cluster.commands.values()) {
       if (command.available && !command.available(this)) continue
       out.push(bindCommand(command, this, binding))
     }
@@ -275,9 +272,12 @@ export class SimNode implements Node {
   }
 
   async openTerminal(size: TerminalSize): Promise<TerminalStream> {
-    if (!SimNode.terminalFactory)
-      throw new Error('the simulated shell is not loaded: import simulator/src/sim/shell')
-    return SimNode.terminalFactory(this, size)
+    const open = this.cluster.terminal
+    if (!open)
+      throw new Error(
+        'this simulated cluster was composed without a shell: pass `terminal` (openShellTerminal) to createSimCluster',
+      )
+    return open(this, size)
   }
 
   /** The seam's file-change capability. */

@@ -35,7 +35,7 @@ async function loadSimulator(): Promise<SimModule> {
     throw new Error(
       'the simulator could not be loaded from simulator/src/sim/index ' +
         `(${err instanceof Error ? err.message : String(err)}); ` +
-        'the etcd 3.4 conformance suite needs createSimCluster and the etcd commands registered by that module',
+        'the etcd 3.4 conformance suite needs createSimCluster and standardParts from that module',
     )
   }
 }
@@ -58,7 +58,7 @@ export async function runOnSimulator(
   }
   const cluster = await sim.createSimCluster(
     { controlPlanes: 1, kubernetes: opts.kubernetes ?? '1.20' },
-    { clock: new sim.VirtualClock() },
+    { ...sim.standardParts(), clock: new sim.VirtualClock() },
   )
   try {
     const node = cluster.nodes[0]

@@ -30,7 +30,13 @@ export interface LabDetail extends LabSummary {
 }
 
 // The grade report is the grader's type; the server and the page use it as is.
-import type { CheckResult, CommandRecord, Evidence, Report, Verdict } from '../../../simulator/src/labs/types'
+import type {
+  CheckResult,
+  CommandRecord,
+  Evidence,
+  Report,
+  Verdict,
+} from '../../../simulator/src/grader/types'
 
 export type { CheckResult, CommandRecord, Evidence, Report, Verdict }
 

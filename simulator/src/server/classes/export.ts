@@ -5,7 +5,7 @@
 // server and `ckalab class export` produce the same bytes. No tokens, keys
 // or recovery codes ever appear here.
 
-import { renderJunit, xmlEscape } from '../../labs/junit'
+import { renderJunit, xmlEscape } from '../../grader/junit'
 import type { Report } from '../ports'
 import type { ClassRow, SeatRow } from './class-store'
 

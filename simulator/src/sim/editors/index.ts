@@ -1,6 +1,6 @@
-// Registers the terminal editors (vim, vi, nano) on every simulated node.
-import { registerCommands } from '../commands/registry'
+// The terminal editors (vim, vi, nano) of a simulated node.
+import type { SimCommand } from '../commands/types'
 import { nanoCommand } from './nano'
 import { viCommand, vimCommand } from './vim-command'
 
-registerCommands([vimCommand, viCommand, nanoCommand])
+export const editorCommands: SimCommand[] = [vimCommand, viCommand, nanoCommand]

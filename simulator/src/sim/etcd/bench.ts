@@ -1,6 +1,6 @@
 import { VirtualClock } from '../clock'
 import { createSimCluster } from '../cluster'
-import './index'
+import { standardParts } from '../standard'
 
 // Latency of the etcdctl command path on a simulated node (the shell line
 // included): `member list` and `snapshot save`, p50/p99 in milliseconds.
@@ -13,7 +13,7 @@ function pct(sorted: number[], p: number): number {
 export async function benchEtcd(iterations = 200): Promise<Record<string, number>> {
   const cluster = await createSimCluster(
     { controlPlanes: 1, kubernetes: '1.34' },
-    { clock: new VirtualClock() },
+    { ...standardParts(), clock: new VirtualClock() },
   )
   try {
     await cluster.settle(60_000)

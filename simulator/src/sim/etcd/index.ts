@@ -5,16 +5,22 @@
 // - etcdctl.ts (with etcdctl-flags/-client/-cluster/-kv/-snapshot/-v2.ts) / etcdutl.ts / snapshot.ts /
 //   help.ts: the command-line tools; what differs per etcd release is in ../profiles.ts (EtcdFacts)
 // - static-boot.ts: starts each control plane's etcd at creation when no kubelet does
-import { registerCommands } from '../commands/registry'
+import type { SimCommand } from '../commands/types'
 import { runEtcdctl } from './etcdctl'
 import { runEtcdutl } from './etcdutl'
-import './static-boot'
 
-registerCommands([
+/** etcdctl and, from etcd 3.5 on, etcdutl. */
+export const etcdCommands: SimCommand[] = [
   { name: 'etcdctl', run: runEtcdctl },
   { name: 'etcdutl', available: (node) => node.cluster.profile.hasEtcdutl, run: runEtcdutl },
-])
+]
 
 export { type EtcdClient, EtcdClientError, etcdClient, membersOnNode } from './client'
 export { type EtcdProcess, etcdRuntime, etcdVersionText, startEtcd } from './server'
-export { addJoiningMember, bootStaticEtcd, etcdArgsFromManifest, STATIC_BOOT_PLUGIN } from './static-boot'
+export {
+  addJoiningMember,
+  bootStaticEtcd,
+  etcdArgsFromManifest,
+  etcdStaticBootPlugin,
+  STATIC_BOOT_PLUGIN,
+} from './static-boot'

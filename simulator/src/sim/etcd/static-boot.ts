@@ -1,11 +1,11 @@
 import { parse } from 'yaml'
-import { registerClusterPlugin, type SimCluster } from '../cluster'
+import type { ClusterPlugin, SimCluster } from '../cluster'
 import { type EtcdProcess, etcdRuntime, joinedMemberId } from './server'
 
 // Until the kubelet runs static pods, this plugin starts each control plane's
 // etcd from /etc/kubernetes/manifests/etcd.yaml when the cluster is created.
-// The kubelet replaces it (unregisterClusterPlugin('etcd-static-boot')) and
-// calls startEtcd itself. Joined control planes get their member added to the
+// A cluster with the kubelet (the k8s runtime plugin) leaves it out: the
+// kubelet calls startEtcd itself. Joined control planes get their member added to the
 // running cluster first, as `kubeadm join` does (member IDs with a timestamp).
 
 export const STATIC_BOOT_PLUGIN = 'etcd-static-boot'
@@ -85,9 +85,10 @@ export async function bootStaticEtcd(cluster: SimCluster): Promise<EtcdProcess[]
   return started
 }
 
-registerClusterPlugin({
+/** For clusters composed without the kubelet: etcd starts from its manifest at creation. */
+export const etcdStaticBootPlugin: ClusterPlugin = {
   name: STATIC_BOOT_PLUGIN,
   async attach(cluster) {
     await bootStaticEtcd(cluster)
   },
-})
+}

@@ -1,7 +1,7 @@
-import '../index'
 import { VirtualClock } from '../clock'
 import { createSimCluster } from '../cluster'
 import type { SimNode } from '../node'
+import { standardParts } from '../standard'
 import { median } from '../stats'
 
 // `npm run bench` figures for the simulated control plane: the time to
@@ -28,7 +28,7 @@ async function freshNode(): Promise<{ node: SimNode; createMs: number }> {
   const t = performance.now()
   const cluster = await createSimCluster(
     { controlPlanes: 1, kubernetes: '1.34' },
-    { clock: new VirtualClock() },
+    { ...standardParts(), clock: new VirtualClock() },
   )
   const node = cluster.nodes[0]
   if (!node) throw new Error('the simulated cluster has no node')

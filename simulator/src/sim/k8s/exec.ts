@@ -1,5 +1,4 @@
 import { Bash } from 'just-bash'
-import { allCommands } from '../commands/registry'
 import type { CommandResult, SimCommandContext, Tty } from '../commands/types'
 import { etcdVersionText } from '../etcd/server'
 import { bindCommand, type SimNode } from '../node'
@@ -175,7 +174,7 @@ export async function execIn(
   if (!program) return { ...base, stdout: '', stderr: '', exitCode: 126, startError: notFound('') }
   const { binaries, shell } = imageBinaries(node, c.image)
   const bin = program.replace(/.*\//, '')
-  const sims = allCommands().filter(
+  const sims = [...node.cluster.commands.values()].filter(
     (cmd) => binaries.has(cmd.name) || (shell && cmd.name === 'etcdctl' && binaries.has('etcdctl')),
   )
   const env = { PATH: CONTAINER_PATH, HOSTNAME: node.name, HOME: '/root' }

@@ -12,21 +12,22 @@
 //   commands/       crictl, systemctl, journalctl, ps, ssh, scp, hostname, ip
 //   kubectl/        kubectl (built on client.ts and exec.ts)
 import { VirtualClock } from '../clock'
-import { registerClusterPlugin, type SimCluster, unregisterClusterPlugin } from '../cluster'
-import { registerCommands } from '../commands/registry'
+import type { ClusterPlugin, SimCluster } from '../cluster'
+import type { SimCommand } from '../commands/types'
 import { addJoiningMember } from '../etcd/static-boot'
 import type { SimNode } from '../node'
 import { installAddons } from './addons'
 import { crictl } from './commands/crictl'
 import { netCommands } from './commands/net'
 import { systemCommands } from './commands/system'
-import './kubectl/register'
+import { kubectlCommands } from './kubectl/index'
 import { Kubelet } from './kubelet'
-import { registerProcesses } from './processes'
+import { controlPlaneProcesses } from './processes'
+import type { ProcessFactory } from './runtime'
 import { agentOf, k8sWorld } from './world'
 
-registerProcesses()
-registerCommands([crictl, ...systemCommands, ...netCommands])
+/** kubectl, crictl, systemctl, journalctl, ps, ssh, scp, hostname, ip … */
+export const k8sCommands: SimCommand[] = [...kubectlCommands, crictl, ...systemCommands, ...netCommands]
 
 /** Kubelets per cluster node, for commands and tests. */
 export function kubeletOf(cluster: SimCluster, nodeName: string): Kubelet | undefined {
@@ -50,8 +51,9 @@ function stepVirtualClock(cluster: SimCluster): void {
 
 const ADVANCE_STEP_MS = 250
 
-async function attach(cluster: SimCluster): Promise<void> {
+async function attach(cluster: SimCluster, processes: Record<string, ProcessFactory>): Promise<void> {
   const world = k8sWorld(cluster)
+  for (const [binary, factory] of Object.entries(processes)) world.processes.set(binary, factory)
   stepVirtualClock(cluster)
   const fresh = !cluster.extensions.has('restore')
   world.booting = true
@@ -149,9 +151,13 @@ function bootJournal(node: SimNode): void {
   })
 }
 
-// The kubelet starts etcd from its manifest; the etcd module's own boot is not needed.
-unregisterClusterPlugin('etcd-static-boot')
-registerClusterPlugin({ name: 'k8s-runtime', attach })
+/**
+ * The kubelet, containerd and the control plane on every node: the kubelet starts etcd and the
+ * control plane from their manifests (so a cluster with this plugin leaves out the etcd static boot).
+ */
+export function k8sRuntimePlugin(processes = controlPlaneProcesses()): ClusterPlugin {
+  return { name: 'k8s-runtime', attach: (cluster) => attach(cluster, processes) }
+}
 
 export { type ApiClient, ApiError, type KubeObject } from './api'
 export { apiClientFor } from './client'

@@ -2,7 +2,7 @@ import type { EtcdProcess } from '../etcd/server'
 import { startEtcd } from '../etcd/server'
 import { apiServerFactory } from './apiserver'
 import { controllerManagerFactory, schedulerFactory } from './controllers'
-import { type ContainerProcess, registerProcess } from './runtime'
+import type { ContainerProcess, ProcessFactory } from './runtime'
 import { k8sWorld } from './world'
 
 // Which program runs for which container binary. etcd is the etcd module's
@@ -13,8 +13,9 @@ export interface EtcdContainerProcess extends ContainerProcess {
   readonly etcd: EtcdProcess
 }
 
-export function registerProcesses(): void {
-  registerProcess('etcd', (ctx) => {
+/** The programs of the control plane's containers, by the basename of their argv[0]. */
+export function controlPlaneProcesses(): Record<string, ProcessFactory> {
+  const etcd: ProcessFactory = (ctx) => {
     const p = startEtcd({ node: ctx.node, args: ctx.argv.slice(1), fs: ctx.fs })
     void k8sWorld(ctx.node.cluster).track(p.ready)
     p.onExit(() => ctx.exit(p.exitCode ?? 0))
@@ -26,8 +27,11 @@ export function registerProcesses(): void {
       logs: () => p.logs(),
     }
     return proc
-  })
-  registerProcess('kube-apiserver', apiServerFactory)
-  registerProcess('kube-controller-manager', controllerManagerFactory)
-  registerProcess('kube-scheduler', schedulerFactory)
+  }
+  return {
+    etcd,
+    'kube-apiserver': apiServerFactory,
+    'kube-controller-manager': controllerManagerFactory,
+    'kube-scheduler': schedulerFactory,
+  }
 }

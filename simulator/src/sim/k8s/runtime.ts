@@ -30,13 +30,6 @@ export interface ProcessContext {
 
 export type ProcessFactory = (ctx: ProcessContext) => ContainerProcess
 
-const factories = new Map<string, ProcessFactory>()
-
-/** Which process runs for a container whose argv[0] (basename) is `binary`. */
-export function registerProcess(binary: string, factory: ProcessFactory): void {
-  factories.set(binary, factory)
-}
-
 export interface Sandbox {
   id: string
   name: string
@@ -97,6 +90,8 @@ export class NodeRuntime {
 
   constructor(
     readonly node: SimNode,
+    /** Which process runs for a container whose argv[0] (basename) is the key; others run nothing. */
+    private readonly processes: ReadonlyMap<string, ProcessFactory> = new Map(),
     pidBase = 1400,
   ) {
     this.rng = createRng(seedFrom(`${node.cluster.seed}/${node.name}/containerd`))
@@ -232,7 +227,7 @@ export class NodeRuntime {
     }
     this.containers.push(c)
     const binary = (o.argv[0] ?? '').replace(/.*\//, '')
-    const factory = factories.get(binary)
+    const factory = this.processes.get(binary)
     if (factory) {
       try {
         c.process = factory({

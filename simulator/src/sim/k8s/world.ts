@@ -2,7 +2,7 @@ import type { SimCluster } from '../cluster'
 import type { SimNode } from '../node'
 import { IdSource } from './ids'
 import { Journal } from './journal'
-import { NodeRuntime } from './runtime'
+import { NodeRuntime, type ProcessFactory } from './runtime'
 
 // The Kubernetes side of one simulated cluster: per node the container
 // runtime, the journal and the system services; cluster-wide the id source
@@ -31,8 +31,9 @@ export class NodeAgent {
   constructor(
     readonly node: SimNode,
     bootAt: number,
+    processes: ReadonlyMap<string, ProcessFactory> = new Map(),
   ) {
-    this.runtime = new NodeRuntime(node)
+    this.runtime = new NodeRuntime(node, processes)
     this.journal = new Journal(node.name)
     const containerdPid = 400 + (node.ip.charCodeAt(node.ip.length - 1) % 50)
     this.units = {
@@ -47,6 +48,8 @@ type Topic = 'objects' | 'runtime'
 export class K8sWorld {
   readonly agents = new Map<string, NodeAgent>()
   readonly ids: IdSource
+  /** The programs containers run (the k8s runtime plugin fills it before any container starts). */
+  readonly processes = new Map<string, ProcessFactory>()
   private listeners = new Map<Topic, Set<() => void>>()
   /**
    * While the cluster is being created, start-up delays (container starts,
@@ -64,7 +67,7 @@ export class K8sWorld {
   agent(node: SimNode): NodeAgent {
     let a = this.agents.get(node.name)
     if (!a) {
-      a = new NodeAgent(node, this.cluster.clock.now())
+      a = new NodeAgent(node, this.cluster.clock.now(), this.processes)
       this.agents.set(node.name, a)
     }
     return a

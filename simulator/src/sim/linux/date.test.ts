@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import '../index'
 import { VirtualClock } from '../clock'
 import { createSimCluster, type SimCluster } from '../cluster'
+import { standardParts } from '../standard'
 
 let cluster: SimCluster
 let clock: VirtualClock
 beforeAll(async () => {
   clock = new VirtualClock()
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { ...standardParts(), clock })
 })
 afterAll(async () => {
   await cluster.dispose()

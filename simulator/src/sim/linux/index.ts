@@ -1,6 +1,6 @@
-// Registers the Debian userland commands of a simulated node (see README.md).
-// Imported after the shell module: its `id` replaces the shell's root-only one.
-import { registerCommands } from '../commands/registry'
+// The Debian userland commands of a simulated node (see README.md). Listed
+// after the shell's commands: its `id` replaces the shell's root-only one.
+import type { SimCommand } from '../commands/types'
 import { followingTail } from '../shell/follow'
 import { installCommand, tarCommand } from './archive'
 import { chgrpCommand, chownCommand } from './chown'
@@ -26,7 +26,7 @@ import { toolCommands } from './tools'
 import { topCommands } from './top'
 import { watchCommands } from './watch'
 
-registerCommands([
+export const linuxCommands: SimCommand[] = [
   sudoCommand,
   suCommand,
   whoamiCommand,
@@ -37,7 +37,7 @@ registerCommands([
   chgrpCommand,
   realpathCommand,
   readlinkCommand,
-  // tail -f follows after the permission check (registered after the shell's own tail, so it replaces it).
+  // tail -f follows after the permission check (listed after the shell's own tail, so it replaces it).
   // cp -a and -p keep modes, owners and times on top of the permission check.
   ...gatedCommands.map((c) => (c.name === 'tail' ? followingTail(c) : c.name === 'cp' ? archiveCp(c) : c)),
   tarCommand,
@@ -55,4 +55,4 @@ registerCommands([
   ...sysinfoCommands,
   ...socketCommands,
   ...procCommands,
-])
+]

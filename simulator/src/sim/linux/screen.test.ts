@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import '../index'
 import { VirtualClock } from '../clock'
 import { createSimCluster, type SimCluster } from '../cluster'
-import { allCommands } from '../commands/registry'
 import type { CommandResult, SimCommandContext, TerminalSizeLike, Tty } from '../commands/types'
+import { standardParts } from '../standard'
 import { Pager } from './pager'
 
 // The full-screen tools driven through a fake terminal: keys in, frames out.
@@ -33,13 +32,16 @@ class FakeTty implements Tty {
 let cluster: SimCluster
 
 beforeAll(async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock: new VirtualClock() })
+  cluster = await createSimCluster(
+    { controlPlanes: 1, kubernetes: '1.34' },
+    { ...standardParts(), clock: new VirtualClock() },
+  )
 })
 
 function start(name: string, args: string[], tty: FakeTty, stdin = ''): Promise<CommandResult> {
   const node = cluster.nodes[0]
   if (!node) throw new Error('no node')
-  const cmd = allCommands().find((c) => c.name === name)
+  const cmd = cluster.commands.get(name)
   if (!cmd) throw new Error(`no ${name}`)
   const ctx: SimCommandContext = {
     node,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import '../index'
 import { VirtualClock } from '../clock'
 import { createSimCluster } from '../cluster'
-import { allCommands } from '../commands/registry'
 import { k8sWorld } from '../k8s/world'
 import type { SimNode } from '../node'
+import { standardParts } from '../standard'
 
 async function pass(node: SimNode, ms: number): Promise<void> {
   for (let t = 0; t < ms; t += 500) {
@@ -15,7 +14,10 @@ async function pass(node: SimNode, ms: number): Promise<void> {
 
 describe('ss, netstat, pgrep and pkill follow what runs on the node', () => {
   it('etcd ports leave ss and netstat when its static pod stops, and come back with it', async () => {
-    const c = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock: new VirtualClock() })
+    const c = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.34' },
+      { ...standardParts(), clock: new VirtualClock() },
+    )
     const node = c.nodes[0] as SimNode
     const ss = async () => (await node.exec('ss -tlnp')).stdout
     expect(await ss()).toMatch(/127\.0\.0\.1:2379 .*users:\(\("etcd",pid=\d+,fd=\d+\)\)/)
@@ -36,7 +38,10 @@ describe('ss, netstat, pgrep and pkill follow what runs on the node', () => {
   })
 
   it('pkill stops the matching container, which the kubelet starts again', async () => {
-    const c = await createSimCluster({ controlPlanes: 1, kubernetes: '1.31' }, { clock: new VirtualClock() })
+    const c = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.31' },
+      { ...standardParts(), clock: new VirtualClock() },
+    )
     const node = c.nodes[0] as SimNode
     const before = (await node.exec('pgrep -x kube-scheduler')).stdout.trim()
     expect(before).toMatch(/^\d+$/)
@@ -50,9 +55,12 @@ describe('ss, netstat, pgrep and pkill follow what runs on the node', () => {
   })
 
   it('ps lists the other commands of its pipeline when the shell names them', async () => {
-    const c = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock: new VirtualClock() })
+    const c = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.34' },
+      { ...standardParts(), clock: new VirtualClock() },
+    )
     const node = c.nodes[0] as SimNode
-    const ps = allCommands().find((x) => x.name === 'ps')
+    const ps = c.commands.get('ps')
     if (!ps) throw new Error('no ps')
     const r = await ps.run({
       node,

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import '../index'
 import { RealClock } from '../clock'
 import { createSimCluster } from '../cluster'
 import type { TerminalSizeLike, Tty } from '../commands/types'
+import { standardParts } from '../standard'
 import { attachShell } from './terminal'
 
 describe('attachShell', () => {
   it('runs a login shell on another node inside a program terminal until it exits', async () => {
     const cluster = await createSimCluster(
       { controlPlanes: 1, kubernetes: '1.34' },
-      { clock: new RealClock() },
+      { ...standardParts(), clock: new RealClock() },
     )
     const node = cluster.nodes[0]
     if (!node) throw new Error('no node')

@@ -1,5 +1,4 @@
 import { getCommandNames } from 'just-bash'
-import { allCommands } from '../commands/registry'
 import type { SimNode } from '../node'
 import { SHELL_BUILTINS } from './builtins'
 import type { CompletionCandidate, CompletionResult } from './line-editor'
@@ -33,7 +32,7 @@ const SESSION_PROGRAMS = ['su']
 
 export function nodeCommandNames(node: SimNode): string[] {
   const names = new Set<string>(getCommandNames())
-  for (const c of allCommands()) {
+  for (const c of node.cluster.commands.values()) {
     if (c.name.startsWith('__')) continue
     if (c.available && !c.available(node)) continue
     names.add(c.name)

@@ -1,14 +1,12 @@
-// Registers the shell part of the simulator: the interactive terminal every
-// node opens, and the process-environment commands (id, env, printenv).
-import { registerCommands } from '../commands/registry'
-import { SimNode } from '../node'
+// The shell part of the simulator: the interactive terminal every node opens
+// (openShellTerminal, a cluster's `terminal`), and the process-environment
+// commands (id, env, printenv, sleep, tail).
+import type { SimCommand } from '../commands/types'
 import { envCommand, printenvCommand } from './env'
 import { sleepCommand, tailCommand } from './follow'
 import { idCommand } from './id'
-import { openShellTerminal } from './terminal'
 
-SimNode.terminalFactory = openShellTerminal
-registerCommands([idCommand, envCommand, printenvCommand, sleepCommand, tailCommand])
+export const shellCommands: SimCommand[] = [idCommand, envCommand, printenvCommand, sleepCommand, tailCommand]
 
 export { ShellSession } from './session'
 export { attachShell, openShellTerminal, ShellTerminal } from './terminal'

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import '../index'
 import { createSimCluster, type SimCluster } from '../cluster'
+import { standardParts } from '../standard'
 import { parseShellSwitch, ShellSession } from './session'
 
 let cluster: SimCluster
 beforeAll(async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, standardParts())
 })
 afterAll(async () => {
   await cluster.dispose()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import '../index'
 import { RealClock } from '../clock'
 import { createSimCluster, type SimCluster } from '../cluster'
+import { standardParts } from '../standard'
 import { ShellSession } from './session'
 
 // Output reaches the terminal while a line runs, in the order it is written,
@@ -9,7 +9,7 @@ import { ShellSession } from './session'
 
 let cluster: SimCluster
 beforeAll(async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, standardParts())
 })
 afterAll(async () => {
   await cluster.dispose()
@@ -124,7 +124,10 @@ describe('streaming shell output', () => {
 
   it('kubectl get -w prints the table, then stops on Ctrl-C; into a pipe it prints the table once', async () => {
     // Watching needs time that passes on its own: a live cluster's clock.
-    const live = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, { clock: new RealClock() })
+    const live = await createSimCluster(
+      { controlPlanes: 1, kubernetes: '1.34' },
+      { ...standardParts(), clock: new RealClock() },
+    )
     const { s, shown, chunks } = await terminalSession(live)
     const r = await interruptWhen(s, 'kubectl get pods -n kube-system -w', () =>
       /etcd-controlplane/.test(shown()),

@@ -477,7 +477,7 @@ export class ShellTerminal implements TerminalStream {
   }
 }
 
-/** Open an interactive shell on `node` (installed as `SimNode.terminalFactory`). */
+/** Open an interactive shell on `node` (a cluster's `terminal` part, see standard.ts). */
 export async function openShellTerminal(node: SimNode, size: TerminalSize): Promise<TerminalStream> {
   const terminal = new ShellTerminal(node, size)
   await terminal.start()

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import '../index'
 import { createSimCluster, type SimCluster } from '../cluster'
 import type { SimNode } from '../node'
+import { standardParts } from '../standard'
 import { complete } from './complete'
 
 let cluster: SimCluster
 let node: SimNode
 beforeAll(async () => {
-  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' })
+  cluster = await createSimCluster({ controlPlanes: 1, kubernetes: '1.34' }, standardParts())
   node = cluster.nodes[0] as SimNode
 })
 afterAll(async () => {

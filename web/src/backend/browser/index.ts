@@ -8,13 +8,13 @@ import { labs as bundledLabs, problems as bundledProblems } from 'virtual:ckalab
 import type { FromHost } from '../../../../simulator/src/host/messages'
 import { PooledHostDriver, sameSpec } from '../../../../simulator/src/host/pooled-driver'
 import type { HostChannel } from '../../../../simulator/src/host/proxy'
+import type { ClusterSpec, Driver } from '../../../../simulator/src/seam'
 import {
   AttemptFileError,
   attemptFileName,
   encodeAttemptFile,
   parseAttemptFile,
-} from '../../../../simulator/src/labs/attempt-file'
-import type { ClusterSpec, Driver } from '../../../../simulator/src/seam'
+} from '../../../../simulator/src/server/attempt-file'
 import { AttemptError, AttemptManager } from '../../../../simulator/src/server/attempts'
 import { catalogOf } from '../../../../simulator/src/server/catalog'
 import type { Logger } from '../../../../simulator/src/server/log'

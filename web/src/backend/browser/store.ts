@@ -4,7 +4,7 @@
 // (storage full, private mode) is kept as a message for the learner and tried
 // again with the next change; nothing in memory is lost by it.
 
-import { type AttemptRecord, checksum, type EnvRecord } from '../../../../simulator/src/labs/attempt-file'
+import { type AttemptRecord, checksum, type EnvRecord } from '../../../../simulator/src/server/attempt-file'
 import type { Report } from '../../../../simulator/src/server/ports'
 
 export type { AttemptRecord, EnvRecord }

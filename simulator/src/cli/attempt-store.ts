@@ -1,18 +1,15 @@
 import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { SimDriver } from '../drivers/sim'
-import { Store } from '../server/store'
-import type { AttemptHandle, AttemptSource } from './cli'
-import { LabError } from './lifecycle'
+import { LabError } from '../grader/lifecycle'
+import { defaultDataDir, Store } from '../server/store'
+import type { AttemptHandle, AttemptSource } from './lab-commands'
 
 // `ckalab grade <attempt>` reads attempts where the web server keeps them (its
 // SQLite store) and grades a copy of the saved simulated environment, so the
 // learner's live attempt is never touched.
 
-export function defaultDataDir(): string {
-  return process.env.CKALAB_DATA_DIR ?? join(homedir(), '.ckalab')
-}
+export { defaultDataDir }
 
 export function storeAttemptSource(dataDir = defaultDataDir()): AttemptSource {
   const open = new Map<AttemptHandle, Store>()

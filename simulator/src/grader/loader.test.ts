@@ -1,37 +1,9 @@
-import { cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { labsLintCommand } from './cli'
 import { DEFAULT_LABS_DIR, loadLabs, referenceSolution } from './loader'
-
-const CHECKS = `export const checks = [
-  { id: 'one', title: 'one', points: 5, run: async () => ({ verdict: 'pass', expected: '', actual: '' }) },
-]
-`
-const LAB = (id: string) => `id: ${id}
-title: A small lab
-summary: Does one thing.
-difficulty: easy
-minutes: 5
-tags: [cka-2024]
-cluster: { controlPlanes: 1, kubernetes: '1.34' }
-tasks:
-  - id: t
-    title: Task
-    text: Do it.
-    checks: [one]
-solution: solution.sh
-`
-
-async function labsDir(labs: Record<string, Record<string, string>>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'ckalab-labs-'))
-  for (const [name, files] of Object.entries(labs)) {
-    await mkdir(join(root, name), { recursive: true })
-    for (const [f, text] of Object.entries(files)) await writeFile(join(root, name, f), text)
-  }
-  return root
-}
+import { CHECKS, LAB, labsDir } from './testing/lab-folders'
 
 describe('loading labs', () => {
   it('loads good labs and reports broken ones with file, field and fix', async () => {
@@ -61,29 +33,6 @@ describe('loading labs', () => {
     expect(find('nocheck', 'tasks[0].checks[0]')?.fix).toContain('one')
     expect(find('nocheck', '[0].expect.one')?.fix).toMatch(/"pass"/)
     expect(find('throws', '(module)')?.message).toContain('kaput')
-  })
-
-  it('labs lint exits 3 and names every problem; 0 when all labs are valid', async () => {
-    const good = await labsDir({
-      good: { 'lab.yaml': LAB('good'), 'checks.ts': CHECKS, 'solution.sh': 'x\n' },
-    })
-    let out = ''
-    let err = ''
-    const io = {
-      out: (t: string) => {
-        out += t
-      },
-      err: (t: string) => {
-        err += t
-      },
-      labsDir: good,
-    }
-    expect(await labsLintCommand([], io)).toBe(0)
-    expect(out).toContain('1 lab(s) valid: good')
-    const bad = await labsDir({ bad: { 'lab.yaml': LAB('other') } })
-    expect(await labsLintCommand([bad], io)).toBe(3)
-    expect(err).toContain('labs/bad/lab.yaml: id: is "other" but the folder is "bad"')
-    expect(err).toContain('fix: set id: bad or rename the folder')
   })
 
   it('picks the reference solution per Kubernetes version and names a missing one', async () => {

@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { gradeCommand, setAttemptSource, tryCommand } from './cli'
+import { CHECKS, LAB, labsDir } from '../grader/testing/lab-folders'
+import { gradeCommand, labsLintCommand, setAttemptSource, tryCommand } from './lab-commands'
 
 function io() {
   const o = { out: '', err: '' }
@@ -52,5 +53,30 @@ describe('command line', () => {
     expect(await gradeCommand(['k1'], cio)).toBe(3)
     expect(o.err).toContain('ckalab: attempt "k1" runs on the kind driver')
     setAttemptSource(undefined)
+  })
+})
+
+describe('ckalab labs lint', () => {
+  it('labs lint exits 3 and names every problem; 0 when all labs are valid', async () => {
+    const good = await labsDir({
+      good: { 'lab.yaml': LAB('good'), 'checks.ts': CHECKS, 'solution.sh': 'x\n' },
+    })
+    let out = ''
+    let err = ''
+    const io = {
+      out: (t: string) => {
+        out += t
+      },
+      err: (t: string) => {
+        err += t
+      },
+      labsDir: good,
+    }
+    expect(await labsLintCommand([], io)).toBe(0)
+    expect(out).toContain('1 lab(s) valid: good')
+    const bad = await labsDir({ bad: { 'lab.yaml': LAB('other') } })
+    expect(await labsLintCommand([bad], io)).toBe(3)
+    expect(err).toContain('labs/bad/lab.yaml: id: is "other" but the folder is "bad"')
+    expect(err).toContain('fix: set id: bad or rename the folder')
   })
 })

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SimDriver } from '../drivers/sim'
-import { type AttemptRecord, checksum, encodeAttemptFile, parseAttemptFile } from './attempt-file'
-import { gradeCommand, setAttemptSource } from './cli'
-import { loadLabs } from './loader'
-import { tryLab } from './try'
+import { loadLabs } from '../grader/loader'
+import { tryLab } from '../grader/try'
+import { type AttemptRecord, checksum, encodeAttemptFile, parseAttemptFile } from '../server/attempt-file'
+import { gradeCommand, setAttemptSource } from './lab-commands'
 
 function io() {
   const o = { out: '', err: '' }

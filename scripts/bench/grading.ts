@@ -1,8 +1,8 @@
-import { SimDriver } from '../drivers/sim'
-import { median } from '../sim/stats'
-import { gradeLab } from './lifecycle'
-import { loadLabs } from './loader'
-import { tryLab } from './try'
+import { SimDriver } from '../../simulator/src/drivers/sim'
+import { gradeLab } from '../../simulator/src/grader/lifecycle'
+import { loadLabs } from '../../simulator/src/grader/loader'
+import { tryLab } from '../../simulator/src/grader/try'
+import { median } from '../../simulator/src/sim/stats'
 
 // `npm run bench` (grading): how long grading all checks of a lab takes on the
 // simulator, after the reference solution has been replayed (the state a

@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { renderJunit } from '../grader/junit'
+import { gradeLab, LabError } from '../grader/lifecycle'
+import { DEFAULT_LABS_DIR, loadLabs } from '../grader/loader'
+import { EXIT, exitCodeFor, renderText } from '../grader/report'
+import { tryLab } from '../grader/try'
+import type { Lab, LintProblem, Report } from '../grader/types'
 import type { Driver, Environment, ProfileId } from '../seam'
-import { renderJunit } from './junit'
-import { gradeLab, LabError } from './lifecycle'
-import { DEFAULT_LABS_DIR, loadLabs } from './loader'
-import { EXIT, exitCodeFor, renderText } from './report'
-import { tryLab } from './try'
-import type { Lab, LintProblem, Report } from './types'
 
 // `ckalab try`, `ckalab grade` and `ckalab labs lint`. Each returns the exit
 // code: 0 all pass, 1 any fail, 2 no fail but some unknown, 3 usage or lab error.

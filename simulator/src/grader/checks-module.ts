@@ -9,7 +9,7 @@ import * as kitRestore from './kit/restore'
 // Loading a lab's checks.ts: compiled with esbuild into one module, in every
 // way ckalab runs (TypeScript through tsx, or the compiled production build,
 // which has no TypeScript loader), wherever the lab folder lives. The lab's
-// imports of the grader's kit (`../../simulator/src/labs/kit/etcd`, or
+// imports of the grader's kit (`../../simulator/src/grader/kit/etcd`, or
 // `ckalab/kit/etcd`) are answered with the running ckalab's own kit, so a lab
 // copied out of the repository still finds it and shares one instance.
 
@@ -26,7 +26,7 @@ const HOST_KEY = Symbol.for('ckalab.labs.host-modules')
 /** The host module an import in a checks file means, if it names one. */
 export function hostModuleFor(specifier: string): string | undefined {
   const m =
-    /(?:^|\/)simulator\/src\/labs\/(kit\/[\w-]+|types)(?:\.ts)?$/.exec(specifier) ??
+    /(?:^|\/)simulator\/src\/(?:grader|labs)\/(kit\/[\w-]+|types)(?:\.ts)?$/.exec(specifier) ??
     /^ckalab\/(kit\/[\w-]+|types)$/.exec(specifier)
   return m && m[1] in HOST_MODULES ? m[1] : undefined
 }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { SimDriver } from '../drivers/sim'
-import { parseAttemptFile } from './attempt-file'
-import type { AttemptHandle, AttemptSource } from './cli'
-import { LabError } from './lifecycle'
+import { LabError } from '../grader/lifecycle'
+import { parseAttemptFile } from '../server/attempt-file'
+import type { AttemptHandle, AttemptSource } from './lab-commands'
 
 // `ckalab grade --from-file FILE`: an attempt exported from ckalab in the
 // browser, graded on a copy of the simulated cluster saved in the file (with

@@ -6,8 +6,8 @@
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import type { Report } from '../server/ports'
-import type { AttemptRow, EventRow, ScreenRow } from '../server/store-types'
+import type { Report } from './ports'
+import type { AttemptRow, EventRow, ScreenRow } from './store-types'
 
 export const ATTEMPT_FILE_FORMAT = 'ckalab-attempt'
 export const ATTEMPT_FILE_VERSION = 1
