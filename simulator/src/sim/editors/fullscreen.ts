@@ -1,5 +1,6 @@
 import type { CommandResult, SimCommandContext, TerminalSizeLike, Tty } from '../commands/types'
 import { type Key, KeyDecoder } from '../shell/keys'
+import { gateOf } from '../shell/stop'
 
 // What vim and nano share: the alternate screen, keys from the terminal,
 // resizes, and a promise that settles when the program quits.
@@ -16,6 +17,8 @@ export interface FullScreenApp {
   abort?(): void
   /** What the program prints on stderr after leaving the screen (a fatal error). */
   stderr?(): string
+  /** Whether Ctrl-Z now suspends the program (a key otherwise). */
+  suspendable?(): boolean
 }
 
 export async function runFullScreen(
@@ -24,15 +27,25 @@ export async function runFullScreen(
   app: FullScreenApp,
 ): Promise<CommandResult> {
   const decoder = new KeyDecoder()
+  const gate = gateOf(ctx.signal)
   tty.write(ALT_SCREEN_ON + app.render(tty.size))
   return new Promise<CommandResult>((resolve) => {
     let busy = Promise.resolve()
     let done = false
+    let offInput = () => {}
+    let offResize = () => {}
+    let offGate = () => {}
+    const detach = () => {
+      offInput()
+      offResize()
+      offInput = () => {}
+      offResize = () => {}
+    }
     const finish = (code: number) => {
       if (done) return
       done = true
-      offInput()
-      offResize()
+      detach()
+      offGate()
       ctx.signal?.removeEventListener('abort', onAbort)
       tty.write(ALT_SCREEN_OFF)
       resolve({ stdout: '', stderr: app.stderr?.() ?? '', exitCode: code })
@@ -41,25 +54,53 @@ export async function runFullScreen(
       app.abort?.()
       finish(1)
     }
-    const offInput = tty.onInput((data) => {
-      const keys = decoder.feed(data)
-      if (keys.length === 0) return
-      // Keys are handled one batch at a time, in order, even when saving takes a moment.
-      busy = busy.then(async () => {
-        if (done) return
-        try {
-          const code = await app.keys(keys)
-          if (code !== undefined) finish(code)
-          else tty.write(app.render(tty.size))
-        } catch {
-          // An editor bug must not leave the terminal stuck in the alternate screen.
-          finish(1)
-        }
+    // Ctrl-Z where the program takes it as SIGTSTP (vim in normal mode): the
+    // screen goes back to the shell, which reports the job Stopped; `fg` draws it again.
+    const suspend = (): boolean => {
+      if (!gate?.requestStop || !app.suspendable?.()) return false
+      detach()
+      tty.write(ALT_SCREEN_OFF)
+      if (gate.requestStop()) return true
+      tty.write(ALT_SCREEN_ON + app.render(tty.size))
+      attach()
+      return false
+    }
+    const handle = async (keys: Key[]) => {
+      if (done) return
+      try {
+        const code = await app.keys(keys)
+        if (code !== undefined) finish(code)
+        else tty.write(app.render(tty.size))
+      } catch {
+        // An editor bug must not leave the terminal stuck in the alternate screen.
+        finish(1)
+      }
+    }
+    const attach = () => {
+      offInput = tty.onInput((data) => {
+        const keys = decoder.feed(data)
+        if (keys.length === 0) return
+        // Keys are handled one batch at a time, in order, even when saving takes a moment.
+        busy = busy.then(async () => {
+          const z = keys.findIndex((k) => k.type === 'ctrl' && k.key === 'z')
+          if (z < 0) return handle(keys)
+          if (z > 0) await handle(keys.slice(0, z))
+          if (done || suspend()) return
+          await handle(keys.slice(z))
+        })
       })
-    })
-    const offResize = tty.onResize((size) => {
-      if (!done) tty.write(app.render(size))
-    })
+      offResize = tty.onResize((size) => {
+        if (!done) tty.write(app.render(size))
+      })
+    }
+    offGate =
+      gate?.onChange((stopped, foreground) => {
+        if (done || stopped || !foreground) return
+        detach()
+        tty.write(ALT_SCREEN_ON + app.render(tty.size))
+        attach()
+      }) ?? (() => {})
+    attach()
     ctx.signal?.addEventListener('abort', onAbort, { once: true })
   })
 }

@@ -143,6 +143,8 @@ export async function runVim(ctx: SimCommandContext): Promise<CommandResult> {
     return await runFullScreen(ctx.tty, ctx, {
       render: (size) => vim.render(size),
       keys: (keys) => vim.keys(keys),
+      // Vim suspends on Ctrl-Z in normal mode; in the other modes the key stays vim's.
+      suspendable: () => vim.mode === 'normal',
     })
   } finally {
     if (swap) await ctx.fs.rm(swap, { force: true }).catch(() => {})
