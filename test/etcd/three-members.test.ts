@@ -171,3 +171,55 @@ describe('data on disk', () => {
     }
   })
 })
+
+describe('move-leader', () => {
+  // Texts and exit codes as etcdctl 3.4.23 and 3.5.16 print them (captured against a real member);
+  // "no leader endpoint given" and the hand-over on three members follow move_leader_command.go.
+  test.each(['1.20', '1.31'])(
+    'hands leadership to another member, refuses what etcdctl refuses (%s)',
+    async (k) => {
+      const cluster = await createSimCluster(
+        { controlPlanes: 3, kubernetes: k as '1.20' },
+        { ...ETCD_ONLY, clock: new VirtualClock() },
+      )
+      const [n1] = cluster.nodes as [SimNode]
+      const ALL = `${E.replace('--endpoints=https://127.0.0.1:2379', '--endpoints=https://172.30.1.2:2379,https://172.30.1.3:2379,https://172.30.1.4:2379')}`
+      try {
+        const local = memberOn(cluster, n1)
+        const leaderBefore = local.group?.leader
+        expect(leaderBefore).toBe(local)
+        const other = [...etcdRuntime(cluster).processes].find((p) => p !== local && p.status === 'running')!
+        const id = other.memberId.toString(16)
+        expect(await n1.exec(`${E} move-leader`)).toMatchObject({
+          exitCode: 128,
+          stderr: 'Error: move-leader command needs 1 argument\n',
+        })
+        expect(await n1.exec(`${E} move-leader zz`)).toMatchObject({
+          exitCode: 128,
+          stderr: 'Error: strconv.ParseUint: parsing "zz": invalid syntax\n',
+        })
+        const bad = await n1.exec(`${E} move-leader 1234`)
+        expect(bad.exitCode).toBe(1)
+        expect(bad.stderr).toMatch(
+          /desc = etcdserver: bad leader transferee"}\nError: etcdserver: bad leader transferee\n$/,
+        )
+        const moved = await n1.exec(`${E} move-leader ${id}`)
+        expect(moved).toMatchObject({
+          exitCode: 0,
+          stdout: `Leadership transferred from ${local.memberId.toString(16)} to ${id}\n`,
+        })
+        expect(local.group?.leader).toBe(other)
+        // The local endpoint alone no longer leads: etcdctl finds no leader among the endpoints given.
+        expect(await n1.exec(`${E} move-leader ${local.memberId.toString(16)}`)).toMatchObject({
+          exitCode: 128,
+          stderr: 'Error: no leader endpoint given at [https://127.0.0.1:2379]\n',
+        })
+        // With every endpoint, the leader is found and hands leadership back.
+        expect((await n1.exec(`${ALL} move-leader ${local.memberId.toString(16)}`)).exitCode).toBe(0)
+        expect(local.group?.leader).toBe(local)
+      } finally {
+        await cluster.dispose()
+      }
+    },
+  )
+})

@@ -50,6 +50,7 @@ export const LOCAL: Record<string, FlagDef[]> = {
   'alarm disarm': [],
   defrag: [{ name: 'cluster', type: 'bool' }],
   compaction: [{ name: 'physical', type: 'bool' }],
+  'move-leader': [],
   'endpoint status': [{ name: 'cluster', type: 'bool' }],
   'endpoint health': [{ name: 'cluster', type: 'bool' }],
   get: [

@@ -18,6 +18,7 @@ import {
   memberAdd,
   memberChange,
   memberList,
+  moveLeader,
 } from './etcdctl-cluster'
 import {
   EXIT_BAD_ARGS,
@@ -165,6 +166,8 @@ export async function runEtcdctl(ctx: SimCommandContext): Promise<CommandResult>
       return defrag(run, cfg)
     case 'compaction':
       return compaction(run, cfg)
+    case 'move-leader':
+      return moveLeader(run, cfg)
   }
   return out('', `Error: unknown command "${path}" for "etcdctl"\n`, 1)
 }
