@@ -6,6 +6,7 @@
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import { base64ToBytes, bytesToBase64 } from '../sim/base64'
 import type { Report } from './ports'
 import type { AttemptRow, EventRow, ScreenRow } from './store-types'
 
@@ -42,19 +43,6 @@ export function checksum(data: Uint8Array | string): string {
   return bytesToHex(sha256(typeof data === 'string' ? utf8ToBytes(data) : data))
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let bin = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(bin)
-}
-
-function fromBase64(text: string): Uint8Array {
-  const bin = atob(text)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
 export function encodeAttemptFile(
   record: AttemptRecord,
   env: EnvRecord | undefined,
@@ -66,7 +54,7 @@ export function encodeAttemptFile(
     exportedAt: now.toISOString(),
     lab: record.row.lab,
     attempt: record,
-    environment: env ? { at: env.at, sum: env.sum, base64: toBase64(env.bytes) } : null,
+    environment: env ? { at: env.at, sum: env.sum, base64: bytesToBase64(env.bytes) } : null,
   })}\n`
 }
 
@@ -109,7 +97,7 @@ export function parseAttemptFile(text: string): { record: AttemptRecord; env: En
     const e = data.environment
     let bytes: Uint8Array
     try {
-      bytes = fromBase64(String(e.base64))
+      bytes = base64ToBytes(String(e.base64))
     } catch {
       throw new AttemptFileError('the saved environment in this file is damaged (not base64)')
     }

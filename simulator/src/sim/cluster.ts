@@ -1,4 +1,5 @@
 import type { ClusterSpec, Environment, TerminalSize, TerminalStream } from '../seam'
+import { base64ToBytes, bytesToBase64 } from './base64'
 import { type Clock, RealClock, VirtualClock } from './clock'
 import { commandTable } from './commands/table'
 import type { SimCommand } from './commands/types'
@@ -89,19 +90,6 @@ export function planNodes(spec: ClusterSpec): NodePlan[] {
     plan.push({ name, ip: `172.30.2.${i + 1}`, role: 'worker' })
   }
   return plan
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let bin = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(bin)
-}
-
-function fromBase64(text: string): Uint8Array {
-  const bin = atob(text)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
 }
 
 export class SimCluster implements Environment {
@@ -234,7 +222,7 @@ export class SimCluster implements Environment {
         else if (st.isDirectory) entry = { type: 'dir', ...base }
         else {
           const data = await node.fs.readFileBuffer(path)
-          entry = { type: 'file', ...base, data: toBase64(data) }
+          entry = { type: 'file', ...base, data: bytesToBase64(data) }
           if (st.size !== data.length) entry.size = st.size
         }
         files[path] = entry
@@ -292,7 +280,7 @@ async function restoreFiles(node: SimNode, saved: Record<string, SerializedFile>
   }
   for (const [path, f] of entries) {
     if (f.type === 'file') {
-      inner.writeFileSync(path, fromBase64(f.data ?? ''), undefined, {
+      inner.writeFileSync(path, base64ToBytes(f.data ?? ''), undefined, {
         mode: f.mode,
         mtime: new Date(f.mtime),
       })

@@ -1,3 +1,4 @@
+import { bytesToBase64 } from './base64'
 import { createRng, type Rng, randomBytes, seedFrom } from './random'
 
 // Simulated PKI. Certificates and keys are PEM files in the node's filesystem
@@ -29,14 +30,8 @@ export interface KeyInfo {
 
 export type PemInfo = CertInfo | KeyInfo
 
-function base64(bytes: Uint8Array): string {
-  let bin = ''
-  for (const b of bytes) bin += String.fromCharCode(b)
-  return btoa(bin)
-}
-
 function pem(label: string, body: Uint8Array): string {
-  const b64 = base64(body)
+  const b64 = bytesToBase64(body)
   const lines: string[] = []
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64))
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`

@@ -1,6 +1,7 @@
 // Output helpers shared by etcdctl and etcdutl: go-humanize sizes, Go
 // durations, the tablewriter look, and JSON with uint64 numbers that a JS
 // number would round.
+import { bytesToBase64 } from '../base64'
 
 /** go-humanize Bytes (SI): `9 B`, `5.8 MB`, `20 kB`. */
 export function humanBytes(n: number): string {
@@ -88,10 +89,7 @@ export function goJson(v: JsonValue | undefined): string {
 const b64enc = new TextEncoder()
 /** Base64 of a string's UTF-8 bytes (protobuf `bytes` fields in JSON). */
 export function base64Of(text: string): string {
-  const bytes = b64enc.encode(text)
-  let bin = ''
-  for (const b of bytes) bin += String.fromCharCode(b)
-  return btoa(bin)
+  return bytesToBase64(b64enc.encode(text))
 }
 
 export function utf8Length(text: string): number {
