@@ -3,38 +3,15 @@
 // the server in the middle of the lab.
 
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  buildWeb,
-  chromiumAvailable,
-  launchBrowser,
-  resultsDir,
-  ServerProcess,
-  terminalText,
-  typeLine,
-  waitForTerminal,
-} from './support'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { browserSuite, resultsDir, terminalText, typeLine, waitForTerminal } from './support'
 
-const haveChromium = chromiumAvailable()
-let browser: Browser
-let server: ServerProcess
-
-beforeAll(async () => {
-  if (!haveChromium) return
-  buildWeb()
-  server = new ServerProcess('fake')
-  await server.start()
-  browser = await launchBrowser()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = browserSuite('fake')
+const haveChromium = suite.available
 
 async function startFromCatalogue(page: Page, mode: 'Practice' | 'Exam'): Promise<void> {
-  await page.goto(server.url)
+  await page.goto(suite.server.url)
   const card = page.locator('article.card[data-lab="fake-lab"]')
   await card.waitFor()
   await card.getByRole('button', { name: mode }).click()
@@ -47,8 +24,8 @@ async function startFromCatalogue(page: Page, mode: 'Practice' | 'Exam'): Promis
 
 describe.skipIf(!haveChromium)('web app (fake driver)', () => {
   it('shows the catalogue with difficulty, minutes, tags and drivers', async () => {
-    const page = await browser.newPage()
-    await page.goto(server.url)
+    const page = await suite.browser.newPage()
+    await page.goto(suite.server.url)
     const card = page.locator('article.card[data-lab="fake-lab"]')
     await card.waitFor()
     const text = (await card.textContent()) ?? ''
@@ -61,7 +38,7 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
   })
 
   it('starts a lab, types into the terminal and checks the work', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1400, height: 850 } })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await startFromCatalogue(page, 'Practice')
@@ -100,7 +77,7 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
   })
 
   it('survives a SIGKILL of the server mid-lab: screen and files come back', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1400, height: 850 } })
     await startFromCatalogue(page, 'Practice')
     await typeLine(page, 'echo kept-across-kill > /root/note')
     await typeLine(page, 'echo screen-before-kill')
@@ -108,9 +85,9 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
     await page.screenshot({ path: join(resultsDir(), 'lab-page.png') })
     // Saves are debounced by a few hundred ms; a person types slower than that.
     await page.waitForTimeout(1500)
-    await server.kill('SIGKILL')
+    await suite.server.kill('SIGKILL')
     await page.locator('.terminal-pane[data-status="reconnecting"]').waitFor({ timeout: 10_000 })
-    await server.start()
+    await suite.server.start()
     await page.reload()
     await page
       .locator('.terminal-pane[data-node="controlplane"][data-status="open"]')
@@ -125,7 +102,7 @@ describe.skipIf(!haveChromium)('web app (fake driver)', () => {
   })
 
   it('runs an exam: countdown, no hints, submit gives the final report', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1400, height: 850 } })
     await startFromCatalogue(page, 'Exam')
     expect((await page.locator('.timer.countdown').textContent()) ?? '').toMatch(/\d+:\d\d/)
     expect(await page.getByRole('button', { name: /Show a hint/ }).count()).toBe(0)

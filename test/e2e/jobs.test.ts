@@ -3,38 +3,16 @@
 // Ctrl-Z stops a follower, `jobs` lists it, `fg` brings it back and Ctrl-C
 // ends it (bash 5.2's lines, test/shell/job-control-captures.md).
 
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  buildWeb,
-  chromiumAvailable,
-  launchBrowser,
-  ServerProcess,
-  terminalText,
-  typeLine,
-  waitForTerminal,
-} from './support'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { browserSuite, terminalText, typeLine, waitForTerminal } from './support'
 
 const LAB = 'etcd-backup-restore'
-const haveChromium = chromiumAvailable()
-let browser: Browser
-let server: ServerProcess
-
-beforeAll(async () => {
-  if (!haveChromium) return
-  buildWeb()
-  server = new ServerProcess('sim')
-  await server.start()
-  browser = await launchBrowser()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = browserSuite('sim')
+const haveChromium = suite.available
 
 async function startLab(page: Page): Promise<void> {
-  await page.goto(server.url)
+  await page.goto(suite.server.url)
   const card = page.locator(`article.card[data-lab="${LAB}"]`)
   await card.waitFor()
   await card.getByRole('button', { name: 'Practice' }).click()
@@ -48,7 +26,7 @@ async function startLab(page: Page): Promise<void> {
 
 describe.skipIf(!haveChromium)('job control in the browser terminal (simulator)', () => {
   it('a background job keeps printing while the next command runs', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1400, height: 850 } })
     await startLab(page)
     await typeLine(page, '(for i in 1 2 3 4 5 6; do echo tick-$i; sleep 1; done) &')
     await waitForTerminal(page, (t) => /^\[1\] \d+$/m.test(t), 'the job number and pid')
@@ -77,7 +55,7 @@ describe.skipIf(!haveChromium)('job control in the browser terminal (simulator)'
   }, 300_000)
 
   it('Ctrl-Z stops kubectl get pods -w, jobs lists it, fg resumes it and Ctrl-C ends it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1400, height: 850 } })
     await startLab(page)
     const watch = 'kubectl get pods -n kube-system -w'
     await typeLine(page, watch)

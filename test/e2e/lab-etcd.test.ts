@@ -5,38 +5,21 @@
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
-  buildWeb,
-  chromiumAvailable,
-  launchBrowser,
+  browserSuite,
   REPO,
   resultsDir,
   runCommand,
-  ServerProcess,
   terminalText,
   typeLine,
   waitForTerminal,
 } from './support'
 
 const LAB = 'etcd-backup-restore'
-const haveChromium = chromiumAvailable()
-let browser: Browser
-let server: ServerProcess
-
-beforeAll(async () => {
-  if (!haveChromium) return
-  buildWeb()
-  server = new ServerProcess('sim')
-  await server.start()
-  browser = await launchBrowser()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.dispose()
-})
+const suite = browserSuite('sim')
+const haveChromium = suite.available
 
 function solutionLines(): string[] {
   return readFileSync(join(REPO, 'labs', LAB, 'solution.sh'), 'utf8')
@@ -46,7 +29,7 @@ function solutionLines(): string[] {
 }
 
 async function startLab(page: Page): Promise<void> {
-  await page.goto(server.url)
+  await page.goto(suite.server.url)
   const card = page.locator(`article.card[data-lab="${LAB}"]`)
   await card.waitFor()
   await card.getByRole('button', { name: 'Practice' }).click()
@@ -82,7 +65,7 @@ async function backUp(page: Page, lines: string[]): Promise<void> {
 
 describe.skipIf(!haveChromium)(`${LAB} in the browser (simulator)`, () => {
   it('passes every check with the reference solution typed in, manifest edited in vim', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1500, height: 900 } })
     await startLab(page)
     await page.screenshot({ path: join(resultsDir(), 'etcd-lab-page.png') })
     const lines = solutionLines()
@@ -106,7 +89,7 @@ describe.skipIf(!haveChromium)(`${LAB} in the browser (simulator)`, () => {
   })
 
   it('shows the failing check and its hint for a wrong answer (restored, manifest not changed)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1500, height: 900 } })
     await startLab(page)
     const lines = solutionLines()
     await backUp(page, lines)
@@ -124,13 +107,13 @@ describe.skipIf(!haveChromium)(`${LAB} in the browser (simulator)`, () => {
   })
 
   it('comes back after a SIGKILL mid-lab with the screen and the snapshot file', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } })
+    const page = await suite.browser.newPage({ viewport: { width: 1500, height: 900 } })
     await startLab(page)
     await backUp(page, solutionLines())
     await runCommand(page, 'ls -l /opt/backup/')
     await page.waitForTimeout(2000)
-    await server.kill('SIGKILL')
-    await server.start()
+    await suite.server.kill('SIGKILL')
+    await suite.server.start()
     await page.reload()
     await page
       .locator('.terminal-pane[data-node="controlplane"][data-status="open"]')

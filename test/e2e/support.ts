@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const RESULTS = join(REPO, 'test-results')
@@ -191,4 +192,33 @@ export async function runCommand(
     timeoutMs,
     node,
   )
+}
+
+/**
+ * One test file's browser suite: the web build, a ckalab server on `driver` and Chromium, started before the
+ * file's tests and ended after them. `available` is false only outside CI without Chromium (in CI a missing
+ * Chromium fails the file).
+ */
+export function browserSuite(driver: ConstructorParameters<typeof ServerProcess>[0]): {
+  readonly available: boolean
+  readonly server: ServerProcess
+  readonly browser: Browser
+} {
+  const suite = { available: chromiumAvailable() } as {
+    available: boolean
+    server: ServerProcess
+    browser: Browser
+  }
+  beforeAll(async () => {
+    if (!suite.available) return
+    buildWeb()
+    suite.server = new ServerProcess(driver)
+    await suite.server.start()
+    suite.browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await suite.browser?.close()
+    await suite.server?.dispose()
+  })
+  return suite
 }
